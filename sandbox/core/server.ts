@@ -1,0 +1,169 @@
+// The small HTTP core every emulator shares: routing to a service handler, request counters by
+// operation (the benchmark reads them) and the fault knobs. Each emulator listens on 127.0.0.1 on
+// a random port and keeps its state in memory.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom, TokenBucket, type FaultOptions } from './faults.js';
+
+export interface EmulatorRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What a service handler says about a request before it is answered. */
+export interface Route {
+  /** Operation name used for counters and the deny list, e.g. `CreateRole` or `list serviceaccounts`. */
+  operation: string;
+  mutating: boolean;
+  handle: () => EmulatorResponse | Promise<EmulatorResponse>;
+}
+
+export interface ServiceHandler {
+  /** Identifies the operation; return an error response for requests that cannot be routed. */
+  route(req: EmulatorRequest): Route | EmulatorResponse;
+  /** The service's own throttling answer (e.g. IAM `Throttling` 400, Kubernetes 429). */
+  throttled(operation: string): EmulatorResponse;
+  /** The service's own 5xx answer. */
+  serverError(operation: string): EmulatorResponse;
+}
+
+export interface OperationCount {
+  operation: string;
+  mutating: boolean;
+  count: number;
+}
+
+export class EmulatorServer {
+  readonly name: string;
+  private readonly handler: ServiceHandler;
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private faultOptions: FaultOptions = {};
+  private random = seededRandom(1);
+  private bucket: TokenBucket | undefined;
+  private readonly counts = new Map<string, OperationCount>();
+  private faultCounts = { throttled: 0, errors: 0, dropped: 0 };
+  url = '';
+
+  constructor(name: string, handler: ServiceHandler) {
+    this.name = name;
+    this.handler = handler;
+  }
+
+  async start(port = 0): Promise<string> {
+    const server = createServer((req, res) => void this.onRequest(req, res));
+    server.keepAliveTimeout = 5000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const { port: actual } = server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${actual}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Replaces the fault knobs (pass `{}` to turn every fault off). */
+  setFaults(options: FaultOptions): void {
+    this.faultOptions = { ...options };
+    this.random = seededRandom(options.seed ?? 1);
+    this.bucket = options.rateLimit ? new TokenBucket(options.rateLimit) : undefined;
+  }
+
+  get faults(): Readonly<FaultOptions> {
+    return this.faultOptions;
+  }
+
+  /** Requests received per operation, including those answered with an injected fault. */
+  counters(): OperationCount[] {
+    return [...this.counts.values()].map((c) => ({ ...c })).sort((a, b) => a.operation.localeCompare(b.operation));
+  }
+
+  count(operation: string): number {
+    return this.counts.get(operation)?.count ?? 0;
+  }
+
+  totalCalls(filter: { mutating?: boolean } = {}): number {
+    let total = 0;
+    for (const c of this.counts.values()) if (filter.mutating === undefined || c.mutating === filter.mutating) total += c.count;
+    return total;
+  }
+
+  injected(): { throttled: number; errors: number; dropped: number } {
+    return { ...this.faultCounts };
+  }
+
+  resetCounters(): void {
+    this.counts.clear();
+    this.faultCounts = { throttled: 0, errors: 0, dropped: 0 };
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const request: EmulatorRequest = {
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      const routed = this.handler.route(request);
+      if (!('operation' in routed)) return send(res, routed);
+      const entry = this.counts.get(routed.operation) ?? { operation: routed.operation, mutating: routed.mutating, count: 0 };
+      entry.count += 1;
+      this.counts.set(routed.operation, entry);
+
+      const f = this.faultOptions;
+      if (f.dropRate && this.random() < f.dropRate) {
+        this.faultCounts.dropped += 1;
+        req.socket.destroy();
+        return;
+      }
+      if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+      const limited = this.bucket && (!f.rateLimit?.mutatingOnly || routed.mutating);
+      if ((limited && !this.bucket!.take()) || (f.throttleRate && this.random() < f.throttleRate)) {
+        this.faultCounts.throttled += 1;
+        return send(res, this.handler.throttled(routed.operation));
+      }
+      if (f.errorRate && this.random() < f.errorRate) {
+        this.faultCounts.errors += 1;
+        return send(res, this.handler.serverError(routed.operation));
+      }
+      send(res, await routed.handle());
+    } catch (error) {
+      send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `emulator ${this.name} crashed: ${String(error)}` });
+    }
+  }
+}
+
+function send(res: ServerResponse, response: EmulatorResponse): void {
+  if (res.destroyed) return;
+  const body = response.body ?? '';
+  res.writeHead(response.status, { 'content-length': Buffer.byteLength(body).toString(), ...response.headers });
+  res.end(body);
+}

@@ -1,0 +1,39 @@
+// Builds the action (dist/index.js) and the CLI (dist/cli.js) with ncc, plus licenses.txt.
+// `node scripts/bundle.mjs --out DIR` writes elsewhere (the dist check compares that with dist/).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readdirSync, renameSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outArg = process.argv.indexOf('--out');
+const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
+const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+const entries = [
+  ['src/index.ts', 'index'],
+  ['src/cli.ts', 'cli'],
+];
+
+const work = mkdtempSync(join(tmpdir(), 'wib-bundle-'));
+try {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const licenses = new Map();
+  for (const [entry, name] of entries) {
+    const dir = join(work, name);
+    execFileSync(process.execPath, [ncc, 'build', join(root, entry), '-o', dir, '--minify', '--license', 'licenses.txt', '--no-cache', '--quiet', '--target', 'es2023'], { cwd: root, stdio: 'inherit' });
+    for (const file of readdirSync(dir)) {
+      if (file === 'index.js') renameSync(join(dir, file), join(out, `${name}.js`));
+      else if (file === 'licenses.txt') licenses.set(name, readFileSync(join(dir, file), 'utf8'));
+      else if (file === 'package.json') renameSync(join(dir, file), join(out, 'package.json'));
+      else if (!existsSync(join(out, file))) renameSync(join(dir, file), join(out, file));
+    }
+  }
+  // One licenses file for both bundles: union of the per-bundle sections, in a stable order.
+  const sections = new Set();
+  for (const text of licenses.values()) for (const s of text.split(/\n\n(?=\S+\n)/)) if (s.trim()) sections.add(s.trim());
+  writeFileSync(join(out, 'licenses.txt'), [...sections].sort().join('\n\n') + '\n');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,68 @@
+// The bindings file after parsing, validation and defaults: what the user means, with no I/O done.
+import type { PolicyDocument } from '../policy/types.js';
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface ServiceAccountRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+export interface ControlPlaneRef {
+  org: string;
+  cluster: string;
+}
+
+export interface ClusterConfig {
+  /** The key under `clusters:` that bindings refer to. */
+  key: string;
+  /** Issuer URL (https, no query/fragment, no trailing slash) — exactly one of issuer/controlPlane. */
+  issuer?: string;
+  controlPlane?: ControlPlaneRef;
+  /** Undefined when the file does not set it: defaults to sts.amazonaws.com or the Control Plane's. */
+  audience?: string;
+  /** `false` = manage IAM only; otherwise the kubeconfig context (undefined = current context). */
+  kubernetes: false | { context?: string };
+  location: SourceLocation;
+}
+
+export interface Binding {
+  role: string;
+  description?: string;
+  serviceAccounts: Array<ServiceAccountRef & { location: SourceLocation }>;
+  /** Sorted, de-duplicated. */
+  managedPolicies: string[];
+  /** Policy name → document (JSON strings already parsed). */
+  inlinePolicies: Record<string, PolicyDocument>;
+  maxSessionDuration: number;
+  /** undefined = inherit aws.permissionsBoundary; null = no boundary. */
+  permissionsBoundary?: string | null;
+  tags: Record<string, string>;
+  serviceAccountAnnotations: Record<string, string>;
+  adopt: boolean;
+  location: SourceLocation;
+}
+
+export interface AwsSettings {
+  accountId?: string;
+  rolePath: string;
+  permissionsBoundary?: string;
+  tags: Record<string, string>;
+}
+
+export interface BindingsFile {
+  /** Path as given by the user; used in every message. */
+  path: string;
+  version: 1;
+  owner: string;
+  aws: AwsSettings;
+  /** In file order. */
+  clusters: ClusterConfig[];
+  /** In file order. */
+  bindings: Binding[];
+}

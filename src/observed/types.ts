@@ -1,0 +1,49 @@
+// Observed state: what IAM and Kubernetes hold now, as read by the adapters in src/aws and src/kube.
+// Shapes mirror the desired ones so the diff compares like with like.
+import type { PolicyDocument } from '../policy/types.js';
+
+export interface ObservedRole {
+  name: string;
+  path: string;
+  arn: string;
+  description?: string;
+  maxSessionDuration: number;
+  permissionsBoundary?: string;
+  /** Already URL-decoded and parsed. */
+  trustPolicy: PolicyDocument;
+  managedPolicies: string[];
+  inlinePolicies: Record<string, PolicyDocument>;
+  tags: Record<string, string>;
+}
+
+export interface ObservedOidcProvider {
+  arn: string;
+  /** https://host/path as IAM reports it (IAM stores it without the scheme; readers add it back). */
+  url: string;
+  clientIds: string[];
+  tags: Record<string, string>;
+}
+
+export interface ObservedServiceAccount {
+  cluster: string;
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  resourceVersion?: string;
+}
+
+export interface ObservedCluster {
+  key: string;
+  /** ServiceAccounts carrying our managed-by label, plus each wanted SA that exists without it. */
+  serviceAccounts: ObservedServiceAccount[];
+  /** Which of the namespaces the file mentions exist. */
+  existingNamespaces: string[];
+}
+
+export interface ObservedState {
+  /** Roles that are named in the file or carry our owner tag (any owner's tag is kept: the diff decides). */
+  roles: ObservedRole[];
+  oidcProviders: ObservedOidcProvider[];
+  clusters: ObservedCluster[];
+}

@@ -1,0 +1,76 @@
+// The plan: a versioned, stable, serialisable list of changes. Reviewers approve it; apply executes
+// exactly it. planId hashes the changes only, so the same state and file always give the same id.
+import type { DesiredOidcProvider, DesiredRole, DesiredServiceAccount } from '../desired/types.js';
+import type { ObservedOidcProvider, ObservedRole, ObservedServiceAccount } from '../observed/types.js';
+import type { Json } from '../policy/types.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'adopt' | 'no-op';
+export type ResourceKind = 'oidc-provider' | 'role' | 'service-account';
+
+/** One changed attribute: `field` is a dotted path such as `trustPolicy`, `tags.team`, `managedPolicies`. */
+export interface FieldChange {
+  field: string;
+  before?: Json;
+  after?: Json;
+  /** True when the change broadens who can assume the role or what it can do. */
+  broadensAccess?: boolean;
+}
+
+interface ChangeOf<K extends ResourceKind, Before, After> {
+  kind: K;
+  /** Stable address, e.g. `role.s3-reader`, `oidc-provider.oidc.example.com/id/ABC`, `service-account.prod/default/app`. */
+  address: string;
+  action: ChangeAction;
+  /** Why a replace or delete happens, in words (e.g. "path changes from / to /workload-identity/"). */
+  reason?: string;
+  fields: FieldChange[];
+  before: Before | null;
+  after: After | null;
+}
+
+export type OidcProviderChange = ChangeOf<'oidc-provider', ObservedOidcProvider, DesiredOidcProvider>;
+export type RoleChange = ChangeOf<'role', ObservedRole, DesiredRole>;
+/**
+ * For a ServiceAccount: `created` says whether we created it (delete removes it) or only annotate it
+ * (delete strips our annotations and label).
+ */
+export type ServiceAccountChange = ChangeOf<'service-account', ObservedServiceAccount, DesiredServiceAccount> & {
+  created: boolean;
+};
+export type Change = OidcProviderChange | RoleChange | ServiceAccountChange;
+
+export type WarningCode =
+  | 'wildcard-subject'
+  | 'broad-permissions'
+  | 'trust-policy-size'
+  | 'missing-namespace'
+  | 'missing-oidc-provider'
+  | 'trust-policy-template-mismatch';
+
+export interface PlanWarning {
+  code: WarningCode;
+  message: string;
+  address?: string;
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+  adopt: number;
+  replace: number;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  planId: string;
+  owner: string;
+  accountId: string;
+  bindingsFile: string;
+  /** Sorted: OIDC providers, roles, ServiceAccounts; within a kind by address. Excludes no-ops. */
+  changes: Change[];
+  warnings: PlanWarning[];
+  summary: PlanSummary;
+}
