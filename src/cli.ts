@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-console.log('workload-identity');
+// The CLI entry point (bundled as dist/cli.js).
+import { runCli } from './cli/main.js';
+import { processIo } from './commands/io.js';
+
+process.exitCode = await runCli(process.argv.slice(2), processIo);

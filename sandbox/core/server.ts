@@ -2,6 +2,7 @@
 // operation (the benchmark reads them) and the fault knobs. Each emulator listens on 127.0.0.1 on
 // a random port and keeps its state in memory.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom, TokenBucket, type FaultOptions } from './faults.js';
 
@@ -37,6 +38,12 @@ export interface ServiceHandler {
   serverError(operation: string): EmulatorResponse;
 }
 
+/** PEM key and certificate (chain) for serving https instead of http. */
+export interface TlsOptions {
+  key: string;
+  cert: string;
+}
+
 export interface OperationCount {
   operation: string;
   mutating: boolean;
@@ -60,10 +67,13 @@ export class EmulatorServer {
     this.handler = handler;
   }
 
-  async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => void this.onRequest(req, res));
+  /** Listens on 127.0.0.1 (port 0 = a random free port); with `tls` it serves https. */
+  async start(port = 0, tls?: TlsOptions): Promise<string> {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
+    const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
     server.keepAliveTimeout = 5000;
-    server.on('connection', (socket) => {
+    // For https, 'connection' gives the raw TCP socket: destroying it on stop also ends TLS sessions.
+    server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -73,7 +83,7 @@ export class EmulatorServer {
     });
     this.server = server;
     const { port: actual } = server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${actual}`;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${actual}`;
     return this.url;
   }
 

@@ -27,7 +27,9 @@ export class InvalidBindingsError extends Error {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[]) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the bindings file:\n${errors.map(formatDiagnostic).join('\n')}`);
+    super(
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the bindings file:\n${errors.map(formatDiagnostic).join('\n')}`,
+    );
     this.name = 'InvalidBindingsError';
     this.diagnostics = diagnostics;
   }

@@ -53,6 +53,10 @@ export interface AwsSettings {
   rolePath: string;
   permissionsBoundary?: string;
   tags: Record<string, string>;
+  /** The account's quota of managed policies per role (AWS default 10, at most 20); the loader fills in 10. */
+  maxManagedPoliciesPerRole?: number;
+  /** The account's quota for trust policy length (AWS default 2048, at most 4096); the loader fills in 2048. */
+  trustPolicySizeLimit?: number;
 }
 
 export interface BindingsFile {

@@ -31,6 +31,11 @@ export interface ObservedServiceAccount {
   annotations: Record<string, string>;
   labels: Record<string, string>;
   resourceVersion?: string;
+  /**
+   * Annotation and label keys our field manager owns (from managedFields), so the diff knows which
+   * annotations we set earlier and must remove when the file no longer asks for them.
+   */
+  ownedByUs: { annotations: string[]; labels: string[] };
 }
 
 export interface ObservedCluster {

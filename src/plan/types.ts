@@ -36,7 +36,11 @@ export type RoleChange = ChangeOf<'role', ObservedRole, DesiredRole>;
  * For a ServiceAccount: `created` says whether we created it (delete removes it) or only annotate it
  * (delete strips our annotations and label).
  */
-export type ServiceAccountChange = ChangeOf<'service-account', ObservedServiceAccount, DesiredServiceAccount> & {
+export type ServiceAccountChange = ChangeOf<
+  'service-account',
+  ObservedServiceAccount,
+  DesiredServiceAccount
+> & {
   created: boolean;
 };
 export type Change = OidcProviderChange | RoleChange | ServiceAccountChange;
@@ -53,6 +57,12 @@ export interface PlanWarning {
   code: WarningCode;
   message: string;
   address?: string;
+}
+
+/** Something the plan must not do: a same-named resource that is not ours. Any conflict fails the plan. */
+export interface PlanConflict {
+  address: string;
+  message: string;
 }
 
 export interface PlanSummary {

@@ -1,0 +1,79 @@
+// The offline CLI commands: validate, schema, help, version and usage errors.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import { VERSION } from '../../src/version.js';
+import { captureIo } from './io.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const example = join(root, 'examples', 'single-sa', 'workload-identity.yaml');
+
+test('validate prints a one-line summary for a valid file', async () => {
+  const io = captureIo();
+  expect(await runCli(['validate', '--file', example], io)).toBe(0);
+  expect(io.stdout()).toBe(`${example} is valid: 1 binding, 1 role, 1 service account, 1 cluster.\n`);
+});
+
+test('validate reports file:line:col problems and exits 1', async () => {
+  const io = captureIo();
+  const bad = join(root, '__tests__', 'fixtures', 'invalid', 'unknown-key-binding.yaml');
+  expect(await runCli(['validate', '-f', bad], io)).toBe(1);
+  expect(io.stderr()).toMatch(/unknown-key-binding\.yaml:\d+:\d+: .*did you mean/);
+  expect(io.stdout()).toBe('');
+});
+
+test('a missing file is one clear problem', async () => {
+  const io = captureIo();
+  expect(await runCli(['validate', '--file', '/nonexistent/w.yaml'], io)).toBe(1);
+  expect(io.stderr()).toMatch(/\/nonexistent\/w\.yaml:1:1: .*--file/);
+});
+
+test('schema prints the JSON Schema that is kept in the repo', async () => {
+  const io = captureIo();
+  expect(await runCli(['schema'], io)).toBe(0);
+  expect(JSON.parse(io.stdout())).toEqual(JSON.parse(readFileSync(join(root, 'schema', 'bindings.schema.json'), 'utf8')));
+});
+
+test('--help works at the top and for every command', async () => {
+  for (const args of [['--help'], ['validate', '--help'], ['plan', '--help'], ['apply', '-h'], ['schema', '--help']]) {
+    const io = captureIo();
+    expect(await runCli(args, io)).toBe(0);
+    expect(io.stdout()).toMatch(/Usage: workload-identity/);
+  }
+});
+
+test('version equals package.json', async () => {
+  const io = captureIo();
+  expect(await runCli(['--version'], io)).toBe(0);
+  expect(io.stdout().trim()).toBe(VERSION);
+  expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version).toBe(VERSION);
+});
+
+test('usage errors name the problem and exit 1', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /Usage: workload-identity <command>/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+    [['plan', '--format', 'yaml'], /--format must be one of text, markdown, json/],
+    [['apply'], /exactly one of --plan FILE .* or --auto-approve/],
+    [['apply', '--auto-approve', '--plan', 'p.json'], /exactly one of/],
+    [['apply', '--auto-approve', '--max-concurrency', '0'], /--max-concurrency must be an integer from 1 to 64/],
+    [['validate', '--out', 'x'], /--out is not an option of validate/],
+    [['validate', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const io = captureIo();
+    expect(await runCli(args, io)).toBe(1);
+    expect(io.stderr()).toMatch(message);
+  }
+});
+
+test('plan and apply on an invalid file exit 1 before contacting anything', async () => {
+  const bad = join(root, '__tests__', 'fixtures', 'invalid', 'unknown-key-binding.yaml');
+  // Endpoints that would fail loudly if contacted: nothing listens on them.
+  const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', CPLN_ENDPOINT: 'http://127.0.0.1:1' };
+  for (const args of [['plan', '-f', bad], ['apply', '-f', bad, '--auto-approve']]) {
+    const io = captureIo(env);
+    expect(await runCli(args, io)).toBe(1);
+    expect(io.stderr()).toMatch(/nothing was contacted or changed/);
+  }
+});

@@ -1,0 +1,214 @@
+// Routes Kubernetes API requests like the API server's filter chain: bearer-token authentication
+// (401 before anything else), then the operation (counted, subject to injected faults), then
+// authorization (a read-only token may not write: 403), then the endpoint. Every failure is a
+// `Status` object.
+import type { EmulatorRequest, EmulatorResponse, Route, ServiceHandler } from '../core/server.js';
+import { API_GROUP_LIST, apiVersions, CORE_V1_RESOURCES, SERVER_VERSION } from './discovery.js';
+import { NamespaceApi } from './namespaces.js';
+import { OPENAPI_V3_CORE_V1, OPENAPI_V3_INDEX } from './openapi.js';
+import { PATCH_TYPES, ServiceAccountApi, type PatchType, type WriteContext } from './serviceaccounts.js';
+import type { KubeState } from './state.js';
+import { forbidden, internalError, jsonResponse, KubeStatusError, statusResponse, tooManyRequests, unauthorized } from './status.js';
+import { OPERATIONS } from './types.js';
+
+export interface KubeAuthOptions {
+  /** Bearer token with full access. */
+  token: string;
+  /** Bearer token that may only read (writes get 403 Forbidden). */
+  readOnlyToken?: string;
+}
+
+/** User names the API server would report for the two tokens (they appear in 403 messages). */
+export const ADMIN_USER = 'kubernetes-admin';
+export const READ_ONLY_USER = 'read-only';
+
+interface Endpoint {
+  operation: string;
+  mutating: boolean;
+  verb: string;
+  resource?: string;
+  name?: string;
+  namespace?: string;
+  run: () => EmulatorResponse;
+}
+
+const notFoundPath = (): EmulatorResponse => statusResponse(404, 'NotFound', 'the server could not find the requested resource', {});
+const methodNotAllowed = (): EmulatorResponse => statusResponse(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+
+export class KubeHandler implements ServiceHandler {
+  private readonly auth: KubeAuthOptions;
+  private readonly namespaces: NamespaceApi;
+  private readonly serviceAccounts: ServiceAccountApi;
+  private readonly serverAddress: () => string;
+
+  constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string) {
+    this.auth = auth;
+    this.namespaces = new NamespaceApi(state);
+    this.serviceAccounts = new ServiceAccountApi(state);
+    this.serverAddress = serverAddress;
+  }
+
+  route(req: EmulatorRequest): Route | EmulatorResponse {
+    const user = this.authenticate(req.headers.authorization);
+    if (!user) return unauthorized();
+    const found = this.endpoint(req);
+    if (!('operation' in found)) return found;
+    return {
+      operation: found.operation,
+      mutating: found.mutating,
+      handle: () => {
+        try {
+          if (found.mutating && user === READ_ONLY_USER) throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+          return found.run();
+        } catch (error) {
+          if (error instanceof KubeStatusError) return error.toResponse();
+          throw error;
+        }
+      },
+    };
+  }
+
+  throttled(): EmulatorResponse {
+    return tooManyRequests();
+  }
+
+  serverError(operation: string): EmulatorResponse {
+    return internalError(operation);
+  }
+
+  private authenticate(header: string | undefined): string | undefined {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (!match) return undefined;
+    if (match[1] === this.auth.token) return ADMIN_USER;
+    if (this.auth.readOnlyToken !== undefined && match[1] === this.auth.readOnlyToken) return READ_ONLY_USER;
+    return undefined;
+  }
+
+  private endpoint(req: EmulatorRequest): Endpoint | EmulatorResponse {
+    const { method, query } = req;
+    const parts = req.path.split('/').filter(Boolean);
+    const discovery = (body: () => unknown): Endpoint => ({
+      operation: OPERATIONS.discovery,
+      mutating: false,
+      verb: 'get',
+      run: () => jsonResponse(200, body()),
+    });
+    const path = parts.join('/');
+    if (method === 'GET') {
+      if (path === 'version') return discovery(() => SERVER_VERSION);
+      if (path === 'api') return discovery(() => apiVersions(new URL(this.serverAddress()).host));
+      if (path === 'apis') return discovery(() => API_GROUP_LIST);
+      if (path === 'api/v1') return discovery(() => CORE_V1_RESOURCES);
+      if (path === 'openapi/v3') return discovery(() => OPENAPI_V3_INDEX);
+      if (path === 'openapi/v3/api/v1') return discovery(() => OPENAPI_V3_CORE_V1);
+    }
+    if (parts[0] !== 'api' || parts[1] !== 'v1') return notFoundPath();
+    if (query.get('watch') === 'true' || query.get('watch') === '1') {
+      return statusResponse(400, 'BadRequest', 'watch is not supported by the kube emulator; list instead', {});
+    }
+    const rest = parts.slice(2);
+    if ((method === 'POST' || method === 'PUT') && !isJsonOrYaml(req.headers['content-type'])) return unsupportedBody(req.headers['content-type']);
+    const ctx: WriteContext = {
+      query,
+      body: req.body,
+      contentType: String(req.headers['content-type'] ?? ''),
+      defaultManager: managerFromUserAgent(req.headers['user-agent']),
+    };
+    const sa = OPERATIONS;
+
+    // /api/v1/namespaces[/{ns}]
+    if (rest[0] === 'namespaces' && rest.length === 1) {
+      if (method === 'GET') return { operation: sa.listNamespaces, mutating: false, verb: 'list', resource: 'namespaces', run: () => this.namespaces.list(query) };
+      if (method === 'POST') {
+        return { operation: sa.createNamespace, mutating: true, verb: 'create', resource: 'namespaces', run: () => this.namespaces.create(req.body, ctx.contentType) };
+      }
+      return methodNotAllowed();
+    }
+    if (rest[0] === 'namespaces' && rest.length === 2) {
+      const name = rest[1];
+      if (method === 'GET') return { operation: sa.getNamespace, mutating: false, verb: 'get', resource: 'namespaces', name, run: () => this.namespaces.get(name) };
+      return methodNotAllowed();
+    }
+    // /api/v1/serviceaccounts
+    if (rest[0] === 'serviceaccounts' && rest.length === 1) {
+      if (method === 'GET') {
+        return { operation: sa.listServiceAccounts, mutating: false, verb: 'list', resource: 'serviceaccounts', run: () => this.serviceAccounts.list(undefined, query) };
+      }
+      return methodNotAllowed();
+    }
+    // /api/v1/namespaces/{ns}/serviceaccounts[/{name}]
+    if (rest[0] === 'namespaces' && rest[2] === 'serviceaccounts' && (rest.length === 3 || rest.length === 4)) {
+      const namespace = rest[1];
+      const base = { resource: 'serviceaccounts', namespace };
+      if (rest.length === 3) {
+        if (method === 'GET') {
+          return { ...base, operation: sa.listServiceAccounts, mutating: false, verb: 'list', run: () => this.serviceAccounts.list(namespace, query) };
+        }
+        if (method === 'POST') {
+          return { ...base, operation: sa.createServiceAccount, mutating: true, verb: 'create', run: () => this.serviceAccounts.create(namespace, ctx) };
+        }
+        return methodNotAllowed();
+      }
+      const name = rest[3];
+      const one = { ...base, name };
+      switch (method) {
+        case 'GET':
+          return { ...one, operation: sa.getServiceAccount, mutating: false, verb: 'get', run: () => this.serviceAccounts.get(namespace, name) };
+        case 'PUT':
+          return { ...one, operation: sa.updateServiceAccount, mutating: true, verb: 'update', run: () => this.serviceAccounts.update(namespace, name, ctx) };
+        case 'DELETE':
+          return { ...one, operation: sa.deleteServiceAccount, mutating: true, verb: 'delete', run: () => this.serviceAccounts.delete(namespace, name, ctx) };
+        case 'PATCH': {
+          const type = patchType(ctx.contentType);
+          if (!type) return unsupportedPatch(ctx.contentType);
+          const operation = {
+            apply: sa.applyServiceAccount,
+            merge: sa.mergePatchServiceAccount,
+            strategic: sa.strategicPatchServiceAccount,
+            json: sa.jsonPatchServiceAccount,
+          }[type];
+          const run = type === 'apply' ? () => this.serviceAccounts.apply(namespace, name, ctx) : () => this.serviceAccounts.patch(namespace, name, type, ctx);
+          return { ...one, operation, mutating: true, verb: 'patch', run };
+        }
+        default:
+          return methodNotAllowed();
+      }
+    }
+    return notFoundPath();
+  }
+}
+
+/** Bodies are JSON or YAML; protobuf (kubectl's first choice for core types) gets 415 so it retries as JSON. */
+function isJsonOrYaml(contentType: string | undefined): boolean {
+  const media = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  return media === 'application/json' || media === 'application/yaml' || media === '';
+}
+
+function unsupportedBody(contentType: string | undefined): EmulatorResponse {
+  return statusResponse(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format (${contentType ?? ''}) - accepted media types include: application/json, application/yaml`,
+    {},
+  );
+}
+
+function patchType(contentType: string): PatchType | undefined {
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  return (Object.keys(PATCH_TYPES) as PatchType[]).find((t) => PATCH_TYPES[t] === media);
+}
+
+function unsupportedPatch(contentType: string): EmulatorResponse {
+  return statusResponse(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format (${contentType || 'no Content-Type'}) - accepted media types include: ${Object.values(PATCH_TYPES).join(', ')}`,
+    {},
+  );
+}
+
+/** The API server names a manager after the client's User-Agent when `?fieldManager=` is absent. */
+function managerFromUserAgent(userAgent: string | undefined): string {
+  const prefix = (userAgent ?? '').split('/')[0].trim();
+  return prefix === '' ? 'unknown' : prefix.slice(0, 128);
+}

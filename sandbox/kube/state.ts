@@ -1,0 +1,124 @@
+// In-memory cluster state: namespaces and ServiceAccounts in etcd key order, one global
+// resourceVersion counter bumped by every write, deterministic UIDs.
+import { recordUpdate, serverSideApply } from './managed-fields.js';
+import { fieldKey } from './codec.js';
+import type { FieldMap, ServiceAccountSeed, StoredNamespace, StoredServiceAccount } from './types.js';
+
+export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+
+/** Kubernetes timestamps are RFC 3339 with whole seconds. */
+export const kubeTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class KubeState {
+  private readonly namespaces = new Map<string, StoredNamespace>();
+  private readonly serviceAccounts = new Map<string, StoredServiceAccount>();
+  private revision = 100;
+  private uidCounter = 0;
+  private readonly clock: () => Date;
+
+  constructor(clock: () => Date = () => new Date()) {
+    this.clock = clock;
+  }
+
+  now(): string {
+    return kubeTime(this.clock());
+  }
+
+  /** The resourceVersion of the latest write (lists report it). */
+  get resourceVersion(): string {
+    return String(this.revision);
+  }
+
+  nextResourceVersion(): string {
+    this.revision += 1;
+    return String(this.revision);
+  }
+
+  newUid(): string {
+    this.uidCounter += 1;
+    return `00000000-0000-4000-8000-${this.uidCounter.toString(16).padStart(12, '0')}`;
+  }
+
+  namespace(name: string): StoredNamespace | undefined {
+    return this.namespaces.get(name);
+  }
+
+  listNamespaces(): StoredNamespace[] {
+    return [...this.namespaces.values()].sort((a, b) => compare(a.name, b.name));
+  }
+
+  createNamespace(name: string, labels: Record<string, string> = {}): StoredNamespace {
+    const ns: StoredNamespace = {
+      name,
+      uid: this.newUid(),
+      resourceVersion: this.nextResourceVersion(),
+      creationTimestamp: this.now(),
+      // The API server adds this label to every namespace.
+      labels: { ...labels, 'kubernetes.io/metadata.name': name },
+    };
+    this.namespaces.set(name, ns);
+    return ns;
+  }
+
+  serviceAccount(namespace: string, name: string): StoredServiceAccount | undefined {
+    return this.serviceAccounts.get(`${namespace}/${name}`);
+  }
+
+  /** All ServiceAccounts, or one namespace's, in etcd key order (namespace, then name). */
+  listServiceAccounts(namespace?: string): StoredServiceAccount[] {
+    return [...this.serviceAccounts.values()]
+      .filter((sa) => namespace === undefined || sa.namespace === namespace)
+      .sort((a, b) => compare(listKey(a), listKey(b)));
+  }
+
+  /** Stores a new version of a ServiceAccount, stamping the next resourceVersion. */
+  putServiceAccount(sa: Omit<StoredServiceAccount, 'resourceVersion'>): StoredServiceAccount {
+    const stored = { ...sa, resourceVersion: this.nextResourceVersion() };
+    this.serviceAccounts.set(`${sa.namespace}/${sa.name}`, stored);
+    return stored;
+  }
+
+  deleteServiceAccount(namespace: string, name: string): StoredServiceAccount | undefined {
+    const sa = this.serviceAccount(namespace, name);
+    if (sa) {
+      this.serviceAccounts.delete(`${namespace}/${name}`);
+      this.nextResourceVersion();
+    }
+    return sa;
+  }
+
+  /** Creates the namespace if needed and stores (or replaces) the ServiceAccount. */
+  seedServiceAccount(seed: ServiceAccountSeed): StoredServiceAccount {
+    if (!this.namespace(seed.namespace)) this.createNamespace(seed.namespace);
+    const fields: FieldMap = new Map();
+    for (const map of ['labels', 'annotations'] as const) {
+      for (const [key, value] of Object.entries(seed[map] ?? {})) {
+        const path = ['metadata', map, key];
+        fields.set(fieldKey(path), { path, value });
+      }
+    }
+    if (seed.automountServiceAccountToken !== undefined) {
+      fields.set(fieldKey(['automountServiceAccountToken']), { path: ['automountServiceAccountToken'], value: seed.automountServiceAccountToken });
+    }
+    const now = this.now();
+    const managers = !seed.fieldManager
+      ? []
+      : seed.operation === 'Apply'
+        ? serverSideApply(new Map(), [], seed.fieldManager, fields, true, now).managers
+        : recordUpdate([], seed.fieldManager, new Map(), fields, now);
+    const existing = this.serviceAccount(seed.namespace, seed.name);
+    return this.putServiceAccount({
+      namespace: seed.namespace,
+      name: seed.name,
+      uid: existing?.uid ?? this.newUid(),
+      creationTimestamp: existing?.creationTimestamp ?? now,
+      fields,
+      managers,
+    });
+  }
+}
+
+const listKey = (sa: StoredServiceAccount): string => `${sa.namespace}/${sa.name}`;
+
+/** Byte order, like etcd keys (localeCompare would sort "-" and "." differently). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

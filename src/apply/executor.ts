@@ -1,0 +1,181 @@
+// Apply: executes exactly the reviewed plan's changes — in dependency order (OIDC providers, roles,
+// ServiceAccounts; deletions in reverse), independent changes concurrently up to maxConcurrency —
+// and reports each change as ok, failed (with the call, resource and code) or skipped (because a
+// change it depends on did not succeed). Every step tolerates already-done work, so re-planning and
+// applying again after any partial run converges.
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { addOidcClientIds, createOidcProvider, deleteOidcProvider } from '../aws/write-oidc-providers.js';
+import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
+import type { IamWriteContext } from '../aws/write-call.js';
+import { errorMessage } from '../errors.js';
+import type { KubeTarget } from '../kube/client.js';
+import { applyServiceAccount, deleteServiceAccount, keysToRelease, releaseServiceAccount, type KubeWriteContext } from '../kube/write-service-accounts.js';
+import type { Change, OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../plan/types.js';
+import { dependencyGraph } from './graph.js';
+import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { runInDependencyOrder } from './scheduler.js';
+import { ApplyStepError } from './step-error.js';
+import type { ApplyChangeResult, ApplyEvent, ApplyReport, ApplySummary } from './types.js';
+
+export interface ApplyTargets {
+  iam: IAMClient;
+  /** A client per cluster key whose ServiceAccounts the plan changes. */
+  kube: Map<string, KubeTarget>;
+}
+
+export interface ApplyOptions {
+  /** Changes in flight at once (each runs its calls one after another); default 8. */
+  maxConcurrency?: number;
+  /** Used between retries; tests pass one that does not wait. */
+  sleep?: Sleep;
+  onEvent?: (event: ApplyEvent) => void;
+  /** How long to wait out IAM's eventual consistency after a create. */
+  iamConsistencyPolicy?: RetryPolicy;
+  /** Retries of Kubernetes 429/5xx/connection failures. */
+  kubeRetryPolicy?: RetryPolicy;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 8;
+
+export async function applyPlan(plan: Plan, targets: ApplyTargets, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const sleep = options.sleep ?? realSleep;
+  const emit = (event: ApplyEvent): void => options.onEvent?.(event);
+  const steps = dependencyGraph(plan.changes);
+  const results: Array<ApplyChangeResult | undefined> = plan.changes.map(() => undefined);
+
+  const finish = (change: Change, index: number, result: Omit<ApplyChangeResult, 'address' | 'kind' | 'action'>): void => {
+    const full: ApplyChangeResult = { address: change.address, kind: change.kind, action: change.action, ...result };
+    results[index] = full;
+    emit({ type: 'finished', result: full });
+  };
+
+  await runInDependencyOrder(steps, maxConcurrency, {
+    run: async (index) => {
+      const change = plan.changes[index];
+      emit({ type: 'started', address: change.address, action: change.action });
+      const onRetry = (n: { call: string; resource: string; attempt: number; delayMs: number; why: string }): void => emit({ type: 'retry', address: change.address, ...n });
+      try {
+        await executeChange(change, {
+          iam: { iam: targets.iam, owner: plan.owner, sleep, consistencyPolicy: options.iamConsistencyPolicy, onRetry },
+          kube: (cluster) => {
+            const target = targets.kube.get(cluster);
+            return target ? { target, sleep, policy: options.kubeRetryPolicy, onRetry } : undefined;
+          },
+        });
+        finish(change, index, { status: 'ok', ...(change.reason ? { reason: change.reason } : {}) });
+        return true;
+      } catch (error) {
+        const details =
+          error instanceof ApplyStepError ? error.toApplyError() : { call: 'apply', resource: change.address, message: errorMessage(error) };
+        finish(change, index, { status: 'failed', error: details });
+        return false;
+      }
+    },
+    skip: (index, blockedBy) => {
+      const blocker = results[blockedBy];
+      const why = blocker?.status === 'skipped' ? 'was skipped' : 'failed';
+      finish(plan.changes[index], index, { status: 'skipped', reason: `depends on ${plan.changes[blockedBy].address}, which ${why}` });
+    },
+  });
+
+  const changes = results.map(
+    (result, index) =>
+      // Only a dependency cycle could leave a change unvisited; the graph rules exclude one, but the
+      // report must still account for every change.
+      result ?? { address: plan.changes[index].address, kind: plan.changes[index].kind, action: plan.changes[index].action, status: 'skipped' as const, reason: 'its dependencies never completed' },
+  );
+  const summary = summarize(changes);
+  return { changes, summary, ok: summary.failed === 0 && summary.skipped === 0 };
+}
+
+function summarize(changes: ApplyChangeResult[]): ApplySummary {
+  const summary: ApplySummary = { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 };
+  for (const c of changes) {
+    if (c.status === 'failed') summary.failed += 1;
+    else if (c.status === 'skipped') summary.skipped += 1;
+    else if (c.action === 'create') summary.added += 1;
+    else if (c.action === 'update' || c.action === 'adopt') summary.changed += 1;
+    else if (c.action === 'delete') summary.destroyed += 1;
+    else if (c.action === 'replace') {
+      summary.added += 1;
+      summary.destroyed += 1;
+    }
+  }
+  return summary;
+}
+
+interface ExecutionContext {
+  iam: IamWriteContext;
+  kube: (cluster: string) => KubeWriteContext | undefined;
+}
+
+function unsupported(change: Change): ApplyStepError {
+  return new ApplyStepError({
+    call: 'plan',
+    resource: change.address,
+    message: `a ${change.action} of a ${change.kind} without the ${change.before ? 'after' : 'before'} state cannot be applied; the plan file is malformed — run plan again.`,
+  });
+}
+
+async function executeChange(change: Change, ctx: ExecutionContext): Promise<void> {
+  if (change.action === 'no-op') return;
+  if (change.kind === 'oidc-provider') return executeProviderChange(change, ctx.iam);
+  if (change.kind === 'role') return executeRoleChange(change, ctx.iam);
+  return executeServiceAccountChange(change, ctx);
+}
+
+async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteContext): Promise<void> {
+  const { before, after } = change;
+  if (change.action === 'delete') {
+    if (!before) throw unsupported(change);
+    return deleteOidcProvider(ctx, before.arn);
+  }
+  if (!after) throw unsupported(change);
+  if (!before) return createOidcProvider(ctx, after);
+  // Update (or anything else on an existing provider): only ever add client ids.
+  return addOidcClientIds(ctx, before.arn, after.clientIds, before.clientIds);
+}
+
+async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Promise<void> {
+  const { before, after } = change;
+  const toDelete = (b: NonNullable<RoleChange['before']>) => ({ name: b.name, managedPolicies: b.managedPolicies, inlinePolicies: Object.keys(b.inlinePolicies) });
+  switch (change.action) {
+    case 'create':
+      if (!after) throw unsupported(change);
+      return createRole(ctx, after);
+    case 'update':
+    case 'adopt':
+      if (!before || !after) throw unsupported(change);
+      return convergeRole(ctx, before, after, { adopt: change.action === 'adopt' });
+    case 'replace':
+      if (!before || !after) throw unsupported(change);
+      await deleteRole(ctx, toDelete(before));
+      return createRole(ctx, after);
+    case 'delete':
+      if (!before) throw unsupported(change);
+      return deleteRole(ctx, toDelete(before));
+    default:
+      throw unsupported(change);
+  }
+}
+
+async function executeServiceAccountChange(change: ServiceAccountChange, ctx: ExecutionContext): Promise<void> {
+  const ref = change.after ?? change.before;
+  if (!ref) throw unsupported(change);
+  const kube = ctx.kube(ref.cluster);
+  if (!kube) {
+    throw new ApplyStepError({
+      call: 'connect',
+      resource: `${ref.cluster}/${ref.namespace}/${ref.name}`,
+      message: `no Kubernetes client for cluster "${ref.cluster}"; give it a kubeconfig context (clusters.${ref.cluster}.kubernetes.context) or set "kubernetes: false" to manage IAM only.`,
+    });
+  }
+  if (change.action === 'delete') {
+    if (!change.before) throw unsupported(change);
+    if (change.created) return deleteServiceAccount(kube, change.before);
+    return releaseServiceAccount(kube, change.before, keysToRelease(change.before, change.fields));
+  }
+  if (!change.after) throw unsupported(change);
+  return applyServiceAccount(kube, change.after, { created: change.action === 'create' || change.created });
+}

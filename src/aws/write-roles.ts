@@ -1,0 +1,331 @@
+// IAM role mutations for apply: create (every attribute and the owner tag in the one CreateRole
+// call, so no role of ours ever exists untagged), converge an existing role to its desired state
+// (update, adopt, crash recovery), and delete. Every step tolerates work that is already done, so
+// re-running apply after a partial run converges.
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+} from '@aws-sdk/client-iam';
+import { ApplyStepError } from '../apply/step-error.js';
+import type { DesiredRole } from '../desired/types.js';
+import { OWNER_TAG } from '../ownership.js';
+import { policiesEqual } from '../policy/normalize.js';
+import type { PolicyDocument } from '../policy/types.js';
+import {
+  either,
+  iamCall,
+  isCode,
+  principalNotYetValid,
+  roleNotYetVisible,
+  type IamConsistencyTest,
+  type IamWriteContext,
+} from './write-call.js';
+
+/** A role as apply knows it before converging; `null` marks an inline policy whose text is unknown. */
+export interface CurrentRole {
+  name: string;
+  path: string;
+  description?: string;
+  maxSessionDuration: number;
+  permissionsBoundary?: string;
+  trustPolicy: PolicyDocument | null;
+  managedPolicies: string[];
+  inlinePolicies: Record<string, PolicyDocument | null>;
+  tags: Record<string, string>;
+}
+
+export interface ConvergeOptions {
+  /** Tag the role with our owner tag before anything else (taking over a role the file adopts). */
+  adopt?: boolean;
+  /** We created the role in this run: NoSuchEntity on it is eventual consistency, not a deleted role. */
+  justCreated?: boolean;
+}
+
+const roleResource = (name: string): string => `role ${name}`;
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/**
+ * Creates the role with its trust policy, settings and tags in one call, then attaches its managed
+ * and inline policies. If the role already exists and carries our owner tag (a crashed earlier run,
+ * or the SDK retrying a CreateRole whose answer was lost), it is converged instead; a role without
+ * our tag is never taken over.
+ */
+export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promise<void> {
+  const resource = roleResource(role.name);
+  const created = await iamCall(
+    ctx,
+    'CreateRole',
+    resource,
+    () =>
+      ctx.iam.send(
+        new CreateRoleCommand({
+          RoleName: role.name,
+          Path: role.path,
+          AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy),
+          Description: role.description,
+          MaxSessionDuration: role.maxSessionDuration,
+          PermissionsBoundary: role.permissionsBoundary,
+          Tags: tagList(role.tags),
+        }),
+      ),
+    { alreadyDone: isCode('EntityAlreadyExists'), notYetConsistent: principalNotYetValid },
+  );
+  if (created === undefined) {
+    // The role exists, possibly only moments ago: GetRole waits out eventual consistency.
+    const current = await readCurrentRole(ctx, role.name, { justCreated: true });
+    if (!current) throw new ApplyStepError({ call: 'CreateRole', resource, code: 'EntityAlreadyExists', message: `IAM says role ${role.name} exists but GetRole cannot find it; run apply again.` });
+    assertOurs(ctx, current, 'CreateRole');
+    if (current.path !== role.path) {
+      throw new ApplyStepError({
+        call: 'CreateRole',
+        resource,
+        code: 'EntityAlreadyExists',
+        message: `role ${role.name} already exists with path ${current.path}, not ${role.path}; run plan again (it will replace the role).`,
+      });
+    }
+    await convergeRole(ctx, current, role, { justCreated: true });
+    return;
+  }
+  // CreateRole set everything but the policies; converging now only attaches and puts those.
+  const fresh: CurrentRole = { ...role, managedPolicies: [], inlinePolicies: {} };
+  await convergeRole(ctx, fresh, role, { justCreated: true });
+}
+
+const ownerTag = (tags: Record<string, string>): string | undefined =>
+  Object.entries(tags).find(([key]) => key.toLowerCase() === OWNER_TAG.toLowerCase())?.[1];
+
+function assertOurs(ctx: IamWriteContext, current: CurrentRole, call: string): void {
+  const tag = ownerTag(current.tags);
+  if (tag === ctx.owner) return;
+  throw new ApplyStepError({
+    call,
+    resource: roleResource(current.name),
+    code: 'EntityAlreadyExists',
+    message:
+      tag === undefined
+        ? `role ${current.name} already exists and is not managed by workload-identity-bindings (no ${OWNER_TAG} tag); it was not touched. Set \`adopt: true\` on its binding to take it over, or rename the role in the file.`
+        : `role ${current.name} already exists and belongs to owner "${tag}"; it was not touched. Rename the role in the file.`,
+  });
+}
+
+/**
+ * Brings an existing role to the desired state with the fewest calls: only attributes that differ
+ * are written. Adoption tags the role first, so a failure halfway leaves a role we can find again.
+ */
+export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, desired: DesiredRole, options: ConvergeOptions = {}): Promise<void> {
+  const name = desired.name;
+  const resource = roleResource(name);
+  const consistency: IamConsistencyTest | undefined = options.justCreated ? roleNotYetVisible : undefined;
+  const tags = { ...current.tags };
+
+  if (options.adopt && ownerTag(tags) !== ctx.owner) {
+    await iamCall(ctx, 'TagRole', resource, () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: OWNER_TAG, Value: ctx.owner }] })), {
+      notYetConsistent: consistency,
+    });
+    tags[OWNER_TAG] = ctx.owner;
+  }
+
+  if (!current.trustPolicy || !policiesEqual(current.trustPolicy, desired.trustPolicy)) {
+    await iamCall(
+      ctx,
+      'UpdateAssumeRolePolicy',
+      resource,
+      () => ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(desired.trustPolicy) })),
+      { notYetConsistent: either(principalNotYetValid, consistency) },
+    );
+  }
+
+  const descriptionChanged = (current.description ?? '') !== (desired.description ?? '');
+  if (descriptionChanged || current.maxSessionDuration !== desired.maxSessionDuration) {
+    await iamCall(
+      ctx,
+      'UpdateRole',
+      resource,
+      () =>
+        ctx.iam.send(
+          new UpdateRoleCommand({
+            RoleName: name,
+            // IAM keeps the old description when the field is absent; an empty one clears it.
+            Description: descriptionChanged ? (desired.description ?? '') : undefined,
+            MaxSessionDuration: desired.maxSessionDuration,
+          }),
+        ),
+      { notYetConsistent: consistency },
+    );
+  }
+
+  if ((current.permissionsBoundary ?? '') !== (desired.permissionsBoundary ?? '')) {
+    if (desired.permissionsBoundary) {
+      const boundary = desired.permissionsBoundary;
+      await iamCall(
+        ctx,
+        'PutRolePermissionsBoundary',
+        `${resource}, boundary ${boundary}`,
+        () => ctx.iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: boundary })),
+        { notYetConsistent: consistency },
+      );
+    } else {
+      await iamCall(ctx, 'DeleteRolePermissionsBoundary', resource, () => ctx.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })), {
+        alreadyDone: isCode('NoSuchEntity'),
+      });
+    }
+  }
+
+  await convergeManagedPolicies(ctx, name, current.managedPolicies, desired.managedPolicies, consistency);
+
+  for (const [policyName, document] of Object.entries(desired.inlinePolicies)) {
+    const existing = current.inlinePolicies[policyName];
+    if (existing && policiesEqual(existing, document)) continue;
+    await iamCall(
+      ctx,
+      'PutRolePolicy',
+      `${resource}, inline policy ${policyName}`,
+      () => ctx.iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) })),
+      { notYetConsistent: consistency },
+    );
+  }
+  for (const policyName of Object.keys(current.inlinePolicies)) {
+    if (policyName in desired.inlinePolicies) continue;
+    await iamCall(ctx, 'DeleteRolePolicy', `${resource}, inline policy ${policyName}`, () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })), {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
+  }
+
+  // IAM tag keys are unique ignoring case (as the plan compares them).
+  const currentTags = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));
+  const wantedKeys = new Set(Object.keys(desired.tags).map((key) => key.toLowerCase()));
+  const toTag = Object.fromEntries(Object.entries(desired.tags).filter(([key, value]) => currentTags.get(key.toLowerCase()) !== value));
+  if (Object.keys(toTag).length) {
+    await iamCall(ctx, 'TagRole', resource, () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: tagList(toTag) })), { notYetConsistent: consistency });
+  }
+  // Our owner tag is never removed: it is how the next run knows the role is ours.
+  const toUntag = Object.keys(tags).filter((key) => !wantedKeys.has(key.toLowerCase()) && key.toLowerCase() !== OWNER_TAG.toLowerCase());
+  if (toUntag.length) {
+    await iamCall(ctx, 'UntagRole', resource, () => ctx.iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })), { notYetConsistent: consistency });
+  }
+}
+
+/**
+ * Attaches before detaching, so the role never holds less than both the old and the new set; when
+ * that would exceed IAM's policies-per-role quota, the removals go first and the attach is retried.
+ */
+async function convergeManagedPolicies(ctx: IamWriteContext, roleName: string, current: string[], desired: string[], consistency: IamConsistencyTest | undefined): Promise<void> {
+  const toDetach = current.filter((arn) => !desired.includes(arn));
+  const detached = new Set<string>();
+  const detach = async (arn: string): Promise<void> => {
+    if (detached.has(arn)) return;
+    await iamCall(ctx, 'DetachRolePolicy', `${roleResource(roleName)}, policy ${arn}`, () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })), {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
+    detached.add(arn);
+  };
+  for (const arn of desired.filter((a) => !current.includes(a))) {
+    const attach = () => ctx.iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+    const resource = `${roleResource(roleName)}, policy ${arn}`;
+    try {
+      await iamCall(ctx, 'AttachRolePolicy', resource, attach, { notYetConsistent: consistency });
+    } catch (error) {
+      if (!(error instanceof ApplyStepError) || error.code !== 'LimitExceeded' || toDetach.every((a) => detached.has(a))) throw error;
+      for (const old of toDetach) await detach(old);
+      await iamCall(ctx, 'AttachRolePolicy', resource, attach, { notYetConsistent: consistency });
+    }
+  }
+  for (const arn of toDetach) await detach(arn);
+}
+
+/** The role as IAM holds it now (inline policy texts are not read: they are rewritten anyway). */
+export async function readCurrentRole(ctx: IamWriteContext, name: string, options: { justCreated?: boolean } = {}): Promise<CurrentRole | undefined> {
+  const resource = roleResource(name);
+  const answer = await iamCall(ctx, 'GetRole', resource, () => ctx.iam.send(new GetRoleCommand({ RoleName: name })), {
+    alreadyDone: isCode('NoSuchEntity'),
+    notYetConsistent: options.justCreated ? roleNotYetVisible : undefined,
+  });
+  const role = answer?.Role;
+  if (!role) return undefined;
+  const managedPolicies: string[] = [];
+  const inlinePolicies: Record<string, PolicyDocument | null> = {};
+  await iamCall(ctx, 'ListAttachedRolePolicies', resource, async () => {
+    for await (const page of paginateListAttachedRolePolicies({ client: ctx.iam }, { RoleName: name })) {
+      for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) managedPolicies.push(p.PolicyArn);
+    }
+  });
+  await iamCall(ctx, 'ListRolePolicies', resource, async () => {
+    for await (const page of paginateListRolePolicies({ client: ctx.iam }, { RoleName: name })) {
+      for (const policyName of page.PolicyNames ?? []) inlinePolicies[policyName] = null;
+    }
+  });
+  return {
+    name: role.RoleName ?? name,
+    path: role.Path ?? '/',
+    description: role.Description || undefined,
+    maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    permissionsBoundary: role.PermissionsBoundary?.PermissionsBoundaryArn,
+    trustPolicy: parseDocument(role.AssumeRolePolicyDocument),
+    managedPolicies,
+    inlinePolicies,
+    tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  };
+}
+
+/** IAM returns documents URL-encoded; an unreadable one counts as unknown and is rewritten. */
+function parseDocument(text: string | undefined): PolicyDocument | null {
+  if (!text) return null;
+  try {
+    const parsed: unknown = JSON.parse(/^\s*%7b/i.test(text) ? decodeURIComponent(text) : text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as PolicyDocument) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface RoleToDelete {
+  name: string;
+  managedPolicies: string[];
+  inlinePolicies: string[];
+}
+
+/**
+ * Detaches managed policies, deletes inline ones, then deletes the role. If IAM still refuses
+ * (DeleteConflict: something was attached after the plan was made), the role is listed again and
+ * emptied once more. A role that is already gone counts as deleted.
+ */
+export async function deleteRole(ctx: IamWriteContext, role: RoleToDelete): Promise<void> {
+  await emptyRole(ctx, role);
+  const remove = () => ctx.iam.send(new DeleteRoleCommand({ RoleName: role.name }));
+  try {
+    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, { alreadyDone: isCode('NoSuchEntity') });
+  } catch (error) {
+    if (!(error instanceof ApplyStepError) || error.code !== 'DeleteConflict') throw error;
+    const current = await readCurrentRole(ctx, role.name);
+    if (!current) return;
+    await emptyRole(ctx, { name: role.name, managedPolicies: current.managedPolicies, inlinePolicies: Object.keys(current.inlinePolicies) });
+    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, { alreadyDone: isCode('NoSuchEntity') });
+  }
+}
+
+async function emptyRole(ctx: IamWriteContext, role: RoleToDelete): Promise<void> {
+  const resource = roleResource(role.name);
+  for (const arn of role.managedPolicies) {
+    await iamCall(ctx, 'DetachRolePolicy', `${resource}, policy ${arn}`, () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn })), {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
+  }
+  for (const policyName of role.inlinePolicies) {
+    await iamCall(ctx, 'DeleteRolePolicy', `${resource}, inline policy ${policyName}`, () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: policyName })), {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
+  }
+}

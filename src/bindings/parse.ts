@@ -1,0 +1,257 @@
+// Reads the bindings file's bytes into a plain value while keeping where every node sits, so later
+// checks can say `file:line:col`. Everything that is not a well-formed single YAML map (bad UTF-8,
+// syntax errors, duplicate keys, tabs, alias bombs, an empty file, a huge file) stops here.
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+import { utf8Problem } from './utf8.js';
+
+/** A JSON path into the parsed value: map keys and list indexes, e.g. `['bindings', 2, 'role']`. */
+export type JsonPath = ReadonlyArray<string | number>;
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Finds where a path sits in the source. Paths that do not exist resolve to their nearest ancestor. */
+export interface Locator {
+  /** The value's position (the parent's when the path is missing, e.g. for a missing required key). */
+  value(path: JsonPath): Position;
+  /** The key's position for a map entry (for unknown keys); the value's position for list items. */
+  key(path: JsonPath): Position;
+  /** The source node of a scalar value, for mapping offsets inside a string (JSON policies). */
+  scalar(path: JsonPath): ScalarSource | undefined;
+}
+
+/** Where a string scalar's text sits, so a position inside the string can be mapped into the file. */
+export interface ScalarSource {
+  /** yaml's scalar style: PLAIN, QUOTE_DOUBLE, QUOTE_SINGLE, BLOCK_LITERAL, BLOCK_FOLDED. */
+  style: string;
+  start: Position;
+  /** The raw source text of the scalar (header and indentation included for block scalars). */
+  source: string;
+}
+
+export interface ParsedSource {
+  /** The plain value (maps → objects, lists → arrays); set only when the file parsed cleanly. */
+  value?: Record<string, unknown>;
+  locate: Locator;
+  diagnostics: Diagnostic[];
+}
+
+/** IAM and Kubernetes objects are small; a bigger file is a mistake (or an attack), not a config. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Anchors are handy for repeated tags; more aliases than this is a "billion laughs" expansion. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Reported instead of parsing: the file is over MAX_FILE_BYTES. */
+export function fileTooLarge(size: number, file: string): Diagnostic {
+  const message = `the file is ${size} bytes, over the 1 MiB (${MAX_FILE_BYTES} bytes) limit for a bindings file — split it or remove generated content; it was not parsed`;
+  return { severity: 'error', file, line: 1, col: 1, message };
+}
+
+export function parseBindingsSource(input: string | Uint8Array, file: string): ParsedSource {
+  const diagnostics: Diagnostic[] = [];
+  const error = (line: number, col: number, message: string) =>
+    diagnostics.push({ severity: 'error', file, line, col, message });
+  const nowhere: Locator = {
+    value: () => ({ line: 1, col: 1 }),
+    key: () => ({ line: 1, col: 1 }),
+    scalar: () => undefined,
+  };
+
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > MAX_FILE_BYTES) return { locate: nowhere, diagnostics: [fileTooLarge(size, file)] };
+
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    const bad = utf8Problem(input);
+    if (bad) {
+      error(bad.line, bad.col, bad.message);
+      return { locate: nowhere, diagnostics };
+    }
+    text = new TextDecoder('utf-8').decode(input);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    keepSourceTokens: true,
+    prettyErrors: false,
+  });
+  const pos = (offset: number): Position => lineCounter.linePos(offset);
+  const locate = makeLocator(doc, text, pos);
+
+  for (const e of doc.errors) {
+    const at = pos(e.pos[0]);
+    error(at.line, at.col, yamlErrorMessage(e.code, e.message, doc, e.pos[0], pos));
+  }
+  for (const w of doc.warnings) {
+    const at = pos(w.pos[0]);
+    diagnostics.push({
+      severity: 'warning',
+      file,
+      line: at.line,
+      col: at.col,
+      message: `${w.message} — check this YAML`,
+    });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { locate, diagnostics };
+
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    error(
+      1,
+      1,
+      'the file is empty — start it with `version: 1`, `owner: ...`, `clusters:` and `bindings:` (see the README for an example)',
+    );
+    return { locate, diagnostics };
+  }
+  if (!isMap(doc.contents)) {
+    const at = doc.contents.range ? pos(doc.contents.range[0]) : { line: 1, col: 1 };
+    const kind = isSeq(doc.contents) ? 'a list' : 'a single value';
+    error(
+      at.line,
+      at.col,
+      `the top level of the file is ${kind}, not a map — write keys at the top level: version, owner, aws, clusters, bindings`,
+    );
+    return { locate, diagnostics };
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    const at = firstAlias(doc, pos);
+    error(
+      at.line,
+      at.col,
+      `the anchors and aliases (&name / *name) expand to too much data (${e.message.toLowerCase()}) — write the values out or use fewer aliases (at most ${MAX_ALIAS_COUNT} expansions)`,
+    );
+    return { locate, diagnostics };
+  }
+  return { value: value as Record<string, unknown>, locate, diagnostics };
+}
+
+function yamlErrorMessage(
+  code: string,
+  message: string,
+  doc: Document,
+  offset: number,
+  pos: (o: number) => Position,
+): string {
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'a tab is used for indentation; YAML allows only spaces there — indent with spaces';
+    case 'DUPLICATE_KEY': {
+      const dup = duplicateKey(doc, offset);
+      if (!dup) return 'duplicate key — a key may appear only once in a map; remove or merge one of them';
+      return `duplicate key "${dup.key}" (first at line ${pos(dup.firstOffset).line}) — a key may appear only once in a map; remove or merge one of them`;
+    }
+    case 'MULTIPLE_DOCS':
+      return 'the file holds more than one YAML document (a second "---") — keep everything in one document';
+    default:
+      return `YAML syntax error: ${message.replace(/\.$/, '')} — check indentation, brackets and quotes here (quote values that contain ": " or " #")`;
+  }
+}
+
+/** The duplicated key at `offset` and where it first appears in the same map. */
+function duplicateKey(doc: Document, offset: number): { key: string; firstOffset: number } | undefined {
+  let found: { key: string; firstOffset: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const pair = map.items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+      if (!pair || !isScalar(pair.key)) return;
+      const key = String(pair.key.value);
+      const first = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      if (first && isScalar(first.key) && first.key.range) found = { key, firstOffset: first.key.range[0] };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function firstAlias(doc: Document, pos: (o: number) => Position): Position {
+  let at: Position = { line: 1, col: 1 };
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) at = pos(node.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+interface Step {
+  node: Node | null;
+  keyNode?: Node;
+}
+
+function makeLocator(doc: Document, text: string, pos: (o: number) => Position): Locator {
+  // Walks as far as the path exists; the last step found stands in for a missing tail.
+  const walk = (path: JsonPath): { steps: Step[]; complete: boolean } => {
+    const steps: Step[] = [{ node: (doc.contents as Node | null) ?? null }];
+    for (const segment of path) {
+      let current = steps[steps.length - 1].node;
+      if (isAlias(current)) current = current.resolve(doc) ?? null;
+      if (isMap(current)) {
+        const pair = current.items.find((p) => keyText(p.key) === String(segment));
+        if (!pair) return { steps, complete: false };
+        steps.push({ node: (pair.value as Node | null) ?? null, keyNode: pair.key as Node });
+      } else if (isSeq(current) && typeof segment === 'number' && segment < current.items.length) {
+        steps.push({ node: (current.items[segment] as Node | null) ?? null });
+      } else {
+        return { steps, complete: false };
+      }
+    }
+    return { steps, complete: true };
+  };
+  const nodePos = (steps: Step[]): Position => {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const { node, keyNode } = steps[i];
+      // An empty value (`key:` with nothing after it) has a zero-width range after the key: point at the key.
+      if (node?.range && node.range[1] > node.range[0]) return pos(node.range[0]);
+      if (keyNode?.range) return pos(keyNode.range[0]);
+      if (node?.range) return pos(node.range[0]);
+    }
+    return { line: 1, col: 1 };
+  };
+  return {
+    value: (path) => nodePos(walk(path).steps),
+    key: (path) => {
+      const { steps, complete } = walk(path);
+      const last = steps[steps.length - 1];
+      if (complete && last.keyNode?.range) return pos(last.keyNode.range[0]);
+      return nodePos(steps);
+    },
+    scalar: (path) => {
+      const { steps, complete } = walk(path);
+      const node = steps[steps.length - 1].node;
+      if (!complete || !isScalar(node) || !node.range || typeof node.type !== 'string') return undefined;
+      return {
+        style: node.type,
+        start: pos(node.range[0]),
+        source: text.slice(node.range[0], node.range[1]),
+      };
+    },
+  };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}

@@ -1,0 +1,149 @@
+// The CLI: argument parsing, help and exit codes. Each command lives in src/commands/.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatDiagnostic, InvalidBindingsError } from '../bindings/diagnostics.js';
+import { applyCommand } from '../commands/apply.js';
+import { UsageError, type CommandIo } from '../commands/io.js';
+import { planCommand, type PlanFormat } from '../commands/plan.js';
+import { schemaCommand } from '../commands/schema.js';
+import { validateCommand } from '../commands/validate.js';
+import { errorMessage } from '../errors.js';
+import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import { VERSION } from '../version.js';
+
+const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
+
+const HELP: Record<string, string> = {
+  main: `workload-identity ${VERSION} — Kubernetes ServiceAccounts bound to AWS IAM roles, from one reviewed file.
+
+Usage: workload-identity <command> [options]
+
+Commands:
+  validate   Check the bindings file (offline) and print a summary
+  plan       Show what apply would change in IAM and Kubernetes
+  apply      Apply a reviewed plan (--plan FILE) or plan and apply (--auto-approve)
+  schema     Print the JSON Schema of the bindings file
+
+Options:
+  -h, --help     Show help (also after a command: workload-identity plan --help)
+  -v, --version  Print the version
+
+Environment: AWS credentials and AWS_REGION / AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_STS as for the
+AWS CLI; KUBECONFIG as for kubectl; CPLN_TOKEN and CPLN_ENDPOINT for Control Plane clusters.`,
+  validate: `Usage: workload-identity validate [--file FILE]
+
+Checks the bindings file against the schema and IAM/Kubernetes naming rules without contacting any
+service. Prints every problem as file:line:col: message. Exit 0 when valid, 1 otherwise.
+
+${FILE_HELP}`,
+  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode]
+
+Reads IAM and the clusters, compares them with the bindings file and prints the changes apply would make.
+
+${FILE_HELP}
+      --format FORMAT    text (default), markdown (the pull-request comment) or json
+      --out FILE         also save the plan as JSON, for apply --plan FILE
+      --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)`,
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N]
+
+Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
+
+${FILE_HELP}
+      --plan FILE          the reviewed plan saved by plan --out
+      --auto-approve       plan and apply in one go
+      --format FORMAT      text (default) or json report
+      --max-concurrency N  independent changes run in parallel (default 8)`,
+  schema: `Usage: workload-identity schema
+
+Prints the JSON Schema of the bindings file (for editors: yaml-language-server).`,
+};
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  file: { type: 'string', short: 'f' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  plan: { type: 'string' },
+  'auto-approve': { type: 'boolean' },
+  'max-concurrency': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+  validate: ['file'],
+  plan: ['file', 'format', 'out', 'detailed-exitcode'],
+  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency'],
+  schema: [],
+};
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, option: string): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${errorMessage(error)}\nRun workload-identity --help for usage.`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.version) {
+    io.out(VERSION);
+    return 0;
+  }
+  if (!command || (values.help && !HELP[command])) {
+    (command || values.help ? io.out : io.err)(HELP.main);
+    return command || values.help ? 0 : 1;
+  }
+  if (!HELP[command]) {
+    io.err(`Unknown command "${command}". Commands: validate, plan, apply, schema. Run workload-identity --help.`);
+    return 1;
+  }
+  if (values.help) {
+    io.out(HELP[command]);
+    return 0;
+  }
+  try {
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    for (const key of Object.keys(values) as Array<keyof typeof OPTIONS>) {
+      if (!ALLOWED[command].includes(key)) throw new UsageError(`--${key} is not an option of ${command}`);
+    }
+    const file = values.file ?? DEFAULT_BINDINGS_FILE;
+    switch (command) {
+      case 'validate':
+        return await validateCommand(file, io);
+      case 'schema':
+        return schemaCommand(io);
+      case 'plan':
+        return await planCommand(
+          { file, format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'), out: values.out, detailedExitCode: values['detailed-exitcode'] ?? false },
+          io,
+        );
+      default: {
+        if (!values.plan === !values['auto-approve']) throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
+        const max = Number(values['max-concurrency'] ?? '8');
+        if (!Number.isInteger(max) || max < 1 || max > 64) throw new UsageError('--max-concurrency must be an integer from 1 to 64');
+        return await applyCommand(
+          { file, planPath: values.plan, autoApprove: values['auto-approve'] ?? false, format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'), maxConcurrency: max },
+          io,
+        );
+      }
+    }
+  } catch (error) {
+    if (error instanceof InvalidBindingsError) {
+      for (const d of error.diagnostics) io.err(formatDiagnostic(d));
+      const n = error.diagnostics.filter((d) => d.severity === 'error').length;
+      io.err(`${n} error${n === 1 ? '' : 's'} in the bindings file; nothing was contacted or changed.`);
+    } else if (error instanceof UsageError) {
+      io.err(`${error.message}\nRun workload-identity ${command} --help for usage.`);
+    } else {
+      io.err(`Error: ${errorMessage(error)}`);
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,19 @@
+// `workload-identity validate`: check the file offline and print a one-line summary.
+import { formatDiagnostic, hasErrors } from '../bindings/diagnostics.js';
+import { loadBindingsFile } from '../bindings/load.js';
+import { summarizeBindings } from '../bindings/summary.js';
+import type { CommandIo } from './io.js';
+
+export async function validateCommand(path: string, io: CommandIo): Promise<number> {
+  const { file, diagnostics } = await loadBindingsFile(path);
+  for (const d of diagnostics) io.err(formatDiagnostic(d));
+  if (!file || hasErrors(diagnostics)) {
+    const n = diagnostics.filter((d) => d.severity === 'error').length;
+    io.err(`${path}: ${n} error${n === 1 ? '' : 's'}; nothing was contacted or changed.`);
+    return 1;
+  }
+  const s = summarizeBindings(file);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  io.out(`${path} is valid: ${plural(s.bindings, 'binding')}, ${plural(s.roles, 'role')}, ${plural(s.serviceAccounts, 'service account')}, ${plural(s.clusters, 'cluster')}.`);
+  return 0;
+}

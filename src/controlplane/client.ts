@@ -1,0 +1,108 @@
+// Control Plane REST client: the two calls we need to learn a managed cluster's issuer, check the
+// AWS Workload Identity add-on, and reach its Kubernetes API. The token is sent, never printed.
+import type { Json, JsonObject } from '../policy/types.js';
+
+export const DEFAULT_CPLN_ENDPOINT = 'https://api.cpln.io';
+
+export interface ControlPlaneAccess {
+  endpoint: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+export interface Mk8sCluster {
+  org: string;
+  name: string;
+  oidcProviderUrl?: string;
+  serverUrl?: string;
+  /** Present only when the AWS Workload Identity add-on is enabled. */
+  awsWorkloadIdentity?: {
+    providerUrl?: string;
+    audience?: string;
+    trustPolicy?: JsonObject;
+  };
+}
+
+export class ControlPlaneError extends Error {
+  readonly status?: number;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.name = 'ControlPlaneError';
+    this.status = status;
+  }
+}
+
+/** The API reference shows `Authorization: <token>`; the Terraform provider sends `Bearer <token>`. */
+export function authorizationHeader(token: string): string {
+  const trimmed = token.trim();
+  return /^bearer\s/i.test(trimmed) ? trimmed : `Bearer ${trimmed}`;
+}
+
+async function getJson(access: ControlPlaneAccess, path: string, what: string): Promise<JsonObject> {
+  const url = `${access.endpoint.replace(/\/+$/, '')}${path}`;
+  const doFetch = access.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(url, { headers: { authorization: authorizationHeader(access.token), accept: 'application/json' } });
+  } catch (error) {
+    const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+    const cause = reason?.code ?? reason?.message;
+    throw new ControlPlaneError(
+      `Control Plane GET ${path} (${what}) failed: cannot reach ${access.endpoint}${cause ? ` (${cause})` : ''}. Check CPLN_ENDPOINT and the network.`,
+    );
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const hint =
+      response.status === 401
+        ? 'the Control Plane token was rejected: check the cpln-token input / CPLN_TOKEN (a service account key works).'
+        : response.status === 403
+          ? 'the token may not read this cluster: grant its service account `view` on mk8s in the org.'
+          : response.status === 404
+            ? 'no such cluster in that org: check controlPlane.org and controlPlane.cluster in the bindings file.'
+            : response.status === 429
+              ? 'Control Plane is rate limiting: retry later.'
+              : `Control Plane answered ${response.status}.`;
+    throw new ControlPlaneError(`Control Plane GET ${path} (${what}) failed with ${response.status}: ${hint}`, response.status);
+  }
+  try {
+    const parsed = JSON.parse(text) as Json;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through
+  }
+  throw new ControlPlaneError(`Control Plane GET ${path} (${what}) returned something that is not a JSON object.`);
+}
+
+function obj(value: Json | undefined): JsonObject | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+function str(value: Json | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export async function getMk8sCluster(access: ControlPlaneAccess, org: string, name: string): Promise<Mk8sCluster> {
+  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}`;
+  const body = await getJson(access, path, `cluster ${org}/${name}`);
+  const status = obj(body.status) ?? {};
+  const addOn = obj(obj(status.addOns)?.awsWorkloadIdentity);
+  const config = obj(addOn?.oidcProviderConfig);
+  return {
+    org,
+    name,
+    oidcProviderUrl: str(status.oidcProviderUrl),
+    serverUrl: str(status.serverUrl),
+    awsWorkloadIdentity: addOn
+      ? { providerUrl: str(config?.providerUrl), audience: str(config?.audience), trustPolicy: obj(addOn.trustPolicy) }
+      : undefined,
+  };
+}
+
+export async function getMk8sCaCerts(access: ControlPlaneAccess, org: string, name: string): Promise<string> {
+  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-cacerts`;
+  const body = await getJson(access, path, `CA certificates of cluster ${org}/${name}`);
+  const pem = str(body.cacerts);
+  if (!pem) throw new ControlPlaneError(`Control Plane GET ${path} returned no "cacerts" for cluster ${org}/${name}.`);
+  return pem;
+}

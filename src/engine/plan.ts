@@ -1,0 +1,74 @@
+// The plan pipeline: bindings file → resolved clusters and account → desired state → observed
+// state → plan. Shared by the CLI, the action and apply (which re-plans before executing).
+import { loadBindingsFile } from '../bindings/load.js';
+import { hasErrors, InvalidBindingsError, type Diagnostic } from '../bindings/diagnostics.js';
+import type { BindingsFile } from '../bindings/types.js';
+import { resolveAccountId } from '../aws/account.js';
+import { checkTrustPolicyTemplate } from '../controlplane/template-check.js';
+import { compileDesiredState } from '../desired/compile.js';
+import type { DesiredState } from '../desired/types.js';
+import type { KubeTarget } from '../kube/client.js';
+import { observeState } from '../observed/observe.js';
+import type { ObservedState } from '../observed/types.js';
+import { buildPlan } from '../plan/plan.js';
+import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
+import { resolveClusters } from './resolve-clusters.js';
+import type { Session } from './session.js';
+
+export interface ValidBindings {
+  file: BindingsFile;
+  /** Warnings only (errors throw). */
+  diagnostics: Diagnostic[];
+}
+
+/** Loads and validates the file; throws InvalidBindingsError (with every diagnostic) when invalid. */
+export async function loadValidBindings(path: string): Promise<ValidBindings> {
+  const { file, diagnostics } = await loadBindingsFile(path);
+  if (!file || hasErrors(diagnostics)) throw new InvalidBindingsError(diagnostics);
+  return { file, diagnostics };
+}
+
+export interface PlanRun {
+  file: BindingsFile;
+  desired: DesiredState;
+  observed: ObservedState;
+  plan: Plan;
+  /** Resources with our names that are not ours: any conflict means the plan must not be applied. */
+  conflicts: PlanConflict[];
+  kube: Map<string, KubeTarget>;
+}
+
+export class PlanConflictError extends Error {
+  readonly conflicts: PlanConflict[];
+  constructor(conflicts: PlanConflict[]) {
+    super(`The plan cannot proceed: ${conflicts.length} resource${conflicts.length === 1 ? '' : 's'} with our names ${conflicts.length === 1 ? 'is' : 'are'} not ours:\n${conflicts.map((c) => `  ${c.address}: ${c.message}`).join('\n')}`);
+    this.name = 'PlanConflictError';
+    this.conflicts = conflicts;
+  }
+}
+
+export async function runPlan(session: Session, file: BindingsFile): Promise<PlanRun> {
+  const [resolved, accountId] = await Promise.all([
+    resolveClusters(file, session.controlPlane),
+    file.aws.accountId ? Promise.resolve(file.aws.accountId) : resolveAccountId(session.aws.sts),
+  ]);
+  const desired = compileDesiredState(file, { accountId, clusters: resolved.clusters });
+  const kube = await session.kubeTargets(desired.clusters, resolved.controlPlane);
+  const observed = await observeState({ iam: session.aws.iam, kube, desired, rolePath: file.aws.rolePath });
+
+  const templateWarnings: PlanWarning[] = [];
+  for (const role of desired.roles) {
+    for (const cluster of resolved.clusters) {
+      const warning = checkTrustPolicyTemplate(role, cluster, accountId);
+      if (warning) templateWarnings.push(warning);
+    }
+  }
+  const { plan, conflicts } = buildPlan({
+    desired,
+    observed,
+    bindingsFile: file.path,
+    trustPolicySizeLimit: file.aws.trustPolicySizeLimit,
+    extraWarnings: templateWarnings,
+  });
+  return { file, desired, observed, plan, conflicts, kube };
+}

@@ -1,0 +1,92 @@
+// Turns the file's clusters into ResolvedClusters: issuer clusters directly, Control Plane clusters
+// through one concurrent lookup each per run (issuer, audience, add-on check, trust-policy template).
+import type { BindingsFile, ClusterConfig } from '../bindings/types.js';
+import { getMk8sCluster, type ControlPlaneAccess, type Mk8sCluster } from '../controlplane/client.js';
+import type { ResolvedCluster } from '../desired/types.js';
+import { DEFAULT_AUDIENCE } from '../ownership.js';
+
+export interface ResolvedClusters {
+  clusters: ResolvedCluster[];
+  /** Control Plane lookups by cluster key, reused for Kubernetes access (serverUrl). */
+  controlPlane: Map<string, Mk8sCluster>;
+}
+
+export function stripIssuer(url: string): { issuer: string; hostPath: string } {
+  const issuer = url.trim().replace(/\/+$/, '');
+  return { issuer, hostPath: issuer.replace(/^https:\/\//i, '') };
+}
+
+function resolveKubernetes(config: ClusterConfig): ResolvedCluster['kubernetes'] {
+  if (config.kubernetes === false) return false;
+  if (config.controlPlane && config.kubernetes.context === undefined) return { controlPlane: { ...config.controlPlane } };
+  return { context: config.kubernetes.context };
+}
+
+function fromControlPlane(config: ClusterConfig, found: Mk8sCluster): ResolvedCluster {
+  const ref = `${found.org}/${found.name}`;
+  if (!found.awsWorkloadIdentity) {
+    throw new Error(
+      `cluster "${config.key}": Control Plane cluster ${ref} does not have the AWS Workload Identity add-on enabled. ` +
+        'Enable it with `spec.addOns.awsWorkloadIdentity: {}` in the cluster manifest (cpln apply), or the Add-ons tab of the cluster in the console, then run again.',
+    );
+  }
+  const url = found.oidcProviderUrl ?? found.awsWorkloadIdentity.providerUrl;
+  if (!url || !/^https:\/\//i.test(url)) {
+    throw new Error(`cluster "${config.key}": Control Plane cluster ${ref} reports no https OIDC issuer (status.oidcProviderUrl) yet; wait until the cluster is ready, or set clusters.${config.key}.issuer.`);
+  }
+  const { issuer, hostPath } = stripIssuer(url);
+  return {
+    key: config.key,
+    issuer,
+    issuerHostPath: hostPath,
+    audience: config.audience ?? found.awsWorkloadIdentity.audience ?? DEFAULT_AUDIENCE,
+    kubernetes: resolveKubernetes(config),
+    trustPolicyTemplate: found.awsWorkloadIdentity.trustPolicy,
+  };
+}
+
+export async function resolveClusters(
+  file: BindingsFile,
+  controlPlane: Omit<ControlPlaneAccess, 'token'> & { token?: string },
+): Promise<ResolvedClusters> {
+  const lookups = new Map<string, Promise<Mk8sCluster>>();
+  for (const config of file.clusters) {
+    if (!config.controlPlane) continue;
+    const { org, cluster } = config.controlPlane;
+    if (!controlPlane.token) {
+      throw new Error(
+        `cluster "${config.key}" is a Control Plane cluster (${org}/${cluster}) but no Control Plane token was given: set the cpln-token input or the CPLN_TOKEN environment variable.`,
+      );
+    }
+    const key = `${org}/${cluster}`;
+    if (!lookups.has(key)) lookups.set(key, getMk8sCluster({ ...controlPlane, token: controlPlane.token }, org, cluster));
+  }
+  // Every lookup is started before any is awaited: several clusters cost one round trip of wall time.
+  const keys = [...lookups.keys()];
+  const results = await Promise.allSettled(keys.map((key) => lookups.get(key)!));
+  const settled = new Map(keys.map((key, i) => [key, results[i]]));
+
+  const clusters: ResolvedCluster[] = [];
+  const found = new Map<string, Mk8sCluster>();
+  const problems: string[] = [];
+  for (const config of file.clusters) {
+    if (config.controlPlane) {
+      const result = settled.get(`${config.controlPlane.org}/${config.controlPlane.cluster}`)!;
+      if (result.status === 'rejected') {
+        problems.push(`cluster "${config.key}": ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+        continue;
+      }
+      try {
+        clusters.push(fromControlPlane(config, result.value));
+        found.set(config.key, result.value);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    } else {
+      const { issuer, hostPath } = stripIssuer(config.issuer ?? '');
+      clusters.push({ key: config.key, issuer, issuerHostPath: hostPath, audience: config.audience ?? DEFAULT_AUDIENCE, kubernetes: resolveKubernetes(config) });
+    }
+  }
+  if (problems.length) throw new Error(problems.join('\n'));
+  return { clusters, controlPlane: found };
+}

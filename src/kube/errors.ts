@@ -1,0 +1,110 @@
+// Kubernetes API failures as messages that name the cluster, the server and the call, plus the
+// transient ones worth retrying. client-node throws ApiException (read by shape: the class name
+// changes inside the bundle) or, when the server cannot be reached, `TypeError: fetch failed` with
+// the socket error as `cause`. Messages never include credentials.
+import type { KubeTarget } from './client.js';
+
+export interface KubeFailure {
+  status?: number;
+  /** The Status object's reason, e.g. `Forbidden`. */
+  reason?: string;
+  message: string;
+  retryAfterMs?: number;
+  /** Network-level failure code (ECONNREFUSED, ECONNRESET, a TLS code, …). */
+  network?: string;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function kubeFailure(error: unknown): KubeFailure {
+  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'number') {
+    const e = error as { code: number; body?: unknown; headers?: Record<string, string> };
+    let reason: string | undefined;
+    let message = '';
+    if (typeof e.body === 'string') {
+      try {
+        const status = JSON.parse(e.body) as { reason?: unknown; message?: unknown } | null;
+        if (status && typeof status.message === 'string') message = status.message;
+        if (status && typeof status.reason === 'string') reason = status.reason;
+      } catch {
+        // Not a Status object (a proxy's HTML page, say): keep a short excerpt.
+        message = e.body.slice(0, 200);
+      }
+    }
+    const retryAfter = Number(e.headers?.['retry-after'] ?? e.headers?.['Retry-After']);
+    return {
+      status: e.code,
+      reason,
+      message: redact(message),
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    };
+  }
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const network = typeof cause?.code === 'string' ? cause.code : undefined;
+    if (network || error.message === 'fetch failed')
+      return { message: error.message, network: network ?? 'fetch failed' };
+    return { message: redact(error.message) };
+  }
+  return { message: redact(String(error)) };
+}
+
+/** Why a failed read is worth another attempt, or undefined when it is final. */
+export function transientKubeFailure(failure: KubeFailure): string | undefined {
+  if (failure.network && !isTlsCode(failure.network) && failure.network !== 'ENOTFOUND') {
+    return `connection failed (${failure.network})`;
+  }
+  if (failure.status === 429) return 'throttled (429 Too Many Requests)';
+  if (failure.status !== undefined && [500, 502, 503, 504].includes(failure.status))
+    return `server error (${failure.status})`;
+  return undefined;
+}
+
+/**
+ * `Kubernetes list serviceaccounts on cluster "prod" (https://…) failed: 401 Unauthorized — check the
+ * kubeconfig / token`.
+ */
+export function kubeCallError(target: KubeTarget, call: string, error: unknown): Error {
+  const failure = kubeFailure(error);
+  const where = `Kubernetes ${call} on cluster "${target.cluster}" (${target.server}) failed`;
+  return new Error(`${where}: ${explain(failure)}`, { cause: error });
+}
+
+function explain(f: KubeFailure): string {
+  if (f.network) {
+    if (isTlsCode(f.network)) {
+      return `TLS verification of the API server failed (${f.network}) — check the cluster's certificate-authority data in the kubeconfig`;
+    }
+    return `the API server is unreachable (${f.network}) — check the server address in the kubeconfig and the network`;
+  }
+  if (f.status === undefined) return f.message;
+  const head = `${f.status} ${STATUS_TEXT[f.status ?? 0] ?? f.reason ?? 'error'}`;
+  const detail = f.message ? ` (${f.message})` : '';
+  if (f.status === 401) return `${head} — check the kubeconfig / token`;
+  if (f.status === 403) return `${head}${detail} — grant these credentials RBAC permission for the call`;
+  if (f.status === 429 || (f.status ?? 0) >= 500)
+    return `${head}${detail} — the API server is overloaded or failing; run again later`;
+  return `${head}${detail}`;
+}
+
+function isTlsCode(code: string): boolean {
+  return /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY|ERR_TLS/i.test(code);
+}
+
+/** Servers sometimes echo request headers; never let a bearer token reach a log. */
+function redact(text: string): string {
+  return text.replace(/(bearer\s+)[^\s"',]+/gi, '$1[redacted]');
+}

@@ -1,0 +1,37 @@
+// The diff: desired state against observed state, as pure data. Every resource kind has its own
+// module (ownership rules differ per kind); this one puts their results together.
+import type { DesiredState } from '../desired/types.js';
+import type { ObservedState } from '../observed/types.js';
+import { diffOidcProviders } from './diff-oidc-providers.js';
+import { diffRoles } from './diff-roles.js';
+import { diffServiceAccounts } from './diff-service-accounts.js';
+import type { Change, PlanConflict, PlanWarning } from './types.js';
+import { planWarnings } from './warnings.js';
+
+export interface DiffOptions {
+  /** The account's trust policy size quota in characters (default 2048). */
+  trustPolicySizeLimit?: number;
+}
+
+export interface DiffResult {
+  /** Every compared resource, no-ops included, in kind order then desired order. */
+  changes: Change[];
+  warnings: PlanWarning[];
+  /** Resources with our names that are not ours: nothing is planned for them. */
+  conflicts: PlanConflict[];
+}
+
+export function diffState(
+  desired: DesiredState,
+  observed: ObservedState,
+  options: DiffOptions = {},
+): DiffResult {
+  const providers = diffOidcProviders(desired, observed.oidcProviders);
+  const roles = diffRoles(desired, observed.roles);
+  const serviceAccounts = diffServiceAccounts(desired, observed.clusters);
+  return {
+    changes: [...providers, ...roles.changes, ...serviceAccounts.changes],
+    warnings: planWarnings(desired, observed, options.trustPolicySizeLimit),
+    conflicts: [...roles.conflicts, ...serviceAccounts.conflicts],
+  };
+}

@@ -1,0 +1,56 @@
+// Reads a plan file written by `workload-identity plan --out`. Checks the format version and the
+// shape apply relies on, so an old, foreign or hand-edited file fails with a clear message.
+import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+
+const ACTIONS = new Set(['create', 'update', 'replace', 'delete', 'adopt', 'no-op']);
+const KINDS = new Set(['oidc-provider', 'role', 'service-account']);
+
+function fail(problem: string): never {
+  throw new Error(
+    `the plan file ${problem}. Create it with \`workload-identity plan --out plan.json\` and pass that file.`,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parsePlanJson(text: string): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!isRecord(value)) fail('is not a JSON object');
+  if (value.formatVersion !== PLAN_FORMAT_VERSION) {
+    fail(
+      `has formatVersion ${JSON.stringify(value.formatVersion)}, but this version of workload-identity-bindings reads formatVersion ${PLAN_FORMAT_VERSION}`,
+    );
+  }
+  for (const key of ['planId', 'owner', 'accountId', 'bindingsFile'] as const) {
+    if (typeof value[key] !== 'string') fail(`has no "${key}" string`);
+  }
+  if (!/^[0-9a-f]{16}$/.test(value.planId as string)) fail('has a "planId" that is not 16 hex digits');
+  if (!Array.isArray(value.changes)) fail('has no "changes" list');
+  value.changes.forEach((change: unknown, i: number) => {
+    if (
+      !isRecord(change) ||
+      !KINDS.has(change.kind as string) ||
+      !ACTIONS.has(change.action as string) ||
+      typeof change.address !== 'string' ||
+      !Array.isArray(change.fields)
+    ) {
+      fail(`has an invalid change at changes[${i}] (each needs kind, address, action and fields)`);
+    }
+  });
+  if (!Array.isArray(value.warnings)) fail('has no "warnings" list');
+  const summary = value.summary;
+  if (
+    !isRecord(summary) ||
+    !['add', 'change', 'destroy', 'adopt', 'replace'].every((k) => typeof summary[k] === 'number')
+  ) {
+    fail('has no valid "summary" (add, change, destroy, adopt, replace)');
+  }
+  return value as unknown as Plan;
+}

@@ -1,0 +1,113 @@
+// The plan model: the diff's changes without no-ops, in a fixed order, with Terraform-style counts
+// and a planId that identifies exactly these changes. Reviewers approve a planId; apply re-plans and
+// refuses to run when the id differs.
+import { createHash } from 'node:crypto';
+import { compareStrings } from '../desired/order.js';
+import type { DesiredState } from '../desired/types.js';
+import type { ObservedState } from '../observed/types.js';
+import { canonicalJson } from './canonical-json.js';
+import { diffState } from './diff.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type Change,
+  type Plan,
+  type PlanConflict,
+  type PlanSummary,
+  type PlanWarning,
+  type ResourceKind,
+} from './types.js';
+
+export { planDifference } from './plan-difference.js';
+export { parsePlanJson } from './parse-plan.js';
+
+const KIND_ORDER: Record<ResourceKind, number> = { 'oidc-provider': 0, role: 1, 'service-account': 2 };
+
+export function compareChanges(a: Change, b: Change): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.address, b.address);
+}
+
+/** Terraform's counts: a replace adds one and destroys one; adopt counts as a change. */
+export function summarize(changes: Change[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, change: 0, destroy: 0, adopt: 0, replace: 0 };
+  for (const change of changes) {
+    if (change.action === 'create') summary.add++;
+    else if (change.action === 'update') summary.change++;
+    else if (change.action === 'delete') summary.destroy++;
+    else if (change.action === 'adopt') {
+      summary.change++;
+      summary.adopt++;
+    } else if (change.action === 'replace') {
+      summary.add++;
+      summary.destroy++;
+      summary.replace++;
+    }
+  }
+  return summary;
+}
+
+function sortWarnings(warnings: PlanWarning[]): PlanWarning[] {
+  const unique = new Map<string, PlanWarning>();
+  for (const w of warnings) {
+    const warning: PlanWarning = {
+      code: w.code,
+      message: w.message,
+      ...(w.address ? { address: w.address } : {}),
+    };
+    unique.set(canonicalJson(warning), warning);
+  }
+  return [...unique.values()].sort(
+    (a, b) =>
+      compareStrings(a.address ?? '', b.address ?? '') ||
+      compareStrings(a.code, b.code) ||
+      compareStrings(a.message, b.message),
+  );
+}
+
+/**
+ * First 16 hex digits of sha256 over the canonical JSON of what apply would do. A ServiceAccount's
+ * resourceVersion is left out: it moves whenever anyone touches the object (even fields that are not
+ * ours), and that alone must not make a reviewed plan stale.
+ */
+export function computePlanId(plan: Pick<Plan, 'formatVersion' | 'owner' | 'accountId' | 'changes'>): string {
+  const changes = plan.changes.map((change) =>
+    change.kind === 'service-account' && change.before
+      ? { ...change, before: { ...change.before, resourceVersion: undefined } }
+      : change,
+  );
+  const hashed = { formatVersion: plan.formatVersion, owner: plan.owner, accountId: plan.accountId, changes };
+  return createHash('sha256').update(canonicalJson(hashed)).digest('hex').slice(0, 16);
+}
+
+export interface BuildPlanInput {
+  desired: DesiredState;
+  observed: ObservedState;
+  /** The bindings file path as the user gave it (shown in plans, not hashed). */
+  bindingsFile: string;
+  trustPolicySizeLimit?: number;
+  /** Warnings found outside the diff (e.g. the Control Plane trust policy template check). */
+  extraWarnings?: PlanWarning[];
+}
+
+export function buildPlan(input: BuildPlanInput): { plan: Plan; conflicts: PlanConflict[] } {
+  const { desired, observed } = input;
+  const diff = diffState(desired, observed, { trustPolicySizeLimit: input.trustPolicySizeLimit });
+  const changes = diff.changes.filter((c) => c.action !== 'no-op').sort(compareChanges);
+  const identity = {
+    formatVersion: PLAN_FORMAT_VERSION as typeof PLAN_FORMAT_VERSION,
+    owner: desired.owner,
+    accountId: desired.accountId,
+    changes,
+  };
+  const plan: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    planId: computePlanId(identity),
+    owner: desired.owner,
+    accountId: desired.accountId,
+    bindingsFile: input.bindingsFile,
+    changes,
+    warnings: sortWarnings([...diff.warnings, ...(input.extraWarnings ?? [])]),
+    summary: summarize(changes),
+  };
+  const conflicts = [...diff.conflicts].sort((a, b) => compareStrings(a.address, b.address));
+  return { plan, conflicts };
+}
