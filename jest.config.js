@@ -1,7 +1,10 @@
 // ESM jest on Node 24 (npm scripts put node_modules/.bin/node first on PATH).
 import { createDefaultEsmPreset } from 'ts-jest';
 
-const preset = createDefaultEsmPreset({ tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } });
+const preset = createDefaultEsmPreset({
+  tsconfig: 'tsconfig.json',
+  diagnostics: { ignoreCodes: ['TS151001'] },
+});
 
 export default {
   ...preset,

@@ -9,12 +9,16 @@ const root = join(import.meta.dirname, '..');
 test('dist/ equals a fresh `npm run bundle`', () => {
   const out = mkdtempSync(join(tmpdir(), 'wib-dist-'));
   try {
-    execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--out', out], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--out', out], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     const fresh = readdirSync(out).sort();
     expect(readdirSync(join(root, 'dist')).sort()).toEqual(fresh);
     for (const file of fresh) {
       const same = readFileSync(join(out, file)).equals(readFileSync(join(root, 'dist', file)));
-      if (!same) throw new Error(`dist/${file} differs from a fresh bundle: run \`npm run bundle\` and commit dist/`);
+      if (!same)
+        throw new Error(`dist/${file} differs from a fresh bundle: run \`npm run bundle\` and commit dist/`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -16,7 +16,10 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   console.log(`\n${bold(`$ workload-identity ${args.join(' ')}`)}`);
   return new Promise((resolve, reject) => {
     // Async spawn: the emulators live in this process and must keep answering while the CLI runs.
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
   });
@@ -32,7 +35,11 @@ async function main(): Promise<number> {
   // Something already in the account that is not ours: the plan must leave it alone.
   sandbox.iam.seedRole({ roleName: 'legacy-admin', path: '/', tags: { team: 'ops' } });
   const planPath = join(sandbox.dir, 'plan.json');
-  console.log(bold('Local sandbox: IAM+STS and two Kubernetes API emulators on 127.0.0.1 (no AWS account, cluster or token).'));
+  console.log(
+    bold(
+      'Local sandbox: IAM+STS and two Kubernetes API emulators on 127.0.0.1 (no AWS account, cluster or token).',
+    ),
+  );
   console.log(`  IAM/STS        ${sandbox.iam.url}`);
   for (const [context, k] of sandbox.kube) console.log(`  ${context.padEnd(14)} ${k.url}`);
   console.log(`  bindings file  ${bindings}`);
@@ -54,7 +61,9 @@ async function main(): Promise<number> {
     const sa = sandbox.kube.get('prod-us')!.getServiceAccount('orders', 'orders-api');
     console.log(`\n${bold('ServiceAccount orders/orders-api on prod-us now carries:')}`);
     console.log(`  eks.amazonaws.com/role-arn: ${sa?.metadata.annotations?.['eks.amazonaws.com/role-arn']}`);
-    console.log(`\nDemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s. IAM calls: ${sandbox.iam.server.totalCalls()} (${sandbox.iam.server.totalCalls({ mutating: true })} mutating).`);
+    console.log(
+      `\nDemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s. IAM calls: ${sandbox.iam.server.totalCalls()} (${sandbox.iam.server.totalCalls({ mutating: true })} mutating).`,
+    );
     return 0;
   } finally {
     await sandbox.stop();

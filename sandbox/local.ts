@@ -24,13 +24,18 @@ interface KubeconfigDoc {
   'current-context'?: string;
 }
 
-export async function startLocalSandbox(options: { contexts: string[]; namespaces?: string[] }): Promise<LocalSandbox> {
+export async function startLocalSandbox(options: {
+  contexts: string[];
+  namespaces?: string[];
+}): Promise<LocalSandbox> {
   const iam = new IamEmulator();
   await iam.start();
   const kube = new Map<string, KubeEmulator>();
   const merged: KubeconfigDoc = { clusters: [], users: [], contexts: [] };
   for (const context of options.contexts) {
-    const emulator = new KubeEmulator({ namespaces: ['default', 'kube-system', 'kube-public', ...(options.namespaces ?? [])] });
+    const emulator = new KubeEmulator({
+      namespaces: ['default', 'kube-system', 'kube-public', ...(options.namespaces ?? [])],
+    });
     await emulator.start();
     kube.set(context, emulator);
     const doc = parse(kubeconfigFor(emulator, { context })) as KubeconfigDoc;

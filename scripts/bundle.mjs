@@ -1,7 +1,17 @@
 // Builds the action (dist/index.js) and the CLI (dist/cli.js) with ncc, plus licenses.txt.
 // `node scripts/bundle.mjs --out DIR` writes elsewhere (the dist check compares that with dist/).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync, renameSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  renameSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,24 +26,46 @@ const entries = [
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'wib-bundle-'));
+// Build next to the target and swap at the end, so a failed build leaves the old dist/ in place.
+const staged = join(work, 'out');
 try {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+  mkdirSync(staged, { recursive: true });
   const licenses = new Map();
   for (const [entry, name] of entries) {
     const dir = join(work, name);
-    execFileSync(process.execPath, [ncc, 'build', join(root, entry), '-o', dir, '--minify', '--license', 'licenses.txt', '--no-cache', '--quiet', '--target', 'es2023'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        ncc,
+        'build',
+        join(root, entry),
+        '-o',
+        dir,
+        '--minify',
+        '--license',
+        'licenses.txt',
+        '--no-cache',
+        '--quiet',
+        '--target',
+        'es2023',
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
     for (const file of readdirSync(dir)) {
-      if (file === 'index.js') renameSync(join(dir, file), join(out, `${name}.js`));
+      if (file === 'index.js') renameSync(join(dir, file), join(staged, `${name}.js`));
       else if (file === 'licenses.txt') licenses.set(name, readFileSync(join(dir, file), 'utf8'));
-      else if (file === 'package.json') renameSync(join(dir, file), join(out, 'package.json'));
-      else if (!existsSync(join(out, file))) renameSync(join(dir, file), join(out, file));
+      else if (file === 'package.json') renameSync(join(dir, file), join(staged, 'package.json'));
+      else if (!existsSync(join(staged, file))) renameSync(join(dir, file), join(staged, file));
     }
   }
   // One licenses file for both bundles: union of the per-bundle sections, in a stable order.
   const sections = new Set();
-  for (const text of licenses.values()) for (const s of text.split(/\n\n(?=\S+\n)/)) if (s.trim()) sections.add(s.trim());
-  writeFileSync(join(out, 'licenses.txt'), [...sections].sort().join('\n\n') + '\n');
+  for (const text of licenses.values())
+    for (const s of text.split(/\n\n(?=\S+\n)/)) if (s.trim()) sections.add(s.trim());
+  writeFileSync(join(staged, 'licenses.txt'), [...sections].sort().join('\n\n') + '\n');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(dirname(out), { recursive: true });
+  cpSync(staged, out, { recursive: true });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

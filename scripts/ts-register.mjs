@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if ((specifier.startsWith('.') || specifier.startsWith('/')) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+    if (
+      (specifier.startsWith('.') || specifier.startsWith('/')) &&
+      specifier.endsWith('.js') &&
+      context.parentURL?.startsWith('file:')
+    ) {
       const url = new URL(specifier, context.parentURL);
       if (!existsSync(fileURLToPath(url))) {
         const ts = url.href.replace(/\.js$/, '.ts');

@@ -24,9 +24,16 @@ export function bindingsYaml(bindings: string, owner = 'acme/platform-iam'): str
   ].join('\n');
 }
 
-export async function planFor(yaml: string, observed: ObservedState = EMPTY_OBSERVED, path = 'workload-identity.yaml'): Promise<Plan> {
+export async function planFor(
+  yaml: string,
+  observed: ObservedState = EMPTY_OBSERVED,
+  path = 'workload-identity.yaml',
+): Promise<Plan> {
   const { file, diagnostics } = loadBindingsText(yaml, path);
-  if (!file) throw new Error(`fixture is invalid:\n${diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n')}`);
+  if (!file)
+    throw new Error(
+      `fixture is invalid:\n${diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n')}`,
+    );
   const { clusters } = await resolveClusters(file, { endpoint: 'http://127.0.0.1:9' });
   const desired = compileDesiredState(file, { accountId: '123456789012', clusters });
   const observedWithClusters: ObservedState = {

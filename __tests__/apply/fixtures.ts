@@ -2,7 +2,13 @@
 // ServiceAccounts, and the changes between them, shaped as the plan carries them.
 import type { DesiredOidcProvider, DesiredRole, DesiredServiceAccount } from '../../src/desired/types.js';
 import type { ObservedOidcProvider, ObservedRole, ObservedServiceAccount } from '../../src/observed/types.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_ANNOTATION, OWNER_TAG, ROLE_ARN_ANNOTATION } from '../../src/ownership.js';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  OWNER_ANNOTATION,
+  OWNER_TAG,
+  ROLE_ARN_ANNOTATION,
+} from '../../src/ownership.js';
 import type { OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../../src/plan/types.js';
 
 export const ACCOUNT = '123456789012';
@@ -18,7 +24,12 @@ export function trustFor(issuerHost: string, subjects: string[]) {
         Effect: 'Allow',
         Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerHost}` },
         Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${issuerHost}:aud`]: 'sts.amazonaws.com', [`${issuerHost}:sub`]: subjects.map((s) => `system:serviceaccount:${s}`) } },
+        Condition: {
+          StringEquals: {
+            [`${issuerHost}:aud`]: 'sts.amazonaws.com',
+            [`${issuerHost}:sub`]: subjects.map((s) => `system:serviceaccount:${s}`),
+          },
+        },
       },
     ],
   };
@@ -47,26 +58,50 @@ export function observedRole(name: string, over: Partial<ObservedRole> = {}): Ob
 }
 
 export function desiredProvider(over: Partial<DesiredOidcProvider> = {}): DesiredOidcProvider {
-  return { arn: PROVIDER_ARN, url: `https://${ISSUER_HOST}`, clientIds: ['sts.amazonaws.com'], clusters: ['prod'], tags: { [OWNER_TAG]: OWNER }, ...over };
+  return {
+    arn: PROVIDER_ARN,
+    url: `https://${ISSUER_HOST}`,
+    clientIds: ['sts.amazonaws.com'],
+    clusters: ['prod'],
+    tags: { [OWNER_TAG]: OWNER },
+    ...over,
+  };
 }
 
 export function observedProvider(over: Partial<ObservedOidcProvider> = {}): ObservedOidcProvider {
-  return { arn: PROVIDER_ARN, url: `https://${ISSUER_HOST}`, clientIds: ['sts.amazonaws.com'], tags: { [OWNER_TAG]: OWNER }, ...over };
+  return {
+    arn: PROVIDER_ARN,
+    url: `https://${ISSUER_HOST}`,
+    clientIds: ['sts.amazonaws.com'],
+    tags: { [OWNER_TAG]: OWNER },
+    ...over,
+  };
 }
 
-export function desiredSa(name: string, role: string, over: Partial<DesiredServiceAccount> = {}): DesiredServiceAccount {
+export function desiredSa(
+  name: string,
+  role: string,
+  over: Partial<DesiredServiceAccount> = {},
+): DesiredServiceAccount {
   return {
     cluster: 'prod',
     namespace: 'default',
     name,
     role,
-    annotations: { [ROLE_ARN_ANNOTATION]: `arn:aws:iam::${ACCOUNT}:role/workload-identity/${role}`, [OWNER_ANNOTATION]: OWNER },
+    annotations: {
+      [ROLE_ARN_ANNOTATION]: `arn:aws:iam::${ACCOUNT}:role/workload-identity/${role}`,
+      [OWNER_ANNOTATION]: OWNER,
+    },
     labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
     ...over,
   };
 }
 
-export function observedSa(name: string, role: string, over: Partial<ObservedServiceAccount> = {}): ObservedServiceAccount {
+export function observedSa(
+  name: string,
+  role: string,
+  over: Partial<ObservedServiceAccount> = {},
+): ObservedServiceAccount {
   const d = desiredSa(name, role);
   return {
     cluster: d.cluster,
@@ -79,18 +114,46 @@ export function observedSa(name: string, role: string, over: Partial<ObservedSer
   };
 }
 
-export function providerChange(action: OidcProviderChange['action'], before: ObservedOidcProvider | null, after: DesiredOidcProvider | null): OidcProviderChange {
+export function providerChange(
+  action: OidcProviderChange['action'],
+  before: ObservedOidcProvider | null,
+  after: DesiredOidcProvider | null,
+): OidcProviderChange {
   const arn = after?.arn ?? before?.arn ?? '';
-  return { kind: 'oidc-provider', address: `oidc-provider.${arn.split('oidc-provider/')[1]}`, action, fields: [], before, after };
+  return {
+    kind: 'oidc-provider',
+    address: `oidc-provider.${arn.split('oidc-provider/')[1]}`,
+    action,
+    fields: [],
+    before,
+    after,
+  };
 }
 
-export function roleChange(action: RoleChange['action'], before: ObservedRole | null, after: DesiredRole | null): RoleChange {
+export function roleChange(
+  action: RoleChange['action'],
+  before: ObservedRole | null,
+  after: DesiredRole | null,
+): RoleChange {
   return { kind: 'role', address: `role.${after?.name ?? before?.name}`, action, fields: [], before, after };
 }
 
-export function saChange(action: ServiceAccountChange['action'], before: ObservedServiceAccount | null, after: DesiredServiceAccount | null, created: boolean): ServiceAccountChange {
+export function saChange(
+  action: ServiceAccountChange['action'],
+  before: ObservedServiceAccount | null,
+  after: DesiredServiceAccount | null,
+  created: boolean,
+): ServiceAccountChange {
   const ref = after ?? before!;
-  return { kind: 'service-account', address: `service-account.${ref.cluster}/${ref.namespace}/${ref.name}`, action, fields: [], before, after, created };
+  return {
+    kind: 'service-account',
+    address: `service-account.${ref.cluster}/${ref.namespace}/${ref.name}`,
+    action,
+    fields: [],
+    before,
+    after,
+    created,
+  };
 }
 
 export function planOf(changes: Plan['changes']): Plan {

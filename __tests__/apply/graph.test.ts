@@ -1,5 +1,17 @@
 import { dependencyGraph } from '../../src/apply/graph.js';
-import { desiredProvider, desiredRole, desiredSa, ISSUER_HOST, observedProvider, observedRole, observedSa, providerChange, roleChange, saChange, trustFor } from './fixtures.js';
+import {
+  desiredProvider,
+  desiredRole,
+  desiredSa,
+  ISSUER_HOST,
+  observedProvider,
+  observedRole,
+  observedSa,
+  providerChange,
+  roleChange,
+  saChange,
+  trustFor,
+} from './fixtures.js';
 
 test('providers come before the roles that trust them, roles before their ServiceAccounts', () => {
   const changes = [
@@ -17,10 +29,18 @@ test('deletions run in reverse: ServiceAccounts, then their role, then the provi
   const otherHost = 'oidc.other.example/id/X';
   const gone = observedRole('gone', { trustPolicy: trustFor(otherHost, ['default:gone']) });
   const changes = [
-    providerChange('delete', observedProvider({ arn: `arn:aws:iam::123456789012:oidc-provider/${otherHost}` }), null),
+    providerChange(
+      'delete',
+      observedProvider({ arn: `arn:aws:iam::123456789012:oidc-provider/${otherHost}` }),
+      null,
+    ),
     roleChange('delete', gone, null),
     // A role that stays but stops trusting the old issuer must be updated before the provider goes.
-    roleChange('update', observedRole('moved', { trustPolicy: trustFor(otherHost, ['default:moved']) }), desiredRole('moved')),
+    roleChange(
+      'update',
+      observedRole('moved', { trustPolicy: trustFor(otherHost, ['default:moved']) }),
+      desiredRole('moved'),
+    ),
     saChange('delete', observedSa('gone', 'gone'), null, true),
     saChange('delete', observedSa('released', 'gone'), null, false),
     saChange('delete', observedSa('unrelated', 'elsewhere'), null, true),
@@ -42,7 +62,9 @@ test('a replaced role waits for the provider it will trust; its ServiceAccounts 
 });
 
 test('a provider ARN that is a prefix of another does not create a dependency', () => {
-  const prefix = desiredProvider({ arn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER_HOST.slice(0, -1)}` });
+  const prefix = desiredProvider({
+    arn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER_HOST.slice(0, -1)}`,
+  });
   const changes = [providerChange('create', null, prefix), roleChange('create', null, desiredRole('app'))];
   expect(dependencyGraph(changes).map((s) => s.dependsOn)).toEqual([[], []]);
 });

@@ -3,7 +3,12 @@ import type { ApplyReport } from '../../src/apply/types.js';
 
 const failedReport: ApplyReport = {
   changes: [
-    { address: 'oidc-provider.oidc.example.com/id/ABC', kind: 'oidc-provider', action: 'create', status: 'ok' },
+    {
+      address: 'oidc-provider.oidc.example.com/id/ABC',
+      kind: 'oidc-provider',
+      action: 'create',
+      status: 'ok',
+    },
     {
       address: 'role.s3-reader',
       kind: 'role',
@@ -16,8 +21,20 @@ const failedReport: ApplyReport = {
         message: 'Policy arn:aws:iam::aws:policy/Nope does not exist or is not attachable.',
       },
     },
-    { address: 'role.old', kind: 'role', action: 'replace', status: 'ok', reason: 'path changes from / to /workload-identity/ (IAM cannot change a role\'s path)' },
-    { address: 'service-account.prod/default/app', kind: 'service-account', action: 'create', status: 'skipped', reason: 'depends on role.s3-reader, which failed' },
+    {
+      address: 'role.old',
+      kind: 'role',
+      action: 'replace',
+      status: 'ok',
+      reason: "path changes from / to /workload-identity/ (IAM cannot change a role's path)",
+    },
+    {
+      address: 'service-account.prod/default/app',
+      kind: 'service-account',
+      action: 'create',
+      status: 'skipped',
+      reason: 'depends on role.s3-reader, which failed',
+    },
   ],
   summary: { added: 2, changed: 0, destroyed: 1, failed: 1, skipped: 1 },
   ok: false,
@@ -49,8 +66,12 @@ test('ASCII markers on request', () => {
 });
 
 test("Terraform's sentence when everything applied", () => {
-  expect(applySummaryLine({ added: 3, changed: 1, destroyed: 0, failed: 0, skipped: 0 }, true)).toBe('Apply complete! 3 added, 1 changed, 0 destroyed.');
-  expect(applySummaryLine({ added: 0, changed: 0, destroyed: 0, failed: 2, skipped: 0 }, false)).toBe('Apply failed: 2 changes failed; 0 added, 0 changed, 0 destroyed.');
+  expect(applySummaryLine({ added: 3, changed: 1, destroyed: 0, failed: 0, skipped: 0 }, true)).toBe(
+    'Apply complete! 3 added, 1 changed, 0 destroyed.',
+  );
+  expect(applySummaryLine({ added: 0, changed: 0, destroyed: 0, failed: 2, skipped: 0 }, false)).toBe(
+    'Apply failed: 2 changes failed; 0 added, 0 changed, 0 destroyed.',
+  );
 });
 
 test('JSON round-trips the report', () => {

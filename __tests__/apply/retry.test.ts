@@ -11,7 +11,12 @@ test('retries a retryable error until the operation succeeds, sleeping between a
       if (calls < 4) throw new Error('not yet');
       return 'done';
     },
-    { policy, sleep: async (ms) => void sleeps.push(ms), retryable: () => 'eventual consistency', random: () => 1 },
+    {
+      policy,
+      sleep: async (ms) => void sleeps.push(ms),
+      retryable: () => 'eventual consistency',
+      random: () => 1,
+    },
   );
   expect(result).toBe('done');
   expect(sleeps).toEqual([100, 200, 400]);
@@ -56,7 +61,13 @@ test("a server's delay hint is honoured up to the maximum delay", async () => {
       if (calls === 1) throw new Error('429');
       if (calls === 2) throw new Error('429 with a long hint');
     },
-    { policy, sleep: async (ms) => void slept.push(ms), retryable: () => 'throttled', delayHint: () => (calls === 1 ? 300 : 60_000), random: () => 0 },
+    {
+      policy,
+      sleep: async (ms) => void slept.push(ms),
+      retryable: () => 'throttled',
+      delayHint: () => (calls === 1 ? 300 : 60_000),
+      random: () => 0,
+    },
   );
   expect(slept).toEqual([300, 1000]);
 });

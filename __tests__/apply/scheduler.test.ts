@@ -71,5 +71,7 @@ test('a rejected step counts as failed', async () => {
 });
 
 test('rejects a maxConcurrency below 1', () => {
-  expect(() => runInDependencyOrder([], 0, { run: async () => true, skip: () => undefined })).toThrow(/at least 1/);
+  expect(() => runInDependencyOrder([], 0, { run: async () => true, skip: () => undefined })).toThrow(
+    /at least 1/,
+  );
 });

@@ -1,7 +1,9 @@
 // A CommandIo that records what a command prints.
 import type { CommandIo } from '../../src/commands/io.js';
 
-export function captureIo(env: NodeJS.ProcessEnv = {}): CommandIo & { stdout: () => string; stderr: () => string } {
+export function captureIo(
+  env: NodeJS.ProcessEnv = {},
+): CommandIo & { stdout: () => string; stderr: () => string } {
   const out: string[] = [];
   const err: string[] = [];
   return {

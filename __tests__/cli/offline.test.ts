@@ -31,11 +31,19 @@ test('a missing file is one clear problem', async () => {
 test('schema prints the JSON Schema that is kept in the repo', async () => {
   const io = captureIo();
   expect(await runCli(['schema'], io)).toBe(0);
-  expect(JSON.parse(io.stdout())).toEqual(JSON.parse(readFileSync(join(root, 'schema', 'bindings.schema.json'), 'utf8')));
+  expect(JSON.parse(io.stdout())).toEqual(
+    JSON.parse(readFileSync(join(root, 'schema', 'bindings.schema.json'), 'utf8')),
+  );
 });
 
 test('--help works at the top and for every command', async () => {
-  for (const args of [['--help'], ['validate', '--help'], ['plan', '--help'], ['apply', '-h'], ['schema', '--help']]) {
+  for (const args of [
+    ['--help'],
+    ['validate', '--help'],
+    ['plan', '--help'],
+    ['apply', '-h'],
+    ['schema', '--help'],
+  ]) {
     const io = captureIo();
     expect(await runCli(args, io)).toBe(0);
     expect(io.stdout()).toMatch(/Usage: workload-identity/);
@@ -56,7 +64,10 @@ test('usage errors name the problem and exit 1', async () => {
     [['plan', '--format', 'yaml'], /--format must be one of text, markdown, json/],
     [['apply'], /exactly one of --plan FILE .* or --auto-approve/],
     [['apply', '--auto-approve', '--plan', 'p.json'], /exactly one of/],
-    [['apply', '--auto-approve', '--max-concurrency', '0'], /--max-concurrency must be an integer from 1 to 64/],
+    [
+      ['apply', '--auto-approve', '--max-concurrency', '0'],
+      /--max-concurrency must be an integer from 1 to 64/,
+    ],
     [['validate', '--out', 'x'], /--out is not an option of validate/],
     [['validate', '--bogus'], /Unknown option '--bogus'/],
   ];
@@ -71,7 +82,10 @@ test('plan and apply on an invalid file exit 1 before contacting anything', asyn
   const bad = join(root, '__tests__', 'fixtures', 'invalid', 'unknown-key-binding.yaml');
   // Endpoints that would fail loudly if contacted: nothing listens on them.
   const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', CPLN_ENDPOINT: 'http://127.0.0.1:1' };
-  for (const args of [['plan', '-f', bad], ['apply', '-f', bad, '--auto-approve']]) {
+  for (const args of [
+    ['plan', '-f', bad],
+    ['apply', '-f', bad, '--auto-approve'],
+  ]) {
     const io = captureIo(env);
     expect(await runCli(args, io)).toBe(1);
     expect(io.stderr()).toMatch(/nothing was contacted or changed/);

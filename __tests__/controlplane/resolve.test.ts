@@ -11,9 +11,31 @@ const cp = new ControlPlaneEmulator({ tokens: { [TOKEN]: ['acme'] } });
 
 beforeAll(async () => {
   await cp.start();
-  cp.addCluster({ org: 'acme', name: 'prod', oidcProviderUrl: 'https://oidc.cpln.io/prod-123/', serverUrl: 'https://127.0.0.1:1', caPem: 'PEM', addOn: true });
-  cp.addCluster({ org: 'acme', name: 'stage', oidcProviderUrl: 'https://oidc.cpln.io/stage-9', serverUrl: 'https://127.0.0.1:2', caPem: 'PEM', addOn: true, audience: 'custom-aud' });
-  cp.addCluster({ org: 'acme', name: 'bare', oidcProviderUrl: 'https://oidc.cpln.io/bare', serverUrl: 'https://127.0.0.1:3', caPem: 'PEM', addOn: false });
+  cp.addCluster({
+    org: 'acme',
+    name: 'prod',
+    oidcProviderUrl: 'https://oidc.cpln.io/prod-123/',
+    serverUrl: 'https://127.0.0.1:1',
+    caPem: 'PEM',
+    addOn: true,
+  });
+  cp.addCluster({
+    org: 'acme',
+    name: 'stage',
+    oidcProviderUrl: 'https://oidc.cpln.io/stage-9',
+    serverUrl: 'https://127.0.0.1:2',
+    caPem: 'PEM',
+    addOn: true,
+    audience: 'custom-aud',
+  });
+  cp.addCluster({
+    org: 'acme',
+    name: 'bare',
+    oidcProviderUrl: 'https://oidc.cpln.io/bare',
+    serverUrl: 'https://127.0.0.1:3',
+    caPem: 'PEM',
+    addOn: false,
+  });
 });
 afterAll(() => cp.stop());
 beforeEach(() => cp.resetCounters());
@@ -32,7 +54,12 @@ function file(clusters: ClusterConfig[]): BindingsFile {
     bindings: [
       {
         role: 'app',
-        serviceAccounts: clusters.map((c) => ({ cluster: c.key, namespace: 'default', name: 'app', location: at })),
+        serviceAccounts: clusters.map((c) => ({
+          cluster: c.key,
+          namespace: 'default',
+          name: 'app',
+          location: at,
+        })),
         managedPolicies: [],
         inlinePolicies: {},
         maxSessionDuration: 3600,
@@ -49,32 +76,65 @@ test('resolves issuer (trailing slash dropped) and audience, one lookup per clus
   const f = file([
     cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } }),
     cluster('stage', { controlPlane: { org: 'acme', cluster: 'stage' } }),
-    cluster('stage-iam', { controlPlane: { org: 'acme', cluster: 'stage' }, audience: 'file-aud', kubernetes: false }),
+    cluster('stage-iam', {
+      controlPlane: { org: 'acme', cluster: 'stage' },
+      audience: 'file-aud',
+      kubernetes: false,
+    }),
     cluster('eks', { issuer: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC' }),
   ]);
   const { clusters } = await resolveClusters(f, { endpoint: cp.url, token: TOKEN });
   expect(clusters.map((c) => [c.key, c.issuer, c.issuerHostPath, c.audience, c.kubernetes])).toEqual([
-    ['prod', 'https://oidc.cpln.io/prod-123', 'oidc.cpln.io/prod-123', 'sts.amazonaws.com', { controlPlane: { org: 'acme', cluster: 'prod' } }],
-    ['stage', 'https://oidc.cpln.io/stage-9', 'oidc.cpln.io/stage-9', 'custom-aud', { controlPlane: { org: 'acme', cluster: 'stage' } }],
+    [
+      'prod',
+      'https://oidc.cpln.io/prod-123',
+      'oidc.cpln.io/prod-123',
+      'sts.amazonaws.com',
+      { controlPlane: { org: 'acme', cluster: 'prod' } },
+    ],
+    [
+      'stage',
+      'https://oidc.cpln.io/stage-9',
+      'oidc.cpln.io/stage-9',
+      'custom-aud',
+      { controlPlane: { org: 'acme', cluster: 'stage' } },
+    ],
     ['stage-iam', 'https://oidc.cpln.io/stage-9', 'oidc.cpln.io/stage-9', 'file-aud', false],
-    ['eks', 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC', 'oidc.eks.us-east-1.amazonaws.com/id/ABC', 'sts.amazonaws.com', { context: undefined }],
+    [
+      'eks',
+      'https://oidc.eks.us-east-1.amazonaws.com/id/ABC',
+      'oidc.eks.us-east-1.amazonaws.com/id/ABC',
+      'sts.amazonaws.com',
+      { context: undefined },
+    ],
   ]);
   // stage is referenced twice but looked up once.
   expect(cp.count('get mk8s')).toBe(2);
 });
 
 test('accepts the token with a Bearer prefix too', async () => {
-  const { clusters } = await resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), { endpoint: cp.url, token: `Bearer ${TOKEN}` });
+  const { clusters } = await resolveClusters(
+    file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]),
+    { endpoint: cp.url, token: `Bearer ${TOKEN}` },
+  );
   expect(clusters[0].issuer).toBe('https://oidc.cpln.io/prod-123');
 });
 
 test('add-on disabled: names the cluster and how to enable it', async () => {
-  const run = resolveClusters(file([cluster('bare', { controlPlane: { org: 'acme', cluster: 'bare' } })]), { endpoint: cp.url, token: TOKEN });
-  await expect(run).rejects.toThrow(/cluster "bare": Control Plane cluster acme\/bare does not have the AWS Workload Identity add-on enabled.*spec\.addOns\.awsWorkloadIdentity: \{\}/);
+  const run = resolveClusters(file([cluster('bare', { controlPlane: { org: 'acme', cluster: 'bare' } })]), {
+    endpoint: cp.url,
+    token: TOKEN,
+  });
+  await expect(run).rejects.toThrow(
+    /cluster "bare": Control Plane cluster acme\/bare does not have the AWS Workload Identity add-on enabled.*spec\.addOns\.awsWorkloadIdentity: \{\}/,
+  );
 });
 
 test('bad token: 401 names org and cluster, never the token', async () => {
-  const error = await resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), { endpoint: cp.url, token: 'wrong-token-xyz' }).then(
+  const error = await resolveClusters(
+    file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]),
+    { endpoint: cp.url, token: 'wrong-token-xyz' },
+  ).then(
     () => new Error('expected a rejection'),
     (e: unknown) => e as Error,
   );
@@ -85,15 +145,29 @@ test('bad token: 401 names org and cluster, never the token', async () => {
 
 test('token of another org: 403 explains the permission', async () => {
   cp.addToken('other-org-token', ['globex']);
-  await expect(resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), { endpoint: cp.url, token: 'other-org-token' })).rejects.toThrow(/403.*grant/);
+  await expect(
+    resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), {
+      endpoint: cp.url,
+      token: 'other-org-token',
+    }),
+  ).rejects.toThrow(/403.*grant/);
 });
 
 test('unknown cluster: 404 says what to check', async () => {
-  await expect(resolveClusters(file([cluster('x', { controlPlane: { org: 'acme', cluster: 'nope' } })]), { endpoint: cp.url, token: TOKEN })).rejects.toThrow(/cluster "x".*404.*controlPlane\.org and controlPlane\.cluster/);
+  await expect(
+    resolveClusters(file([cluster('x', { controlPlane: { org: 'acme', cluster: 'nope' } })]), {
+      endpoint: cp.url,
+      token: TOKEN,
+    }),
+  ).rejects.toThrow(/cluster "x".*404.*controlPlane\.org and controlPlane\.cluster/);
 });
 
 test('no token: says where to set it, before any request', async () => {
-  await expect(resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), { endpoint: cp.url })).rejects.toThrow(/cpln-token input or the CPLN_TOKEN/);
+  await expect(
+    resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), {
+      endpoint: cp.url,
+    }),
+  ).rejects.toThrow(/cpln-token input or the CPLN_TOKEN/);
   expect(cp.totalCalls()).toBe(0);
 });
 
@@ -101,7 +175,10 @@ test('unreachable endpoint: names the endpoint and the cause', async () => {
   const closed = new ControlPlaneEmulator();
   const url = await closed.start();
   await closed.stop();
-  const error = await resolveClusters(file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]), { endpoint: url, token: TOKEN }).then(
+  const error = await resolveClusters(
+    file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]),
+    { endpoint: url, token: TOKEN },
+  ).then(
     () => new Error('expected a rejection'),
     (e: unknown) => e as Error,
   );
@@ -128,7 +205,12 @@ test('template check: matching template gives no warning; a different condition 
           Effect: 'Allow',
           Principal: { Federated: 'arn:aws:iam::<ACCOUNT_ID>:oidc-provider/oidc.cpln.io/odd' },
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { 'oidc.cpln.io/odd:sub': 'system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>', 'oidc.cpln.io/odd:azp': 'x' } },
+          Condition: {
+            StringEquals: {
+              'oidc.cpln.io/odd:sub': 'system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>',
+              'oidc.cpln.io/odd:azp': 'x',
+            },
+          },
         },
       ],
     },
@@ -138,5 +220,7 @@ test('template check: matching template gives no warning; a different condition 
   const d2 = compileDesiredState(odd, { accountId: '123456789012', clusters: r2.clusters });
   const warning = checkTrustPolicyTemplate(d2.roles[0], r2.clusters[0], '123456789012');
   expect(warning).toMatchObject({ code: 'trust-policy-template-mismatch', address: 'role.app' });
-  expect(warning?.message).toMatch(/condition keys oidc\.cpln\.io\/odd:azp,oidc\.cpln\.io\/odd:sub vs ours oidc\.cpln\.io\/odd:aud,oidc\.cpln\.io\/odd:sub/);
+  expect(warning?.message).toMatch(
+    /condition keys oidc\.cpln\.io\/odd:azp,oidc\.cpln\.io\/odd:sub vs ours oidc\.cpln\.io\/odd:aud,oidc\.cpln\.io\/odd:sub/,
+  );
 });

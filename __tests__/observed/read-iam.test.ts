@@ -159,7 +159,8 @@ test('fallback when GetAccountAuthorizationDetails is denied reads the same role
   emulator.server.resetCounters();
   emulator.deny('GetAccountAuthorizationDetails');
 
-  const viaList = await readRoles(iam, { ...query, concurrency: 3 });
+  const calls: string[] = [];
+  const viaList = await readRoles(iam, { ...query, concurrency: 3, onCall: (op) => calls.push(op) });
   expect(viaList.strategy).toBe('list-roles');
   expect(viaList.roles).toEqual(viaDetails.roles);
   // 1 denied GAAD + 1 ListRoles (7 roles under the path) + 9 GetRole (7 listed + Legacy-App + ghost)
@@ -171,6 +172,7 @@ test('fallback when GetAccountAuthorizationDetails is denied reads the same role
   expect(emulator.server.count('GetRolePolicy')).toBe(2);
   expect(emulator.server.count('ListAttachedRolePolicies')).toBe(3);
   expect(emulator.server.totalCalls()).toBe(19);
+  expect(calls).toHaveLength(19);
 });
 
 test('a named role that does not exist is absent, not an error', async () => {

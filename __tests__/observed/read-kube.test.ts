@@ -160,8 +160,10 @@ test('throttling and server errors are retried; every attempt is counted', async
 test('401 names the call, the cluster and the server, never the token', async () => {
   const badToken = 'wrong-token-s3cr3t';
   const denied = targetFor(kubeconfigFor(emulator, { token: badToken }));
-  const error = await readCluster(denied, [], []).catch((e: unknown) => e as Error);
-  expect(error).toBeInstanceOf(Error);
+  const error = await readCluster(denied, [], []).then(
+    () => new Error('readCluster succeeded with a wrong token'),
+    (e: unknown) => e as Error,
+  );
   expect(error.message).toBe(
     `Kubernetes list serviceaccounts on cluster "prod" (${emulator.url}) failed: 401 Unauthorized — check the kubeconfig / token`,
   );

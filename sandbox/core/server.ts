@@ -13,6 +13,8 @@ export interface EmulatorRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's bytes, for binary encodings (e.g. Kubernetes protobuf) that UTF-8 text would mangle. */
+  rawBody?: Buffer;
 }
 
 export interface EmulatorResponse {
@@ -70,7 +72,9 @@ export class EmulatorServer {
   /** Listens on 127.0.0.1 (port 0 = a random free port); with `tls` it serves https. */
   async start(port = 0, tls?: TlsOptions): Promise<string> {
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => void this.onRequest(req, res);
-    const server: Server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
+    const server: Server = tls
+      ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest)
+      : createServer(onRequest);
     server.keepAliveTimeout = 5000;
     // For https, 'connection' gives the raw TCP socket: destroying it on stop also ends TLS sessions.
     server.on('connection', (socket: Socket) => {
@@ -108,7 +112,9 @@ export class EmulatorServer {
 
   /** Requests received per operation, including those answered with an injected fault. */
   counters(): OperationCount[] {
-    return [...this.counts.values()].map((c) => ({ ...c })).sort((a, b) => a.operation.localeCompare(b.operation));
+    return [...this.counts.values()]
+      .map((c) => ({ ...c }))
+      .sort((a, b) => a.operation.localeCompare(b.operation));
   }
 
   count(operation: string): number {
@@ -117,7 +123,8 @@ export class EmulatorServer {
 
   totalCalls(filter: { mutating?: boolean } = {}): number {
     let total = 0;
-    for (const c of this.counts.values()) if (filter.mutating === undefined || c.mutating === filter.mutating) total += c.count;
+    for (const c of this.counts.values())
+      if (filter.mutating === undefined || c.mutating === filter.mutating) total += c.count;
     return total;
   }
 
@@ -135,16 +142,22 @@ export class EmulatorServer {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const rawBody = Buffer.concat(chunks);
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',
         path: decodeURIComponent(url.pathname),
         query: url.searchParams,
         headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: rawBody.toString('utf8'),
+        rawBody,
       };
       const routed = this.handler.route(request);
       if (!('operation' in routed)) return send(res, routed);
-      const entry = this.counts.get(routed.operation) ?? { operation: routed.operation, mutating: routed.mutating, count: 0 };
+      const entry = this.counts.get(routed.operation) ?? {
+        operation: routed.operation,
+        mutating: routed.mutating,
+        count: 0,
+      };
       entry.count += 1;
       this.counts.set(routed.operation, entry);
 
@@ -166,7 +179,11 @@ export class EmulatorServer {
       }
       send(res, await routed.handle());
     } catch (error) {
-      send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `emulator ${this.name} crashed: ${String(error)}` });
+      send(res, {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+        body: `emulator ${this.name} crashed: ${String(error)}`,
+      });
     }
   }
 }
@@ -174,6 +191,9 @@ export class EmulatorServer {
 function send(res: ServerResponse, response: EmulatorResponse): void {
   if (res.destroyed) return;
   const body = response.body ?? '';
-  res.writeHead(response.status, { 'content-length': Buffer.byteLength(body).toString(), ...response.headers });
+  res.writeHead(response.status, {
+    'content-length': Buffer.byteLength(body).toString(),
+    ...response.headers,
+  });
   res.end(body);
 }

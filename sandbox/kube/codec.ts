@@ -8,7 +8,14 @@ import type { FieldMap, Leaf, ServiceAccountJson, StoredServiceAccount } from '.
 
 export const fieldKey = (path: readonly string[]): string => JSON.stringify(path);
 
-const TOP_LEVEL = new Set(['kind', 'apiVersion', 'metadata', 'secrets', 'imagePullSecrets', 'automountServiceAccountToken']);
+const TOP_LEVEL = new Set([
+  'kind',
+  'apiVersion',
+  'metadata',
+  'secrets',
+  'imagePullSecrets',
+  'automountServiceAccountToken',
+]);
 /** Metadata the server owns: accepted in a body, never taken from it. */
 const SERVER_METADATA = new Set(['uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink']);
 const CLIENT_METADATA = new Set(['name', 'namespace', 'resourceVersion', 'labels', 'annotations']);
@@ -34,25 +41,32 @@ function decodeError(detail: string): never {
 export function decodeServiceAccount(body: unknown, validation: FieldValidation): DecodedServiceAccount {
   if (!isRecord(body)) decodeError('the body must be a JSON object');
   if (body.apiVersion !== undefined && body.apiVersion !== 'v1') {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (v1)`);
+    throw badRequest(
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (v1)`,
+    );
   }
   if (body.kind !== undefined && body.kind !== 'ServiceAccount') {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (ServiceAccount)`);
+    throw badRequest(
+      `the kind in the data (${String(body.kind)}) does not match the expected kind (ServiceAccount)`,
+    );
   }
   const unknown: string[] = [];
   for (const key of Object.keys(body)) if (!TOP_LEVEL.has(key)) unknown.push(key);
   const metadata = body.metadata ?? {};
-  if (!isRecord(metadata)) decodeError('json: cannot unmarshal into Go struct field ServiceAccount.metadata of type v1.ObjectMeta');
+  if (!isRecord(metadata))
+    decodeError('json: cannot unmarshal into Go struct field ServiceAccount.metadata of type v1.ObjectMeta');
   for (const key of Object.keys(metadata)) {
     if (!CLIENT_METADATA.has(key) && !SERVER_METADATA.has(key)) unknown.push(`metadata.${key}`);
   }
   const warnings = unknown.map((f) => `unknown field "${f}"`);
-  if (warnings.length > 0 && validation === 'Strict') decodeError(`strict decoding error: ${warnings.join(', ')}`);
+  if (warnings.length > 0 && validation === 'Strict')
+    decodeError(`strict decoding error: ${warnings.join(', ')}`);
 
   const fields: FieldMap = new Map();
   const put = (leaf: Leaf): void => void fields.set(fieldKey(leaf.path), leaf);
   for (const map of ['labels', 'annotations'] as const) {
-    for (const [key, value] of Object.entries(stringMap(metadata[map], map))) put({ path: ['metadata', map, key], value });
+    for (const [key, value] of Object.entries(stringMap(metadata[map], map)))
+      put({ path: ['metadata', map, key], value });
   }
   for (const list of ['secrets', 'imagePullSecrets'] as const) {
     const value = body[list];
@@ -64,7 +78,8 @@ export function decodeServiceAccount(body: unknown, validation: FieldValidation)
   }
   const automount = body.automountServiceAccountToken;
   if (automount !== undefined && automount !== null) {
-    if (typeof automount !== 'boolean') decodeError('json: cannot unmarshal automountServiceAccountToken of type bool');
+    if (typeof automount !== 'boolean')
+      decodeError('json: cannot unmarshal automountServiceAccountToken of type bool');
     put({ path: ['automountServiceAccountToken'], value: automount });
   }
   return {
@@ -80,14 +95,16 @@ function stringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isRecord(value)) decodeError(`json: cannot unmarshal metadata.${field} of type map[string]string`);
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') decodeError(`json: cannot unmarshal ${typeof v} into metadata.${field}["${key}"] of type string`);
+    if (typeof v !== 'string')
+      decodeError(`json: cannot unmarshal ${typeof v} into metadata.${field}["${key}"] of type string`);
   }
   return value as Record<string, string>;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') decodeError(`json: cannot unmarshal ${typeof value} into ${field} of type string`);
+  if (typeof value !== 'string')
+    decodeError(`json: cannot unmarshal ${typeof value} into ${field} of type string`);
   return value;
 }
 
@@ -95,7 +112,8 @@ function optionalString(value: unknown, field: string): string | undefined {
 export function metadataMap(fields: FieldMap, map: 'labels' | 'annotations'): Record<string, string> {
   const out: Record<string, string> = {};
   const keys: string[] = [];
-  for (const leaf of fields.values()) if (leaf.path[0] === 'metadata' && leaf.path[1] === map) keys.push(leaf.path[2]);
+  for (const leaf of fields.values())
+    if (leaf.path[0] === 'metadata' && leaf.path[1] === map) keys.push(leaf.path[2]);
   // Go marshals maps with sorted keys; so does the emulator.
   for (const key of keys.sort()) out[key] = fields.get(fieldKey(['metadata', map, key]))!.value as string;
   return out;

@@ -45,7 +45,11 @@ export class KubeEmulator {
     this.https = options.https ?? false;
     this.state = new KubeState(options.now);
     for (const ns of options.namespaces ?? DEFAULT_NAMESPACES) this.state.createNamespace(ns);
-    const handler = new KubeHandler(this.state, { token: this.token, readOnlyToken: this.readOnlyToken }, () => this.server.url);
+    const handler = new KubeHandler(
+      this.state,
+      { token: this.token, readOnlyToken: this.readOnlyToken },
+      () => this.server.url,
+    );
     this.server = new EmulatorServer('kube', handler);
   }
 
@@ -108,12 +112,17 @@ export interface KubeconfigOptions {
   insecureSkipTlsVerify?: boolean;
 }
 
-/** Kubeconfig YAML for a started emulator, usable by client-node (`loadFromString`) and kubectl. */
+/**
+ * Kubeconfig YAML for a started emulator, usable by client-node (`loadFromString`) and kubectl.
+ * kubectl (client-go) sends bearer tokens only over TLS, so point kubectl at an https emulator.
+ */
 export function kubeconfigFor(emulator: KubeEmulator, options: KubeconfigOptions = {}): string {
-  if (!emulator.url) throw new Error('kubeconfigFor: start the KubeEmulator first (await emulator.start()) so it has a URL');
+  if (!emulator.url)
+    throw new Error('kubeconfigFor: start the KubeEmulator first (await emulator.start()) so it has a URL');
   const name = options.context ?? 'kube-emulator';
   const verify = emulator.https && !options.insecureSkipTlsVerify;
-  if (verify && !emulator.caPem) throw new Error('kubeconfigFor: the https emulator has no CA yet; await emulator.start() first');
+  if (verify && !emulator.caPem)
+    throw new Error('kubeconfigFor: the https emulator has no CA yet; await emulator.start() first');
   const cluster = verify
     ? { server: emulator.url, 'certificate-authority-data': Buffer.from(emulator.caPem!).toString('base64') }
     : { server: emulator.url, 'insecure-skip-tls-verify': true };
@@ -122,7 +131,16 @@ export function kubeconfigFor(emulator: KubeEmulator, options: KubeconfigOptions
     kind: 'Config',
     clusters: [{ name, cluster }],
     users: [{ name, user: { token: options.token ?? emulator.token } }],
-    contexts: [{ name, context: { cluster: name, user: name, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
+    contexts: [
+      {
+        name,
+        context: {
+          cluster: name,
+          user: name,
+          ...(options.namespace ? { namespace: options.namespace } : {}),
+        },
+      },
+    ],
     'current-context': name,
     preferences: {},
   });

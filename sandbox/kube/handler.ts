@@ -6,9 +6,18 @@ import type { EmulatorRequest, EmulatorResponse, Route, ServiceHandler } from '.
 import { API_GROUP_LIST, apiVersions, CORE_V1_RESOURCES, SERVER_VERSION } from './discovery.js';
 import { NamespaceApi } from './namespaces.js';
 import { OPENAPI_V3_CORE_V1, OPENAPI_V3_INDEX } from './openapi.js';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { PATCH_TYPES, ServiceAccountApi, type PatchType, type WriteContext } from './serviceaccounts.js';
 import type { KubeState } from './state.js';
-import { forbidden, internalError, jsonResponse, KubeStatusError, statusResponse, tooManyRequests, unauthorized } from './status.js';
+import {
+  forbidden,
+  internalError,
+  jsonResponse,
+  KubeStatusError,
+  statusResponse,
+  tooManyRequests,
+  unauthorized,
+} from './status.js';
 import { OPERATIONS } from './types.js';
 
 export interface KubeAuthOptions {
@@ -32,8 +41,15 @@ interface Endpoint {
   run: () => EmulatorResponse;
 }
 
-const notFoundPath = (): EmulatorResponse => statusResponse(404, 'NotFound', 'the server could not find the requested resource', {});
-const methodNotAllowed = (): EmulatorResponse => statusResponse(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+const notFoundPath = (): EmulatorResponse =>
+  statusResponse(404, 'NotFound', 'the server could not find the requested resource', {});
+const methodNotAllowed = (): EmulatorResponse =>
+  statusResponse(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+    {},
+  );
 
 export class KubeHandler implements ServiceHandler {
   private readonly auth: KubeAuthOptions;
@@ -58,7 +74,8 @@ export class KubeHandler implements ServiceHandler {
       mutating: found.mutating,
       handle: () => {
         try {
-          if (found.mutating && user === READ_ONLY_USER) throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+          if (found.mutating && user === READ_ONLY_USER)
+            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
           return found.run();
         } catch (error) {
           if (error instanceof KubeStatusError) return error.toResponse();
@@ -104,48 +121,99 @@ export class KubeHandler implements ServiceHandler {
     }
     if (parts[0] !== 'api' || parts[1] !== 'v1') return notFoundPath();
     if (query.get('watch') === 'true' || query.get('watch') === '1') {
-      return statusResponse(400, 'BadRequest', 'watch is not supported by the kube emulator; list instead', {});
+      return statusResponse(
+        400,
+        'BadRequest',
+        'watch is not supported by the kube emulator; list instead',
+        {},
+      );
     }
     const rest = parts.slice(2);
-    if ((method === 'POST' || method === 'PUT') && !isJsonOrYaml(req.headers['content-type'])) return unsupportedBody(req.headers['content-type']);
+    const content =
+      method === 'POST' || method === 'PUT'
+        ? objectBody(req)
+        : { body: req.body, contentType: String(req.headers['content-type'] ?? '') };
+    if ('status' in content) return content;
     const ctx: WriteContext = {
       query,
-      body: req.body,
-      contentType: String(req.headers['content-type'] ?? ''),
+      ...content,
       defaultManager: managerFromUserAgent(req.headers['user-agent']),
     };
     const sa = OPERATIONS;
 
     // /api/v1/namespaces[/{ns}]
     if (rest[0] === 'namespaces' && rest.length === 1) {
-      if (method === 'GET') return { operation: sa.listNamespaces, mutating: false, verb: 'list', resource: 'namespaces', run: () => this.namespaces.list(query) };
+      if (method === 'GET')
+        return {
+          operation: sa.listNamespaces,
+          mutating: false,
+          verb: 'list',
+          resource: 'namespaces',
+          run: () => this.namespaces.list(query),
+        };
       if (method === 'POST') {
-        return { operation: sa.createNamespace, mutating: true, verb: 'create', resource: 'namespaces', run: () => this.namespaces.create(req.body, ctx.contentType) };
+        return {
+          operation: sa.createNamespace,
+          mutating: true,
+          verb: 'create',
+          resource: 'namespaces',
+          run: () => this.namespaces.create(ctx.body, ctx.contentType),
+        };
       }
       return methodNotAllowed();
     }
     if (rest[0] === 'namespaces' && rest.length === 2) {
       const name = rest[1];
-      if (method === 'GET') return { operation: sa.getNamespace, mutating: false, verb: 'get', resource: 'namespaces', name, run: () => this.namespaces.get(name) };
+      if (method === 'GET')
+        return {
+          operation: sa.getNamespace,
+          mutating: false,
+          verb: 'get',
+          resource: 'namespaces',
+          name,
+          run: () => this.namespaces.get(name),
+        };
       return methodNotAllowed();
     }
     // /api/v1/serviceaccounts
     if (rest[0] === 'serviceaccounts' && rest.length === 1) {
       if (method === 'GET') {
-        return { operation: sa.listServiceAccounts, mutating: false, verb: 'list', resource: 'serviceaccounts', run: () => this.serviceAccounts.list(undefined, query) };
+        return {
+          operation: sa.listServiceAccounts,
+          mutating: false,
+          verb: 'list',
+          resource: 'serviceaccounts',
+          run: () => this.serviceAccounts.list(undefined, query),
+        };
       }
       return methodNotAllowed();
     }
     // /api/v1/namespaces/{ns}/serviceaccounts[/{name}]
-    if (rest[0] === 'namespaces' && rest[2] === 'serviceaccounts' && (rest.length === 3 || rest.length === 4)) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest[2] === 'serviceaccounts' &&
+      (rest.length === 3 || rest.length === 4)
+    ) {
       const namespace = rest[1];
       const base = { resource: 'serviceaccounts', namespace };
       if (rest.length === 3) {
         if (method === 'GET') {
-          return { ...base, operation: sa.listServiceAccounts, mutating: false, verb: 'list', run: () => this.serviceAccounts.list(namespace, query) };
+          return {
+            ...base,
+            operation: sa.listServiceAccounts,
+            mutating: false,
+            verb: 'list',
+            run: () => this.serviceAccounts.list(namespace, query),
+          };
         }
         if (method === 'POST') {
-          return { ...base, operation: sa.createServiceAccount, mutating: true, verb: 'create', run: () => this.serviceAccounts.create(namespace, ctx) };
+          return {
+            ...base,
+            operation: sa.createServiceAccount,
+            mutating: true,
+            verb: 'create',
+            run: () => this.serviceAccounts.create(namespace, ctx),
+          };
         }
         return methodNotAllowed();
       }
@@ -153,11 +221,29 @@ export class KubeHandler implements ServiceHandler {
       const one = { ...base, name };
       switch (method) {
         case 'GET':
-          return { ...one, operation: sa.getServiceAccount, mutating: false, verb: 'get', run: () => this.serviceAccounts.get(namespace, name) };
+          return {
+            ...one,
+            operation: sa.getServiceAccount,
+            mutating: false,
+            verb: 'get',
+            run: () => this.serviceAccounts.get(namespace, name),
+          };
         case 'PUT':
-          return { ...one, operation: sa.updateServiceAccount, mutating: true, verb: 'update', run: () => this.serviceAccounts.update(namespace, name, ctx) };
+          return {
+            ...one,
+            operation: sa.updateServiceAccount,
+            mutating: true,
+            verb: 'update',
+            run: () => this.serviceAccounts.update(namespace, name, ctx),
+          };
         case 'DELETE':
-          return { ...one, operation: sa.deleteServiceAccount, mutating: true, verb: 'delete', run: () => this.serviceAccounts.delete(namespace, name, ctx) };
+          return {
+            ...one,
+            operation: sa.deleteServiceAccount,
+            mutating: true,
+            verb: 'delete',
+            run: () => this.serviceAccounts.delete(namespace, name, ctx),
+          };
         case 'PATCH': {
           const type = patchType(ctx.contentType);
           if (!type) return unsupportedPatch(ctx.contentType);
@@ -167,7 +253,10 @@ export class KubeHandler implements ServiceHandler {
             strategic: sa.strategicPatchServiceAccount,
             json: sa.jsonPatchServiceAccount,
           }[type];
-          const run = type === 'apply' ? () => this.serviceAccounts.apply(namespace, name, ctx) : () => this.serviceAccounts.patch(namespace, name, type, ctx);
+          const run =
+            type === 'apply'
+              ? () => this.serviceAccounts.apply(namespace, name, ctx)
+              : () => this.serviceAccounts.patch(namespace, name, type, ctx);
           return { ...one, operation, mutating: true, verb: 'patch', run };
         }
         default:
@@ -178,17 +267,29 @@ export class KubeHandler implements ServiceHandler {
   }
 }
 
-/** Bodies are JSON or YAML; protobuf (kubectl's first choice for core types) gets 415 so it retries as JSON. */
-function isJsonOrYaml(contentType: string | undefined): boolean {
-  const media = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
-  return media === 'application/json' || media === 'application/yaml' || media === '';
-}
-
-function unsupportedBody(contentType: string | undefined): EmulatorResponse {
+/**
+ * The body of a create or replace as JSON/YAML text. kubectl sends core objects as protobuf and
+ * does not fall back to JSON, so protobuf is decoded here; other media types get 415.
+ */
+function objectBody(req: EmulatorRequest): { body: string; contentType: string } | EmulatorResponse {
+  const contentType = String(req.headers['content-type'] ?? 'application/json');
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  if (media === 'application/json' || media === 'application/yaml') return { body: req.body, contentType };
+  if (media === PROTOBUF_CONTENT_TYPE) {
+    try {
+      return {
+        body: JSON.stringify(decodeProtobufObject(req.rawBody ?? Buffer.from(req.body))),
+        contentType: 'application/json',
+      };
+    } catch (error) {
+      if (error instanceof KubeStatusError) return error.toResponse();
+      throw error;
+    }
+  }
   return statusResponse(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format (${contentType ?? ''}) - accepted media types include: application/json, application/yaml`,
+    `the body of the request was in an unknown format (${contentType}) - accepted media types include: application/json, application/yaml, ${PROTOBUF_CONTENT_TYPE}`,
     {},
   );
 }

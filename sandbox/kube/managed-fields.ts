@@ -11,7 +11,10 @@ import type { FieldManager, FieldMap } from './types.js';
 const pathOf = (key: string): string[] => JSON.parse(key) as string[];
 
 /** The path as structured-merge-diff prints it: `.metadata.annotations.eks.amazonaws.com/role-arn`. */
-export const pathString = (key: string): string => pathOf(key).map((s) => `.${s}`).join('');
+export const pathString = (key: string): string =>
+  pathOf(key)
+    .map((s) => `.${s}`)
+    .join('');
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -34,9 +37,15 @@ function sortFieldSet(node: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, sortFieldSet(node[k] as Record<string, unknown>)]));
 }
 
-const cloneManagers = (managers: FieldManager[]): FieldManager[] => managers.map((m) => ({ ...m, fields: new Set(m.fields) }));
+const cloneManagers = (managers: FieldManager[]): FieldManager[] =>
+  managers.map((m) => ({ ...m, fields: new Set(m.fields) }));
 
-function entryFor(managers: FieldManager[], manager: string, operation: FieldManager['operation'], now: string): FieldManager {
+function entryFor(
+  managers: FieldManager[],
+  manager: string,
+  operation: FieldManager['operation'],
+  now: string,
+): FieldManager {
   let entry = managers.find((m) => m.manager === manager && m.operation === operation);
   if (!entry) {
     entry = { manager, operation, time: now, fields: new Set() };
@@ -46,9 +55,16 @@ function entryFor(managers: FieldManager[], manager: string, operation: FieldMan
 }
 
 /** Ownership after a non-apply write by `manager` turned `before` into `after`. */
-export function recordUpdate(managers: FieldManager[], manager: string, before: FieldMap, after: FieldMap, now: string): FieldManager[] {
+export function recordUpdate(
+  managers: FieldManager[],
+  manager: string,
+  before: FieldMap,
+  after: FieldMap,
+  now: string,
+): FieldManager[] {
   const changed = new Set<string>();
-  for (const [key, leaf] of after) if (!before.has(key) || !sameValue(before.get(key)!.value, leaf.value)) changed.add(key);
+  for (const [key, leaf] of after)
+    if (!before.has(key) || !sameValue(before.get(key)!.value, leaf.value)) changed.add(key);
   const removed = [...before.keys()].filter((key) => !after.has(key));
   const next = cloneManagers(managers);
   for (const m of next) for (const key of [...changed, ...removed]) m.fields.delete(key);
@@ -99,7 +115,8 @@ export function serverSideApply(
 }
 
 /** How the API server names a manager in conflicts: Update managers with their API version. */
-const printManager = (m: FieldManager): string => (m.operation === 'Update' ? `"${m.manager}" using v1` : `"${m.manager}"`);
+const printManager = (m: FieldManager): string =>
+  m.operation === 'Update' ? `"${m.manager}" using v1` : `"${m.manager}"`;
 
 function conflictError(conflicts: { owner: FieldManager; key: string }[]): KubeStatusError {
   const causes: StatusCause[] = conflicts.map((c) => ({
@@ -116,7 +133,9 @@ function conflictError(conflicts: { owner: FieldManager; key: string }[]): KubeS
       const name = printManager(c.owner);
       byManager.set(name, [...(byManager.get(name) ?? []), pathString(c.key)]);
     }
-    const lines = [...byManager.keys()].sort().flatMap((name) => [`conflicts with ${name}:`, ...byManager.get(name)!.map((p) => `- ${p}`)]);
+    const lines = [...byManager.keys()]
+      .sort()
+      .flatMap((name) => [`conflicts with ${name}:`, ...byManager.get(name)!.map((p) => `- ${p}`)]);
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
   return new KubeStatusError(409, 'Conflict', message, { causes });
@@ -124,7 +143,9 @@ function conflictError(conflicts: { owner: FieldManager; key: string }[]): KubeS
 
 /** True when two states hold the same fields and ownership (times ignored): such a write is a no-op. */
 export function sameState(a: ApplyResult, b: ApplyResult): boolean {
-  const fields = (f: FieldMap): string => JSON.stringify([...f.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([k, l]) => [k, l.value]));
-  const owners = (ms: FieldManager[]): string => JSON.stringify(ms.map((m) => [m.manager, m.operation, [...m.fields].sort()]));
+  const fields = (f: FieldMap): string =>
+    JSON.stringify([...f.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([k, l]) => [k, l.value]));
+  const owners = (ms: FieldManager[]): string =>
+    JSON.stringify(ms.map((m) => [m.manager, m.operation, [...m.fields].sort()]));
   return fields(a.fields) === fields(b.fields) && owners(a.managers) === owners(b.managers);
 }

@@ -35,7 +35,15 @@ export class NamespaceApi {
     const matching = this.state.listNamespaces().filter((ns) => matchesSelector(selector, ns.labels));
     const rv = this.state.resourceVersion;
     const page = paginate(matching, (ns) => ns.name, query, rv, selector.length > 0);
-    return jsonResponse(200, listJson('NamespaceList', page.items.map((ns) => namespaceJson(ns, false)), page, rv));
+    return jsonResponse(
+      200,
+      listJson(
+        'NamespaceList',
+        page.items.map((ns) => namespaceJson(ns, false)),
+        page,
+        rv,
+      ),
+    );
   }
 
   get(name: string): EmulatorResponse {
@@ -49,8 +57,18 @@ export class NamespaceApi {
     const metadata = (parsed as { metadata?: { name?: unknown; labels?: unknown } } | null)?.metadata ?? {};
     const name = typeof metadata.name === 'string' ? metadata.name : '';
     const labels = isStringMap(metadata.labels) ? metadata.labels : {};
-    const causes: StatusCause[] = name === '' ? [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] : [];
-    for (const e of name === '' ? [] : dns1123LabelErrors(name)) causes.push(invalidValue('metadata.name', name, e));
+    const causes: StatusCause[] =
+      name === ''
+        ? [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: name or generateName is required',
+              field: 'metadata.name',
+            },
+          ]
+        : [];
+    for (const e of name === '' ? [] : dns1123LabelErrors(name))
+      causes.push(invalidValue('metadata.name', name, e));
     causes.push(...metadataMapErrors(labels, {}));
     if (causes.length > 0) throw invalid('Namespace', name, causes);
     if (this.state.namespace(name)) throw alreadyExists('namespaces', name);
@@ -59,5 +77,7 @@ export class NamespaceApi {
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+  return (
+    typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string')
+  );
 }

@@ -9,21 +9,46 @@ const GVK = {
   Namespace: { group: '', version: 'v1', kind: 'Namespace' },
 };
 
-const query = (name: string, description: string, type = 'string'): unknown => ({ name, in: 'query', description, schema: { type, uniqueItems: true } });
-const pathParam = (name: string): unknown => ({ name, in: 'path', required: true, schema: { type: 'string', uniqueItems: true } });
+const query = (name: string, description: string, type = 'string'): unknown => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type, uniqueItems: true },
+});
+const pathParam = (name: string): unknown => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string', uniqueItems: true },
+});
 
 const WRITE_PARAMS = [
   query('dryRun', 'When present, indicates that modifications should not be persisted ("All").'),
   query('fieldManager', 'A name associated with the actor or entity that is making these changes.'),
   query('fieldValidation', 'Ignore, Warn or Strict: how to treat unknown or duplicate fields.'),
 ];
-const LIST_PARAMS = [query('labelSelector', 'Restricts the list by label.'), query('limit', 'Page size.', 'integer'), query('continue', 'Token of the next page.')];
+const LIST_PARAMS = [
+  query('labelSelector', 'Restricts the list by label.'),
+  query('limit', 'Page size.', 'integer'),
+  query('continue', 'Token of the next page.'),
+];
 
 const ref = (name: string): unknown => ({ $ref: `#/components/schemas/${name}` });
-const jsonBody = (schema: string): unknown => ({ content: { 'application/json': { schema: ref(schema) } }, required: true });
-const ok = (schema: string): unknown => ({ '200': { description: 'OK', content: { 'application/json': { schema: ref(schema) } } } });
+const jsonBody = (schema: string): unknown => ({
+  content: { 'application/json': { schema: ref(schema) } },
+  required: true,
+});
+const ok = (schema: string): unknown => ({
+  '200': { description: 'OK', content: { 'application/json': { schema: ref(schema) } } },
+});
 
-function operation(action: string, kind: keyof typeof GVK, params: unknown[], schema: string, body?: string): unknown {
+function operation(
+  action: string,
+  kind: keyof typeof GVK,
+  params: unknown[],
+  schema: string,
+  body?: string,
+): unknown {
   return {
     operationId: `${action}CoreV1${kind}`,
     parameters: params,
@@ -69,7 +94,12 @@ const SCHEMAS = {
       metadata: ref(META),
       automountServiceAccountToken: { type: 'boolean' },
       imagePullSecrets: { type: 'array', items: ref(LOCAL_REF), 'x-kubernetes-list-type': 'atomic' },
-      secrets: { type: 'array', items: ref(REF), 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge' },
+      secrets: {
+        type: 'array',
+        items: ref(REF),
+        'x-kubernetes-patch-merge-key': 'name',
+        'x-kubernetes-patch-strategy': 'merge',
+      },
     },
     ...(typed('ServiceAccount') as object),
   },
@@ -96,14 +126,24 @@ const SCHEMAS = {
       creationTimestamp: { type: 'string', format: 'date-time' },
       labels: stringMap,
       annotations: stringMap,
-      managedFields: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      managedFields: {
+        type: 'array',
+        items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
     },
   },
   [LIST_META]: {
     type: 'object',
-    properties: { resourceVersion: { type: 'string' }, continue: { type: 'string' }, remainingItemCount: { type: 'integer', format: 'int64' } },
+    properties: {
+      resourceVersion: { type: 'string' },
+      continue: { type: 'string' },
+      remainingItemCount: { type: 'integer', format: 'int64' },
+    },
   },
-  [REF]: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' }, kind: { type: 'string' } } },
+  [REF]: {
+    type: 'object',
+    properties: { name: { type: 'string' }, namespace: { type: 'string' }, kind: { type: 'string' } },
+  },
   [LOCAL_REF]: { type: 'object', properties: { name: { type: 'string' } } },
   [STATUS]: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
 };
@@ -116,7 +156,10 @@ export const OPENAPI_V3_CORE_V1 = {
       get: operation('list', 'Namespace', LIST_PARAMS, NS_LIST),
       post: operation('post', 'Namespace', WRITE_PARAMS, NS, NS),
     },
-    '/api/v1/namespaces/{name}': { parameters: [pathParam('name')], get: operation('get', 'Namespace', [], NS) },
+    '/api/v1/namespaces/{name}': {
+      parameters: [pathParam('name')],
+      get: operation('get', 'Namespace', [], NS),
+    },
     '/api/v1/serviceaccounts': { get: operation('list', 'ServiceAccount', LIST_PARAMS, SA_LIST) },
     '/api/v1/namespaces/{namespace}/serviceaccounts': {
       parameters: [pathParam('namespace')],
@@ -127,8 +170,19 @@ export const OPENAPI_V3_CORE_V1 = {
       parameters: [pathParam('namespace'), pathParam('name')],
       get: operation('get', 'ServiceAccount', [], SA),
       put: operation('put', 'ServiceAccount', WRITE_PARAMS, SA, SA),
-      patch: operation('patch', 'ServiceAccount', [...WRITE_PARAMS, query('force', 'Force is going to "force" Apply requests.', 'boolean')], SA, SA),
-      delete: operation('delete', 'ServiceAccount', [query('dryRun', 'When present, indicates that modifications should not be persisted.')], STATUS),
+      patch: operation(
+        'patch',
+        'ServiceAccount',
+        [...WRITE_PARAMS, query('force', 'Force is going to "force" Apply requests.', 'boolean')],
+        SA,
+        SA,
+      ),
+      delete: operation(
+        'delete',
+        'ServiceAccount',
+        [query('dryRun', 'When present, indicates that modifications should not be persisted.')],
+        STATUS,
+      ),
     },
   },
   components: { schemas: SCHEMAS },

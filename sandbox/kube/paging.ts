@@ -19,7 +19,13 @@ interface ContinueToken {
   start: string;
 }
 
-export function paginate<T>(items: T[], keyOf: (item: T) => string, query: URLSearchParams, resourceVersion: string, selected: boolean): Page<T> {
+export function paginate<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+  query: URLSearchParams,
+  resourceVersion: string,
+  selected: boolean,
+): Page<T> {
   const limit = parseLimit(query.get('limit'));
   const token = query.get('continue');
   const after = token ? decodeToken(token).start : undefined;
@@ -44,15 +50,23 @@ function parseLimit(value: string | null): number | undefined {
 function decodeToken(token: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ContinueToken>;
-    if (parsed.v === 1 && typeof parsed.start === 'string' && typeof parsed.rv === 'string') return parsed as ContinueToken;
+    if (parsed.v === 1 && typeof parsed.start === 'string' && typeof parsed.rv === 'string')
+      return parsed as ContinueToken;
   } catch {
     // fall through to the error below
   }
-  throw badRequest('continue key is not valid: pass the metadata.continue value of the previous page unchanged');
+  throw badRequest(
+    'continue key is not valid: pass the metadata.continue value of the previous page unchanged',
+  );
 }
 
 /** The list envelope (`ServiceAccountList`, `NamespaceList`). */
-export function listJson(kind: string, items: unknown[], page: Page<unknown>, resourceVersion: string): unknown {
+export function listJson(
+  kind: string,
+  items: unknown[],
+  page: Page<unknown>,
+  resourceVersion: string,
+): unknown {
   return {
     kind,
     apiVersion: 'v1',

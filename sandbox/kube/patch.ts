@@ -5,7 +5,8 @@ import { badRequest, KubeStatusError } from './status.js';
 
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function parsePatchBody(body: string): unknown {
   try {
@@ -39,7 +40,8 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
     if (!Array.isArray(items)) throw badRequest(`strategic merge patch: ${field} must be a list`);
     const merged = Array.isArray(base[field]) ? [...(base[field] as unknown[])] : [];
     for (const item of items) {
-      if (!isObject(item) || typeof item[key] !== 'string') throw badRequest(`strategic merge patch: every ${field} item needs a "${key}"`);
+      if (!isObject(item) || typeof item[key] !== 'string')
+        throw badRequest(`strategic merge patch: every ${field} item needs a "${key}"`);
       const at = merged.findIndex((m) => isObject(m) && m[key] === item[key]);
       if (at >= 0) merged[at] = mergePatch(merged[at], item);
       else merged.push(item);
@@ -61,7 +63,9 @@ function rejectDirectives(value: unknown, at: string): void {
   if (!isObject(value)) return;
   for (const [key, v] of Object.entries(value)) {
     if (key.startsWith('$')) {
-      throw badRequest(`strategic merge patch directive "${key}" at "${at || '.'}" is not supported by the kube emulator; send the fields to set or a JSON merge patch`);
+      throw badRequest(
+        `strategic merge patch directive "${key}" at "${at || '.'}" is not supported by the kube emulator; send the fields to set or a JSON merge patch`,
+      );
     }
     rejectDirectives(v, `${at}.${key}`);
   }
@@ -106,7 +110,11 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
       case 'test': {
         const actual = resolve(doc, path, op.path);
         if (JSON.stringify(actual) !== JSON.stringify(requireValue(op))) {
-          throw new KubeStatusError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value ${op.path} failed`);
+          throw new KubeStatusError(
+            422,
+            'Invalid',
+            `the server rejected our request due to an error in our request: testing value ${op.path} failed`,
+          );
         }
         break;
       }
@@ -119,7 +127,9 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
         break;
       }
       default:
-        throw badRequest(`JSON patch: unsupported operation "${op.op}" (use add, remove, replace, test, move or copy)`);
+        throw badRequest(
+          `JSON patch: unsupported operation "${op.op}" (use add, remove, replace, test, move or copy)`,
+        );
     }
   }
   return doc;
@@ -131,7 +141,11 @@ function requireValue(op: Operation): unknown {
 }
 
 function missing(pointer: string): KubeStatusError {
-  return new KubeStatusError(422, 'Invalid', `the server rejected our request due to an error in our request: doc is missing path: "${pointer}"`);
+  return new KubeStatusError(
+    422,
+    'Invalid',
+    `the server rejected our request due to an error in our request: doc is missing path: "${pointer}"`,
+  );
 }
 
 function resolve(doc: unknown, path: string[], pointer: string): unknown {

@@ -5,8 +5,7 @@ import { badRequest } from './status.js';
 import { labelKeyErrors, labelValueErrors } from './validation.js';
 
 export type Requirement =
-  | { op: 'exists' | 'notExists'; key: string }
-  | { op: 'in' | 'notIn'; key: string; values: string[] };
+  { op: 'exists' | 'notExists'; key: string } | { op: 'in' | 'notIn'; key: string; values: string[] };
 
 export type LabelSelector = Requirement[];
 
@@ -18,7 +17,10 @@ export function parseLabelSelector(text: string | null): LabelSelector {
   return splitTopLevel(text).map((part) => parseRequirement(part.trim(), text));
 }
 
-export function matchesSelector(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
+export function matchesSelector(
+  selector: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
   return selector.every((r) => {
     const has = labels !== undefined && Object.hasOwn(labels, r.key);
     switch (r.op) {
@@ -60,7 +62,8 @@ function parseRequirement(part: string, whole: string): Requirement {
   const set = SET_FORM.exec(part);
   if (set) {
     const values = set[3].split(',').map((v) => v.trim());
-    if (values.length === 0 || values.some((v) => labelValueErrors(v).length > 0)) fail(`invalid values in "${part}"`);
+    if (values.length === 0 || values.some((v) => labelValueErrors(v).length > 0))
+      fail(`invalid values in "${part}"`);
     return { op: set[2] === 'in' ? 'in' : 'notIn', key: checkedKey(set[1], fail), values };
   }
   const eq = EQUALITY_FORM.exec(part);

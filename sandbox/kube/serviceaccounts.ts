@@ -5,7 +5,13 @@
 import { parse as parseYaml } from 'yaml';
 import type { EmulatorResponse } from '../core/server.js';
 import { parseObjectBody } from './body.js';
-import { decodeServiceAccount, serviceAccountJson, metadataMap, type DecodedServiceAccount, type FieldValidation } from './codec.js';
+import {
+  decodeServiceAccount,
+  serviceAccountJson,
+  metadataMap,
+  type DecodedServiceAccount,
+  type FieldValidation,
+} from './codec.js';
 import { recordUpdate, sameState, serverSideApply, type ApplyResult } from './managed-fields.js';
 import { listJson, paginate } from './paging.js';
 import { jsonPatch, mergePatch, parsePatchBody, strategicMergePatch } from './patch.js';
@@ -19,7 +25,6 @@ import {
   KubeStatusError,
   modifiedConflict,
   notFound,
-  successStatus,
   type StatusCause,
 } from './status.js';
 import type { FieldMap, StoredServiceAccount } from './types.js';
@@ -56,7 +61,9 @@ export class ServiceAccountApi {
   list(namespace: string | undefined, query: URLSearchParams): EmulatorResponse {
     // Like the API server, listing a namespace that does not exist gives an empty list.
     const selector = parseLabelSelector(query.get('labelSelector'));
-    const matching = this.state.listServiceAccounts(namespace).filter((sa) => matchesSelector(selector, metadataMap(sa.fields, 'labels')));
+    const matching = this.state
+      .listServiceAccounts(namespace)
+      .filter((sa) => matchesSelector(selector, metadataMap(sa.fields, 'labels')));
     const rv = this.state.resourceVersion;
     const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, selector.length > 0);
     const items = page.items.map((sa) => serviceAccountJson(sa, false));
@@ -71,14 +78,24 @@ export class ServiceAccountApi {
     const decoded = decodeServiceAccount(parseBody(ctx), fieldValidation(ctx.query));
     const name = decoded.name ?? '';
     checkNamespace(decoded, namespace);
-    if (decoded.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    if (decoded.resourceVersion)
+      throw badRequest('resourceVersion should not be set on objects to be created');
     if (!this.state.namespace(namespace)) throw notFound('namespaces', namespace);
     validate(name, decoded.fields);
     if (this.state.serviceAccount(namespace, name)) throw alreadyExists(RESOURCE, name);
     const now = this.state.now();
     const managers = recordUpdate([], managerFor(ctx), new Map(), decoded.fields, now);
-    const draft = { namespace, name, uid: this.state.newUid(), creationTimestamp: now, fields: decoded.fields, managers };
-    const created = isDryRun(ctx.query) ? { ...draft, resourceVersion: '' } : this.state.putServiceAccount(draft);
+    const draft = {
+      namespace,
+      name,
+      uid: this.state.newUid(),
+      creationTimestamp: now,
+      fields: decoded.fields,
+      managers,
+    };
+    const created = isDryRun(ctx.query)
+      ? { ...draft, resourceVersion: '' }
+      : this.state.putServiceAccount(draft);
     return jsonResponse(201, serviceAccountJson(created), warningHeaders(decoded));
   }
 
@@ -87,26 +104,56 @@ export class ServiceAccountApi {
     checkName(decoded, name);
     checkNamespace(decoded, namespace);
     const current = this.existing(namespace, name);
-    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion) throw modifiedConflict(RESOURCE, name);
+    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion)
+      throw modifiedConflict(RESOURCE, name);
     validate(name, decoded.fields);
-    const managers = recordUpdate(current.managers, managerFor(ctx), current.fields, decoded.fields, this.state.now());
+    const managers = recordUpdate(
+      current.managers,
+      managerFor(ctx),
+      current.fields,
+      decoded.fields,
+      this.state.now(),
+    );
     return this.commit(current, { fields: decoded.fields, managers }, ctx, 200, decoded);
   }
 
-  patch(namespace: string, name: string, type: Exclude<PatchType, 'apply'>, ctx: WriteContext): EmulatorResponse {
+  patch(
+    namespace: string,
+    name: string,
+    type: Exclude<PatchType, 'apply'>,
+    ctx: WriteContext,
+  ): EmulatorResponse {
     if (ctx.query.get('force') !== null) {
-      throw invalid('PatchOptions', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }]);
+      throw invalid('PatchOptions', '', [
+        {
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: may not be specified for non-apply patch',
+          field: 'force',
+        },
+      ]);
     }
     const current = this.existing(namespace, name);
     const patch = parsePatchBody(ctx.body);
     const doc = serviceAccountJson(current);
-    const patched = type === 'json' ? jsonPatch(doc, patch) : type === 'strategic' ? strategicMergePatch(doc, patch) : mergePatch(doc, patch);
+    const patched =
+      type === 'json'
+        ? jsonPatch(doc, patch)
+        : type === 'strategic'
+          ? strategicMergePatch(doc, patch)
+          : mergePatch(doc, patch);
     const decoded = decodeServiceAccount(patched, fieldValidation(ctx.query));
     checkName(decoded, name);
     checkNamespace(decoded, namespace);
-    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion) throw modifiedConflict(RESOURCE, name);
+    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion)
+      throw modifiedConflict(RESOURCE, name);
     validate(name, decoded.fields);
-    const managers = recordUpdate(current.managers, managerFor(ctx), current.fields, decoded.fields, this.state.now());
+    const managers = recordUpdate(
+      current.managers,
+      managerFor(ctx),
+      current.fields,
+      decoded.fields,
+      this.state.now(),
+    );
     return this.commit(current, { fields: decoded.fields, managers }, ctx, 200, decoded);
   }
 
@@ -114,7 +161,13 @@ export class ServiceAccountApi {
   apply(namespace: string, name: string, ctx: WriteContext): EmulatorResponse {
     const manager = ctx.query.get('fieldManager') ?? '';
     if (manager === '') {
-      throw invalid('PatchOptions', '', [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }]);
+      throw invalid('PatchOptions', '', [
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: is required for apply patch',
+          field: 'fieldManager',
+        },
+      ]);
     }
     checkManagerLength(manager);
     const config = parseApplyBody(ctx.body);
@@ -129,10 +182,13 @@ export class ServiceAccountApi {
       const result = serverSideApply(new Map(), [], manager, decoded.fields, force, now);
       validate(name, result.fields);
       const draft = { namespace, name, uid: this.state.newUid(), creationTimestamp: now, ...result };
-      const created = isDryRun(ctx.query) ? { ...draft, resourceVersion: '' } : this.state.putServiceAccount(draft);
+      const created = isDryRun(ctx.query)
+        ? { ...draft, resourceVersion: '' }
+        : this.state.putServiceAccount(draft);
       return jsonResponse(201, serviceAccountJson(created), warningHeaders(decoded));
     }
-    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion) throw modifiedConflict(RESOURCE, name);
+    if (decoded.resourceVersion && decoded.resourceVersion !== current.resourceVersion)
+      throw modifiedConflict(RESOURCE, name);
     const result = serverSideApply(current.fields, current.managers, manager, decoded.fields, force, now);
     validate(name, result.fields);
     return this.commit(current, result, ctx, 200, decoded);
@@ -142,12 +198,23 @@ export class ServiceAccountApi {
     const current = this.existing(namespace, name);
     checkPreconditions(ctx.body, current);
     if (!isDryRun(ctx.query)) this.state.deleteServiceAccount(namespace, name);
-    return successStatus({ name, kind: RESOURCE, uid: current.uid });
+    // The API server answers a ServiceAccount delete with the deleted object (client-node types it
+    // so), not with a Success Status as for e.g. ConfigMaps.
+    return jsonResponse(200, serviceAccountJson(current));
   }
 
-  private commit(current: StoredServiceAccount, next: ApplyResult, ctx: WriteContext, status: number, decoded: DecodedServiceAccount): EmulatorResponse {
+  private commit(
+    current: StoredServiceAccount,
+    next: ApplyResult,
+    ctx: WriteContext,
+    status: number,
+    decoded: DecodedServiceAccount,
+  ): EmulatorResponse {
     const unchanged = sameState(current, next);
-    const saved = unchanged || isDryRun(ctx.query) ? { ...current, ...(unchanged ? {} : next) } : this.state.putServiceAccount({ ...current, ...next });
+    const saved =
+      unchanged || isDryRun(ctx.query)
+        ? { ...current, ...(unchanged ? {} : next) }
+        : this.state.putServiceAccount({ ...current, ...next });
     return jsonResponse(status, serviceAccountJson(saved), warningHeaders(decoded));
   }
 
@@ -197,12 +264,21 @@ function managerFor(ctx: WriteContext): string {
 
 function checkManagerLength(manager: string): void {
   if (manager.length > 128) {
-    throw invalid('PatchOptions', '', [{ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 128 bytes', field: 'fieldManager' }]);
+    throw invalid('PatchOptions', '', [
+      {
+        reason: 'FieldValueTooLong',
+        message: 'Too long: may not be more than 128 bytes',
+        field: 'fieldManager',
+      },
+    ]);
   }
 }
 
 function checkName(decoded: DecodedServiceAccount, name: string): void {
-  if (decoded.name !== name) throw badRequest(`the name of the object (${decoded.name ?? ''}) does not match the name on the URL (${name})`);
+  if (decoded.name !== name)
+    throw badRequest(
+      `the name of the object (${decoded.name ?? ''}) does not match the name on the URL (${name})`,
+    );
 }
 
 function checkNamespace(decoded: DecodedServiceAccount, namespace: string): void {
@@ -213,7 +289,12 @@ function checkNamespace(decoded: DecodedServiceAccount, namespace: string): void
 
 function validate(name: string, fields: FieldMap): void {
   const causes: StatusCause[] = [];
-  if (name === '') causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
+  if (name === '')
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+      field: 'metadata.name',
+    });
   else for (const e of dns1123SubdomainErrors(name)) causes.push(invalidValue('metadata.name', name, e));
   causes.push(...metadataMapErrors(metadataMap(fields, 'labels'), metadataMap(fields, 'annotations')));
   if (causes.length > 0) throw invalid(KIND, name, causes);
@@ -243,5 +324,6 @@ function checkPreconditions(body: string, current: StoredServiceAccount): void {
     );
   };
   if (pre.uid && pre.uid !== current.uid) fail('UID', pre.uid, current.uid);
-  if (pre.resourceVersion && pre.resourceVersion !== current.resourceVersion) fail('ResourceVersion', pre.resourceVersion, current.resourceVersion);
+  if (pre.resourceVersion && pre.resourceVersion !== current.resourceVersion)
+    fail('ResourceVersion', pre.resourceVersion, current.resourceVersion);
 }

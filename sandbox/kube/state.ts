@@ -98,7 +98,10 @@ export class KubeState {
       }
     }
     if (seed.automountServiceAccountToken !== undefined) {
-      fields.set(fieldKey(['automountServiceAccountToken']), { path: ['automountServiceAccountToken'], value: seed.automountServiceAccountToken });
+      fields.set(fieldKey(['automountServiceAccountToken']), {
+        path: ['automountServiceAccountToken'],
+        value: seed.automountServiceAccountToken,
+      });
     }
     const now = this.now();
     const managers = !seed.fieldManager

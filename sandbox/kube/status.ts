@@ -26,7 +26,13 @@ export class KubeStatusError extends Error {
   readonly details: StatusDetails | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
+  constructor(
+    code: number,
+    reason: string,
+    message: string,
+    details?: StatusDetails,
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'KubeStatusError';
     this.code = code;
@@ -42,7 +48,11 @@ export class KubeStatusError extends Error {
 
 export const JSON_CONTENT_TYPE = 'application/json';
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): EmulatorResponse {
   return { status, headers: { 'content-type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
@@ -53,14 +63,17 @@ export function statusResponse(
   details?: StatusDetails,
   headers: Record<string, string> = {},
 ): EmulatorResponse {
-  const body: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason };
+  const body: Record<string, unknown> = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+  };
   if (details) body.details = details;
   body.code = code;
   return jsonResponse(code, body, headers);
-}
-
-export function successStatus(details: StatusDetails): EmulatorResponse {
-  return jsonResponse(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
 }
 
 export const notFound = (resource: string, name: string): KubeStatusError =>
@@ -77,18 +90,30 @@ export const modifiedConflict = (resource: string, name: string): KubeStatusErro
     { name, kind: resource },
   );
 
-export const badRequest = (message: string): KubeStatusError => new KubeStatusError(400, 'BadRequest', message);
+export const badRequest = (message: string): KubeStatusError =>
+  new KubeStatusError(400, 'BadRequest', message);
 
 /** 422 Invalid with one cause per field error, e.g. `metadata.name: Invalid value: "X": ...`. */
 export function invalid(kind: string, name: string, causes: StatusCause[]): KubeStatusError {
   const summary = causes.map((c) => `${c.field}: ${c.message}`);
   const listed = summary.length === 1 ? summary[0] : `[${summary.join(', ')}]`;
-  return new KubeStatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${listed}`, { name, group: '', kind, causes });
+  return new KubeStatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${listed}`, {
+    name,
+    group: '',
+    kind,
+    causes,
+  });
 }
 
 export const unauthorized = (): EmulatorResponse => statusResponse(401, 'Unauthorized', 'Unauthorized');
 
-export function forbidden(user: string, verb: string, resource: string, name: string | undefined, namespace: string | undefined): KubeStatusError {
+export function forbidden(
+  user: string,
+  verb: string,
+  resource: string,
+  name: string | undefined,
+  namespace: string | undefined,
+): KubeStatusError {
   const subject = name ? `${resource} "${name}"` : resource;
   const scope = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   return new KubeStatusError(
@@ -100,9 +125,20 @@ export function forbidden(user: string, verb: string, resource: string, name: st
 }
 
 export const tooManyRequests = (): EmulatorResponse =>
-  statusResponse(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 }, { 'retry-after': '1' });
+  statusResponse(
+    429,
+    'TooManyRequests',
+    'Too many requests, please try again later.',
+    { retryAfterSeconds: 1 },
+    { 'retry-after': '1' },
+  );
 
 export const internalError = (operation: string): EmulatorResponse =>
-  statusResponse(500, 'InternalError', `Internal error occurred: injected fault while serving "${operation}"`, {
-    causes: [{ message: `injected fault while serving "${operation}"` }],
-  });
+  statusResponse(
+    500,
+    'InternalError',
+    `Internal error occurred: injected fault while serving "${operation}"`,
+    {
+      causes: [{ message: `injected fault while serving "${operation}"` }],
+    },
+  );

@@ -45,17 +45,54 @@ async function generate(): Promise<TestCertificates> {
     // EC P-256 keys: generated in milliseconds, accepted by Node and Go (kubectl).
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     await openssl([
-      'req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.crt'), '-days', '36500',
-      '-subj', '/CN=workload-identity-bindings kube emulator test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.crt'),
+      '-days',
+      '36500',
+      '-subj',
+      '/CN=workload-identity-bindings kube emulator test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
-    await openssl(['req', '-new', ...ec, '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1']);
+    await openssl([
+      'req',
+      '-new',
+      ...ec,
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
     await writeFile(at('server.ext'), `${SERVER_EXTENSIONS}\n`);
     await openssl([
-      'x509', '-req', '-in', at('server.csr'), '-CA', at('ca.crt'), '-CAkey', at('ca.key'), '-CAcreateserial',
-      '-out', at('server.crt'), '-days', '36500', '-extfile', at('server.ext'),
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.crt'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at('server.crt'),
+      '-days',
+      '36500',
+      '-extfile',
+      at('server.ext'),
     ]);
-    const [caPem, certPem, keyPem] = await Promise.all(['ca.crt', 'server.crt', 'server.key'].map((f) => readFile(at(f), 'utf8')));
+    const [caPem, certPem, keyPem] = await Promise.all(
+      ['ca.crt', 'server.crt', 'server.key'].map((f) => readFile(at(f), 'utf8')),
+    );
     return { caPem, certPem, keyPem };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -64,7 +64,10 @@ export const invalidValue = (field: string, value: string, message: string): Sta
 });
 
 /** Errors in an object's labels and annotations, as Status causes. */
-export function metadataMapErrors(labels: Record<string, string>, annotations: Record<string, string>): StatusCause[] {
+export function metadataMapErrors(
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const [key, value] of Object.entries(labels)) {
     for (const e of labelKeyErrors(key)) causes.push(invalidValue('metadata.labels', key, e));

@@ -9,7 +9,13 @@ import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
 import type { IamWriteContext } from '../aws/write-call.js';
 import { errorMessage } from '../errors.js';
 import type { KubeTarget } from '../kube/client.js';
-import { applyServiceAccount, deleteServiceAccount, keysToRelease, releaseServiceAccount, type KubeWriteContext } from '../kube/write-service-accounts.js';
+import {
+  applyServiceAccount,
+  deleteServiceAccount,
+  keysToRelease,
+  releaseServiceAccount,
+  type KubeWriteContext,
+} from '../kube/write-service-accounts.js';
 import type { Change, OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../plan/types.js';
 import { dependencyGraph } from './graph.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
@@ -37,15 +43,28 @@ export interface ApplyOptions {
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
 
-export async function applyPlan(plan: Plan, targets: ApplyTargets, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyPlan(
+  plan: Plan,
+  targets: ApplyTargets,
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   const sleep = options.sleep ?? realSleep;
   const emit = (event: ApplyEvent): void => options.onEvent?.(event);
   const steps = dependencyGraph(plan.changes);
   const results: Array<ApplyChangeResult | undefined> = plan.changes.map(() => undefined);
 
-  const finish = (change: Change, index: number, result: Omit<ApplyChangeResult, 'address' | 'kind' | 'action'>): void => {
-    const full: ApplyChangeResult = { address: change.address, kind: change.kind, action: change.action, ...result };
+  const finish = (
+    change: Change,
+    index: number,
+    result: Omit<ApplyChangeResult, 'address' | 'kind' | 'action'>,
+  ): void => {
+    const full: ApplyChangeResult = {
+      address: change.address,
+      kind: change.kind,
+      action: change.action,
+      ...result,
+    };
     results[index] = full;
     emit({ type: 'finished', result: full });
   };
@@ -54,10 +73,22 @@ export async function applyPlan(plan: Plan, targets: ApplyTargets, options: Appl
     run: async (index) => {
       const change = plan.changes[index];
       emit({ type: 'started', address: change.address, action: change.action });
-      const onRetry = (n: { call: string; resource: string; attempt: number; delayMs: number; why: string }): void => emit({ type: 'retry', address: change.address, ...n });
+      const onRetry = (n: {
+        call: string;
+        resource: string;
+        attempt: number;
+        delayMs: number;
+        why: string;
+      }): void => emit({ type: 'retry', address: change.address, ...n });
       try {
         await executeChange(change, {
-          iam: { iam: targets.iam, owner: plan.owner, sleep, consistencyPolicy: options.iamConsistencyPolicy, onRetry },
+          iam: {
+            iam: targets.iam,
+            owner: plan.owner,
+            sleep,
+            consistencyPolicy: options.iamConsistencyPolicy,
+            onRetry,
+          },
           kube: (cluster) => {
             const target = targets.kube.get(cluster);
             return target ? { target, sleep, policy: options.kubeRetryPolicy, onRetry } : undefined;
@@ -67,7 +98,9 @@ export async function applyPlan(plan: Plan, targets: ApplyTargets, options: Appl
         return true;
       } catch (error) {
         const details =
-          error instanceof ApplyStepError ? error.toApplyError() : { call: 'apply', resource: change.address, message: errorMessage(error) };
+          error instanceof ApplyStepError
+            ? error.toApplyError()
+            : { call: 'apply', resource: change.address, message: errorMessage(error) };
         finish(change, index, { status: 'failed', error: details });
         return false;
       }
@@ -75,7 +108,10 @@ export async function applyPlan(plan: Plan, targets: ApplyTargets, options: Appl
     skip: (index, blockedBy) => {
       const blocker = results[blockedBy];
       const why = blocker?.status === 'skipped' ? 'was skipped' : 'failed';
-      finish(plan.changes[index], index, { status: 'skipped', reason: `depends on ${plan.changes[blockedBy].address}, which ${why}` });
+      finish(plan.changes[index], index, {
+        status: 'skipped',
+        reason: `depends on ${plan.changes[blockedBy].address}, which ${why}`,
+      });
     },
   });
 
@@ -83,7 +119,13 @@ export async function applyPlan(plan: Plan, targets: ApplyTargets, options: Appl
     (result, index) =>
       // Only a dependency cycle could leave a change unvisited; the graph rules exclude one, but the
       // report must still account for every change.
-      result ?? { address: plan.changes[index].address, kind: plan.changes[index].kind, action: plan.changes[index].action, status: 'skipped' as const, reason: 'its dependencies never completed' },
+      result ?? {
+        address: plan.changes[index].address,
+        kind: plan.changes[index].kind,
+        action: plan.changes[index].action,
+        status: 'skipped' as const,
+        reason: 'its dependencies never completed',
+      },
   );
   const summary = summarize(changes);
   return { changes, summary, ok: summary.failed === 0 && summary.skipped === 0 };
@@ -139,7 +181,11 @@ async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteCo
 
 async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Promise<void> {
   const { before, after } = change;
-  const toDelete = (b: NonNullable<RoleChange['before']>) => ({ name: b.name, managedPolicies: b.managedPolicies, inlinePolicies: Object.keys(b.inlinePolicies) });
+  const toDelete = (b: NonNullable<RoleChange['before']>) => ({
+    name: b.name,
+    managedPolicies: b.managedPolicies,
+    inlinePolicies: Object.keys(b.inlinePolicies),
+  });
   switch (change.action) {
     case 'create':
       if (!after) throw unsupported(change);
@@ -160,7 +206,10 @@ async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Prom
   }
 }
 
-async function executeServiceAccountChange(change: ServiceAccountChange, ctx: ExecutionContext): Promise<void> {
+async function executeServiceAccountChange(
+  change: ServiceAccountChange,
+  ctx: ExecutionContext,
+): Promise<void> {
   const ref = change.after ?? change.before;
   if (!ref) throw unsupported(change);
   const kube = ctx.kube(ref.cluster);

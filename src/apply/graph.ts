@@ -27,7 +27,8 @@ const roleName = (change: RoleChange): string => lower(change.after?.name ?? cha
 
 export function dependencyGraph(changes: Change[]): ApplyStep[] {
   const steps: ApplyStep[] = changes.map((change, index) => ({ index, change, dependsOn: [] }));
-  const of = <K extends Change['kind']>(kind: K) => steps.filter((s): s is ApplyStep & { change: Extract<Change, { kind: K }> } => s.change.kind === kind);
+  const of = <K extends Change['kind']>(kind: K) =>
+    steps.filter((s): s is ApplyStep & { change: Extract<Change, { kind: K }> } => s.change.kind === kind);
   const providers = of('oidc-provider');
   const roles = of('role');
   const serviceAccounts = of('service-account');
@@ -39,7 +40,8 @@ export function dependencyGraph(changes: Change[]): ApplyStep[] {
     if (role.change.action === 'delete') continue;
     for (const provider of providers) {
       const p: OidcProviderChange = provider.change;
-      if (p.action !== 'delete' && p.after && trustNames(role.change.after?.trustPolicy, p.after.arn)) depend(role, provider);
+      if (p.action !== 'delete' && p.after && trustNames(role.change.after?.trustPolicy, p.after.arn))
+        depend(role, provider);
     }
   }
 
@@ -47,7 +49,8 @@ export function dependencyGraph(changes: Change[]): ApplyStep[] {
     const s: ServiceAccountChange = sa.change;
     if (!s.after) continue;
     const wanted = lower(s.after.role);
-    for (const role of roles) if (role.change.action !== 'delete' && roleName(role.change) === wanted) depend(sa, role);
+    for (const role of roles)
+      if (role.change.action !== 'delete' && roleName(role.change) === wanted) depend(sa, role);
   }
 
   for (const role of roles) {
@@ -63,7 +66,8 @@ export function dependencyGraph(changes: Change[]): ApplyStep[] {
   for (const provider of providers) {
     const p: OidcProviderChange = provider.change;
     if (p.action !== 'delete' || !p.before) continue;
-    for (const role of roles) if (trustNames(role.change.before?.trustPolicy, p.before.arn)) depend(provider, role);
+    for (const role of roles)
+      if (trustNames(role.change.before?.trustPolicy, p.before.arn)) depend(provider, role);
   }
 
   for (const step of steps) step.dependsOn.sort((a, b) => a - b);

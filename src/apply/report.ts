@@ -28,15 +28,24 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function applySummaryLine(summary: ApplySummary, ok: boolean): string {
   const counts = `${summary.added} added, ${summary.changed} changed, ${summary.destroyed} destroyed.`;
   if (ok) return `Apply complete! ${counts}`;
-  const problems = [`${plural(summary.failed, 'change')} failed`, ...(summary.skipped ? [`${summary.skipped} skipped`] : [])];
+  const problems = [
+    `${plural(summary.failed, 'change')} failed`,
+    ...(summary.skipped ? [`${summary.skipped} skipped`] : []),
+  ];
   return `Apply failed: ${problems.join(', ')}; ${counts}`;
 }
 
 function changeLines(result: ApplyChangeResult, ascii: boolean): string[] {
   const symbol = ascii ? SYMBOLS[result.status].ascii : SYMBOLS[result.status].unicode;
-  if (result.status === 'ok') return [`${symbol} ${result.address}: ${DONE[result.action]}${result.reason ? ` (${result.reason})` : ''}`];
+  if (result.status === 'ok')
+    return [
+      `${symbol} ${result.address}: ${DONE[result.action]}${result.reason ? ` (${result.reason})` : ''}`,
+    ];
   const dash = ascii ? '-' : '—';
-  if (result.status === 'skipped') return [`${symbol} ${result.address}: ${result.action} skipped ${dash} ${result.reason ?? 'not attempted'}`];
+  if (result.status === 'skipped')
+    return [
+      `${symbol} ${result.address}: ${result.action} skipped ${dash} ${result.reason ?? 'not attempted'}`,
+    ];
   const lines = [`${symbol} ${result.address}: ${result.action} failed`];
   const e = result.error;
   if (e) {

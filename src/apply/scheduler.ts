@@ -15,7 +15,11 @@ export interface ScheduleHooks {
 
 type State = 'waiting' | 'running' | 'ok' | 'failed' | 'skipped';
 
-export function runInDependencyOrder(steps: SchedulableStep[], maxConcurrency: number, hooks: ScheduleHooks): Promise<void> {
+export function runInDependencyOrder(
+  steps: SchedulableStep[],
+  maxConcurrency: number,
+  hooks: ScheduleHooks,
+): Promise<void> {
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
     throw new Error(`maxConcurrency must be a whole number of at least 1, got ${maxConcurrency}.`);
   }
@@ -30,7 +34,9 @@ export function runInDependencyOrder(steps: SchedulableStep[], maxConcurrency: n
         changed = false;
         for (const step of steps) {
           if (state.get(step.index) !== 'waiting') continue;
-          const blocker = step.dependsOn.find((d) => known(d) && (state.get(d) === 'failed' || state.get(d) === 'skipped'));
+          const blocker = step.dependsOn.find(
+            (d) => known(d) && (state.get(d) === 'failed' || state.get(d) === 'skipped'),
+          );
           if (blocker === undefined) continue;
           state.set(step.index, 'skipped');
           hooks.skip(step.index, blocker);

@@ -16,6 +16,11 @@ export class ApplyStepError extends Error {
   }
 
   toApplyError(): ApplyError {
-    return { call: this.call, resource: this.resource, ...(this.code ? { code: this.code } : {}), message: this.message };
+    return {
+      call: this.call,
+      resource: this.resource,
+      ...(this.code ? { code: this.code } : {}),
+      message: this.message,
+    };
   }
 }

@@ -44,4 +44,12 @@ export interface ApplyReport {
 export type ApplyEvent =
   | { type: 'started'; address: string; action: ChangeAction }
   | { type: 'finished'; result: ApplyChangeResult }
-  | { type: 'retry'; address: string; call: string; resource: string; attempt: number; delayMs: number; why: string };
+  | {
+      type: 'retry';
+      address: string;
+      call: string;
+      resource: string;
+      attempt: number;
+      delayMs: number;
+      why: string;
+    };

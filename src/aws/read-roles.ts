@@ -67,10 +67,14 @@ export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleR
   const concurrency = query.concurrency ?? DEFAULT_READ_CONCURRENCY;
   const named = new Set(query.roleNames.map((n) => n.toLowerCase()));
 
-  let all: RoleDetail[];
+  const isKept = (d: RoleDetail): boolean =>
+    named.has((d.RoleName ?? '').toLowerCase()) || hasOwnerTag(d.Tags);
+  const underPath = (d: RoleDetail): boolean => (d.Path ?? '/').startsWith(query.rolePath);
+  let scan: RoleScan;
   try {
-    all = await listAllRoleDetails(iam, onCall);
+    scan = await scanRoleDetails(iam, isKept, underPath, onCall);
   } catch (error) {
+    onCall('GetAccountAuthorizationDetails'); // the failed request
     if (isAccessDenied(error)) {
       return {
         roles: await readRolesOneByOne(iam, query, named, concurrency, onCall),
@@ -79,11 +83,9 @@ export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleR
     }
     throw iamCallError('GetAccountAuthorizationDetails', undefined, error);
   }
-
-  const underPath = (d: RoleDetail): boolean => (d.Path ?? '/').startsWith(query.rolePath);
-  const kept = all.filter((d) => named.has((d.RoleName ?? '').toLowerCase()) || hasOwnerTag(d.Tags));
+  const { kept } = scan;
   const keptUnderPath = kept.filter(underPath);
-  const pathPages = Math.max(1, Math.ceil(all.filter(underPath).length / PAGE_SIZE));
+  const pathPages = Math.max(1, Math.ceil(scan.underPathCount / PAGE_SIZE));
 
   const settings = new Map<string, RoleSettings>();
   if (keptUnderPath.length > 0 && pathPages < keptUnderPath.length) {
@@ -103,17 +105,32 @@ export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleR
   return { roles: sortByName(roles), strategy: 'account-authorization-details' };
 }
 
-async function listAllRoleDetails(iam: IAMClient, onCall: CallObserver): Promise<RoleDetail[]> {
-  const details: RoleDetail[] = [];
+interface RoleScan {
+  kept: RoleDetail[];
+  /** Every role under the path, kept or not: what ListRoles under the path would page through. */
+  underPathCount: number;
+}
+
+/** Pages through every role once, keeping only ours (accounts can hold thousands). */
+async function scanRoleDetails(
+  iam: IAMClient,
+  isKept: (d: RoleDetail) => boolean,
+  underPath: (d: RoleDetail) => boolean,
+  onCall: CallObserver,
+): Promise<RoleScan> {
+  const scan: RoleScan = { kept: [], underPathCount: 0 };
   const pages = paginateGetAccountAuthorizationDetails(
     { client: iam, pageSize: PAGE_SIZE },
     { Filter: ['Role'] },
   );
   for await (const page of pages) {
     onCall('GetAccountAuthorizationDetails');
-    details.push(...(page.RoleDetailList ?? []));
+    for (const detail of page.RoleDetailList ?? []) {
+      if (underPath(detail)) scan.underPathCount += 1;
+      if (isKept(detail)) scan.kept.push(detail);
+    }
   }
-  return details;
+  return scan;
 }
 
 interface RoleSettings {
@@ -152,6 +169,7 @@ async function listRolesUnderPath(iam: IAMClient, rolePath: string, onCall: Call
       roles.push(...(page.Roles ?? []));
     }
   } catch (error) {
+    onCall('ListRoles'); // the failed request
     throw iamCallError('ListRoles', `under path ${rolePath}`, error);
   }
   return roles;
@@ -268,6 +286,8 @@ async function readRoleDetails(
       attached.push(...(page.AttachedPolicies ?? []));
     }
   } catch (error) {
+    // Paginated calls are counted per answered page; count the failed request too.
+    if (call !== 'GetRolePolicy') onCall(call);
     if (isNoSuchEntity(error)) return undefined;
     throw iamCallError(call, name, error);
   }

@@ -13,7 +13,13 @@ export interface IamWriteContext {
   owner: string;
   sleep: Sleep;
   consistencyPolicy?: RetryPolicy;
-  onRetry?: (notice: { call: string; resource: string; attempt: number; delayMs: number; why: string }) => void;
+  onRetry?: (notice: {
+    call: string;
+    resource: string;
+    attempt: number;
+    delayMs: number;
+    why: string;
+  }) => void;
 }
 
 /** Decides about one failed call from the service's code and message. */
@@ -31,7 +37,9 @@ export interface IamCallOptions {
 /** A role we created moments ago is not visible to every IAM endpoint yet. */
 export const roleNotYetVisible: IamConsistencyTest = (code, message) =>
   // "Policy arn:… does not exist or is not attachable." is a real error, not a delay.
-  code === 'NoSuchEntity' && !/^policy\s/i.test(message) ? 'the new role is not visible to IAM yet' : undefined;
+  code === 'NoSuchEntity' && !/^policy\s/i.test(message)
+    ? 'the new role is not visible to IAM yet'
+    : undefined;
 
 /** A trust policy naming an OIDC provider created moments ago is refused as an invalid principal. */
 export const principalNotYetValid: IamConsistencyTest = (code, message) =>

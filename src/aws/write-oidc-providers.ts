@@ -40,16 +40,36 @@ export async function createOidcProvider(ctx: IamWriteContext, provider: Desired
 }
 
 /** Adds each wanted client id the provider lacks; IAM treats adding a present id as success. */
-export async function addOidcClientIds(ctx: IamWriteContext, arn: string, wanted: string[], present: string[]): Promise<void> {
+export async function addOidcClientIds(
+  ctx: IamWriteContext,
+  arn: string,
+  wanted: string[],
+  present: string[],
+): Promise<void> {
   for (const clientId of wanted.filter((id) => !present.includes(id))) {
-    await iamCall(ctx, 'AddClientIDToOpenIDConnectProvider', `${providerResource(arn)}, client id ${clientId}`, () =>
-      ctx.iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId })),
+    await iamCall(
+      ctx,
+      'AddClientIDToOpenIDConnectProvider',
+      `${providerResource(arn)}, client id ${clientId}`,
+      () =>
+        ctx.iam.send(
+          new AddClientIDToOpenIDConnectProviderCommand({
+            OpenIDConnectProviderArn: arn,
+            ClientID: clientId,
+          }),
+        ),
     );
   }
 }
 
 export async function deleteOidcProvider(ctx: IamWriteContext, arn: string): Promise<void> {
-  await iamCall(ctx, 'DeleteOpenIDConnectProvider', providerResource(arn), () => ctx.iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })), {
-    alreadyDone: isCode('NoSuchEntity'),
-  });
+  await iamCall(
+    ctx,
+    'DeleteOpenIDConnectProvider',
+    providerResource(arn),
+    () => ctx.iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+    {
+      alreadyDone: isCode('NoSuchEntity'),
+    },
+  );
 }

@@ -55,7 +55,8 @@ export interface ConvergeOptions {
 }
 
 const roleResource = (name: string): string => `role ${name}`;
-const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /**
  * Creates the role with its trust policy, settings and tags in one call, then attaches its managed
@@ -86,7 +87,13 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
   if (created === undefined) {
     // The role exists, possibly only moments ago: GetRole waits out eventual consistency.
     const current = await readCurrentRole(ctx, role.name, { justCreated: true });
-    if (!current) throw new ApplyStepError({ call: 'CreateRole', resource, code: 'EntityAlreadyExists', message: `IAM says role ${role.name} exists but GetRole cannot find it; run apply again.` });
+    if (!current)
+      throw new ApplyStepError({
+        call: 'CreateRole',
+        resource,
+        code: 'EntityAlreadyExists',
+        message: `IAM says role ${role.name} exists but GetRole cannot find it; run apply again.`,
+      });
     assertOurs(ctx, current, 'CreateRole');
     if (current.path !== role.path) {
       throw new ApplyStepError({
@@ -125,16 +132,28 @@ function assertOurs(ctx: IamWriteContext, current: CurrentRole, call: string): v
  * Brings an existing role to the desired state with the fewest calls: only attributes that differ
  * are written. Adoption tags the role first, so a failure halfway leaves a role we can find again.
  */
-export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, desired: DesiredRole, options: ConvergeOptions = {}): Promise<void> {
+export async function convergeRole(
+  ctx: IamWriteContext,
+  current: CurrentRole,
+  desired: DesiredRole,
+  options: ConvergeOptions = {},
+): Promise<void> {
   const name = desired.name;
   const resource = roleResource(name);
   const consistency: IamConsistencyTest | undefined = options.justCreated ? roleNotYetVisible : undefined;
   const tags = { ...current.tags };
 
   if (options.adopt && ownerTag(tags) !== ctx.owner) {
-    await iamCall(ctx, 'TagRole', resource, () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: OWNER_TAG, Value: ctx.owner }] })), {
-      notYetConsistent: consistency,
-    });
+    await iamCall(
+      ctx,
+      'TagRole',
+      resource,
+      () =>
+        ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [{ Key: OWNER_TAG, Value: ctx.owner }] })),
+      {
+        notYetConsistent: consistency,
+      },
+    );
     tags[OWNER_TAG] = ctx.owner;
   }
 
@@ -143,7 +162,13 @@ export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, d
       ctx,
       'UpdateAssumeRolePolicy',
       resource,
-      () => ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(desired.trustPolicy) })),
+      () =>
+        ctx.iam.send(
+          new UpdateAssumeRolePolicyCommand({
+            RoleName: name,
+            PolicyDocument: JSON.stringify(desired.trustPolicy),
+          }),
+        ),
       { notYetConsistent: either(principalNotYetValid, consistency) },
     );
   }
@@ -174,13 +199,22 @@ export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, d
         ctx,
         'PutRolePermissionsBoundary',
         `${resource}, boundary ${boundary}`,
-        () => ctx.iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: boundary })),
+        () =>
+          ctx.iam.send(
+            new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: boundary }),
+          ),
         { notYetConsistent: consistency },
       );
     } else {
-      await iamCall(ctx, 'DeleteRolePermissionsBoundary', resource, () => ctx.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })), {
-        alreadyDone: isCode('NoSuchEntity'),
-      });
+      await iamCall(
+        ctx,
+        'DeleteRolePermissionsBoundary',
+        resource,
+        () => ctx.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name })),
+        {
+          alreadyDone: isCode('NoSuchEntity'),
+        },
+      );
     }
   }
 
@@ -193,28 +227,57 @@ export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, d
       ctx,
       'PutRolePolicy',
       `${resource}, inline policy ${policyName}`,
-      () => ctx.iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: JSON.stringify(document) })),
+      () =>
+        ctx.iam.send(
+          new PutRolePolicyCommand({
+            RoleName: name,
+            PolicyName: policyName,
+            PolicyDocument: JSON.stringify(document),
+          }),
+        ),
       { notYetConsistent: consistency },
     );
   }
   for (const policyName of Object.keys(current.inlinePolicies)) {
     if (policyName in desired.inlinePolicies) continue;
-    await iamCall(ctx, 'DeleteRolePolicy', `${resource}, inline policy ${policyName}`, () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })), {
-      alreadyDone: isCode('NoSuchEntity'),
-    });
+    await iamCall(
+      ctx,
+      'DeleteRolePolicy',
+      `${resource}, inline policy ${policyName}`,
+      () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+      {
+        alreadyDone: isCode('NoSuchEntity'),
+      },
+    );
   }
 
   // IAM tag keys are unique ignoring case (as the plan compares them).
   const currentTags = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));
   const wantedKeys = new Set(Object.keys(desired.tags).map((key) => key.toLowerCase()));
-  const toTag = Object.fromEntries(Object.entries(desired.tags).filter(([key, value]) => currentTags.get(key.toLowerCase()) !== value));
+  const toTag = Object.fromEntries(
+    Object.entries(desired.tags).filter(([key, value]) => currentTags.get(key.toLowerCase()) !== value),
+  );
   if (Object.keys(toTag).length) {
-    await iamCall(ctx, 'TagRole', resource, () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: tagList(toTag) })), { notYetConsistent: consistency });
+    await iamCall(
+      ctx,
+      'TagRole',
+      resource,
+      () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: tagList(toTag) })),
+      { notYetConsistent: consistency },
+    );
   }
   // Our owner tag is never removed: it is how the next run knows the role is ours.
-  const toUntag = Object.keys(tags).filter((key) => !wantedKeys.has(key.toLowerCase()) && key.toLowerCase() !== OWNER_TAG.toLowerCase());
+  const toUntag = Object.keys(tags).filter(
+    (key) => !wantedKeys.has(key.toLowerCase()) && key.toLowerCase() !== OWNER_TAG.toLowerCase(),
+  );
   if (toUntag.length) {
-    await iamCall(ctx, 'UntagRole', resource, () => ctx.iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })), { notYetConsistent: consistency });
+    await iamCall(
+      ctx,
+      'UntagRole',
+      resource,
+      () => ctx.iam.send(new UntagRoleCommand({ RoleName: name, TagKeys: toUntag })),
+      { notYetConsistent: consistency },
+    );
   }
 }
 
@@ -222,14 +285,26 @@ export async function convergeRole(ctx: IamWriteContext, current: CurrentRole, d
  * Attaches before detaching, so the role never holds less than both the old and the new set; when
  * that would exceed IAM's policies-per-role quota, the removals go first and the attach is retried.
  */
-async function convergeManagedPolicies(ctx: IamWriteContext, roleName: string, current: string[], desired: string[], consistency: IamConsistencyTest | undefined): Promise<void> {
+async function convergeManagedPolicies(
+  ctx: IamWriteContext,
+  roleName: string,
+  current: string[],
+  desired: string[],
+  consistency: IamConsistencyTest | undefined,
+): Promise<void> {
   const toDetach = current.filter((arn) => !desired.includes(arn));
   const detached = new Set<string>();
   const detach = async (arn: string): Promise<void> => {
     if (detached.has(arn)) return;
-    await iamCall(ctx, 'DetachRolePolicy', `${roleResource(roleName)}, policy ${arn}`, () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })), {
-      alreadyDone: isCode('NoSuchEntity'),
-    });
+    await iamCall(
+      ctx,
+      'DetachRolePolicy',
+      `${roleResource(roleName)}, policy ${arn}`,
+      () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })),
+      {
+        alreadyDone: isCode('NoSuchEntity'),
+      },
+    );
     detached.add(arn);
   };
   for (const arn of desired.filter((a) => !current.includes(a))) {
@@ -238,7 +313,12 @@ async function convergeManagedPolicies(ctx: IamWriteContext, roleName: string, c
     try {
       await iamCall(ctx, 'AttachRolePolicy', resource, attach, { notYetConsistent: consistency });
     } catch (error) {
-      if (!(error instanceof ApplyStepError) || error.code !== 'LimitExceeded' || toDetach.every((a) => detached.has(a))) throw error;
+      if (
+        !(error instanceof ApplyStepError) ||
+        error.code !== 'LimitExceeded' ||
+        toDetach.every((a) => detached.has(a))
+      )
+        throw error;
       for (const old of toDetach) await detach(old);
       await iamCall(ctx, 'AttachRolePolicy', resource, attach, { notYetConsistent: consistency });
     }
@@ -247,12 +327,22 @@ async function convergeManagedPolicies(ctx: IamWriteContext, roleName: string, c
 }
 
 /** The role as IAM holds it now (inline policy texts are not read: they are rewritten anyway). */
-export async function readCurrentRole(ctx: IamWriteContext, name: string, options: { justCreated?: boolean } = {}): Promise<CurrentRole | undefined> {
+export async function readCurrentRole(
+  ctx: IamWriteContext,
+  name: string,
+  options: { justCreated?: boolean } = {},
+): Promise<CurrentRole | undefined> {
   const resource = roleResource(name);
-  const answer = await iamCall(ctx, 'GetRole', resource, () => ctx.iam.send(new GetRoleCommand({ RoleName: name })), {
-    alreadyDone: isCode('NoSuchEntity'),
-    notYetConsistent: options.justCreated ? roleNotYetVisible : undefined,
-  });
+  const answer = await iamCall(
+    ctx,
+    'GetRole',
+    resource,
+    () => ctx.iam.send(new GetRoleCommand({ RoleName: name })),
+    {
+      alreadyDone: isCode('NoSuchEntity'),
+      notYetConsistent: options.justCreated ? roleNotYetVisible : undefined,
+    },
+  );
   const role = answer?.Role;
   if (!role) return undefined;
   const managedPolicies: string[] = [];
@@ -306,26 +396,46 @@ export async function deleteRole(ctx: IamWriteContext, role: RoleToDelete): Prom
   await emptyRole(ctx, role);
   const remove = () => ctx.iam.send(new DeleteRoleCommand({ RoleName: role.name }));
   try {
-    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, { alreadyDone: isCode('NoSuchEntity') });
+    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
   } catch (error) {
     if (!(error instanceof ApplyStepError) || error.code !== 'DeleteConflict') throw error;
     const current = await readCurrentRole(ctx, role.name);
     if (!current) return;
-    await emptyRole(ctx, { name: role.name, managedPolicies: current.managedPolicies, inlinePolicies: Object.keys(current.inlinePolicies) });
-    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, { alreadyDone: isCode('NoSuchEntity') });
+    await emptyRole(ctx, {
+      name: role.name,
+      managedPolicies: current.managedPolicies,
+      inlinePolicies: Object.keys(current.inlinePolicies),
+    });
+    await iamCall(ctx, 'DeleteRole', roleResource(role.name), remove, {
+      alreadyDone: isCode('NoSuchEntity'),
+    });
   }
 }
 
 async function emptyRole(ctx: IamWriteContext, role: RoleToDelete): Promise<void> {
   const resource = roleResource(role.name);
   for (const arn of role.managedPolicies) {
-    await iamCall(ctx, 'DetachRolePolicy', `${resource}, policy ${arn}`, () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn })), {
-      alreadyDone: isCode('NoSuchEntity'),
-    });
+    await iamCall(
+      ctx,
+      'DetachRolePolicy',
+      `${resource}, policy ${arn}`,
+      () => ctx.iam.send(new DetachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn })),
+      {
+        alreadyDone: isCode('NoSuchEntity'),
+      },
+    );
   }
   for (const policyName of role.inlinePolicies) {
-    await iamCall(ctx, 'DeleteRolePolicy', `${resource}, inline policy ${policyName}`, () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: policyName })), {
-      alreadyDone: isCode('NoSuchEntity'),
-    });
+    await iamCall(
+      ctx,
+      'DeleteRolePolicy',
+      `${resource}, inline policy ${policyName}`,
+      () => ctx.iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: policyName })),
+      {
+        alreadyDone: isCode('NoSuchEntity'),
+      },
+    );
   }
 }

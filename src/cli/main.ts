@@ -76,7 +76,12 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   schema: [],
 };
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, option: string): T {
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  option: string,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
@@ -101,7 +106,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   if (!HELP[command]) {
-    io.err(`Unknown command "${command}". Commands: validate, plan, apply, schema. Run workload-identity --help.`);
+    io.err(
+      `Unknown command "${command}". Commands: validate, plan, apply, schema. Run workload-identity --help.`,
+    );
     return 1;
   }
   if (values.help) {
@@ -121,15 +128,28 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return schemaCommand(io);
       case 'plan':
         return await planCommand(
-          { file, format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'), out: values.out, detailedExitCode: values['detailed-exitcode'] ?? false },
+          {
+            file,
+            format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'),
+            out: values.out,
+            detailedExitCode: values['detailed-exitcode'] ?? false,
+          },
           io,
         );
       default: {
-        if (!values.plan === !values['auto-approve']) throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
+        if (!values.plan === !values['auto-approve'])
+          throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
         const max = Number(values['max-concurrency'] ?? '8');
-        if (!Number.isInteger(max) || max < 1 || max > 64) throw new UsageError('--max-concurrency must be an integer from 1 to 64');
+        if (!Number.isInteger(max) || max < 1 || max > 64)
+          throw new UsageError('--max-concurrency must be an integer from 1 to 64');
         return await applyCommand(
-          { file, planPath: values.plan, autoApprove: values['auto-approve'] ?? false, format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'), maxConcurrency: max },
+          {
+            file,
+            planPath: values.plan,
+            autoApprove: values['auto-approve'] ?? false,
+            format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
+            maxConcurrency: max,
+          },
           io,
         );
       }

@@ -40,11 +40,22 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
     }
     if (options.format === 'text') io.out(renderPlanText(run.plan));
     if (run.plan.changes.length === 0) {
-      if (options.format === 'json') io.out(renderApplyJson({ changes: [], summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 }, ok: true }));
+      if (options.format === 'json')
+        io.out(
+          renderApplyJson({
+            changes: [],
+            summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 },
+            ok: true,
+          }),
+        );
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
       return 0;
     }
-    const report = await applyPlan(run.plan, { iam: session.aws.iam, kube: run.kube }, { maxConcurrency: options.maxConcurrency });
+    const report = await applyPlan(
+      run.plan,
+      { iam: session.aws.iam, kube: run.kube },
+      { maxConcurrency: options.maxConcurrency },
+    );
     io.out(options.format === 'json' ? renderApplyJson(report) : renderApplyText(report));
     return report.ok ? 0 : 1;
   } finally {

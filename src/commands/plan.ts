@@ -30,7 +30,10 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo): P
     if (options.format === 'json') io.out(renderPlanJson(plan));
     else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan, { bindingsFile: options.file }));
     else io.out(renderPlanText(plan));
-    if (options.out && options.format !== 'json') io.err(`Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`);
+    if (options.out && options.format !== 'json')
+      io.err(
+        `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,
+      );
     return options.detailedExitCode && plan.changes.length > 0 ? 2 : 0;
   } finally {
     session.close();

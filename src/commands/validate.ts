@@ -14,6 +14,8 @@ export async function validateCommand(path: string, io: CommandIo): Promise<numb
   }
   const s = summarizeBindings(file);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  io.out(`${path} is valid: ${plural(s.bindings, 'binding')}, ${plural(s.roles, 'role')}, ${plural(s.serviceAccounts, 'service account')}, ${plural(s.clusters, 'cluster')}.`);
+  io.out(
+    `${path} is valid: ${plural(s.bindings, 'binding')}, ${plural(s.roles, 'role')}, ${plural(s.serviceAccounts, 'service account')}, ${plural(s.clusters, 'cluster')}.`,
+  );
   return 0;
 }

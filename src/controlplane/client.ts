@@ -43,7 +43,9 @@ async function getJson(access: ControlPlaneAccess, path: string, what: string): 
   const doFetch = access.fetch ?? fetch;
   let response: Response;
   try {
-    response = await doFetch(url, { headers: { authorization: authorizationHeader(access.token), accept: 'application/json' } });
+    response = await doFetch(url, {
+      headers: { authorization: authorizationHeader(access.token), accept: 'application/json' },
+    });
   } catch (error) {
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
     const cause = reason?.code ?? reason?.message;
@@ -63,7 +65,10 @@ async function getJson(access: ControlPlaneAccess, path: string, what: string): 
             : response.status === 429
               ? 'Control Plane is rate limiting: retry later.'
               : `Control Plane answered ${response.status}.`;
-    throw new ControlPlaneError(`Control Plane GET ${path} (${what}) failed with ${response.status}: ${hint}`, response.status);
+    throw new ControlPlaneError(
+      `Control Plane GET ${path} (${what}) failed with ${response.status}: ${hint}`,
+      response.status,
+    );
   }
   try {
     const parsed = JSON.parse(text) as Json;
@@ -71,7 +76,9 @@ async function getJson(access: ControlPlaneAccess, path: string, what: string): 
   } catch {
     // fall through
   }
-  throw new ControlPlaneError(`Control Plane GET ${path} (${what}) returned something that is not a JSON object.`);
+  throw new ControlPlaneError(
+    `Control Plane GET ${path} (${what}) returned something that is not a JSON object.`,
+  );
 }
 
 function obj(value: Json | undefined): JsonObject | undefined {
@@ -82,7 +89,11 @@ function str(value: Json | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export async function getMk8sCluster(access: ControlPlaneAccess, org: string, name: string): Promise<Mk8sCluster> {
+export async function getMk8sCluster(
+  access: ControlPlaneAccess,
+  org: string,
+  name: string,
+): Promise<Mk8sCluster> {
   const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}`;
   const body = await getJson(access, path, `cluster ${org}/${name}`);
   const status = obj(body.status) ?? {};
@@ -94,7 +105,11 @@ export async function getMk8sCluster(access: ControlPlaneAccess, org: string, na
     oidcProviderUrl: str(status.oidcProviderUrl),
     serverUrl: str(status.serverUrl),
     awsWorkloadIdentity: addOn
-      ? { providerUrl: str(config?.providerUrl), audience: str(config?.audience), trustPolicy: obj(addOn.trustPolicy) }
+      ? {
+          providerUrl: str(config?.providerUrl),
+          audience: str(config?.audience),
+          trustPolicy: obj(addOn.trustPolicy),
+        }
       : undefined,
   };
 }
@@ -103,6 +118,9 @@ export async function getMk8sCaCerts(access: ControlPlaneAccess, org: string, na
   const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-cacerts`;
   const body = await getJson(access, path, `CA certificates of cluster ${org}/${name}`);
   const pem = str(body.cacerts);
-  if (!pem) throw new ControlPlaneError(`Control Plane GET ${path} returned no "cacerts" for cluster ${org}/${name}.`);
+  if (!pem)
+    throw new ControlPlaneError(
+      `Control Plane GET ${path} returned no "cacerts" for cluster ${org}/${name}.`,
+    );
   return pem;
 }

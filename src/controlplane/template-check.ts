@@ -14,7 +14,10 @@ function statements(doc: JsonObject): JsonObject[] {
 function fill(value: Json, vars: Record<string, string>): Json {
   if (typeof value === 'string') return value.replace(/<([A-Z_]+)>/g, (m, name: string) => vars[name] ?? m);
   if (Array.isArray(value)) return value.map((v) => fill(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k, vars) as string, fill(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [fill(k, vars) as string, fill(v, vars)]),
+    );
   return value;
 }
 
@@ -34,21 +37,38 @@ function conditionKeys(statement: JsonObject): string {
   const c = statement.Condition;
   if (!c || typeof c !== 'object' || Array.isArray(c)) return '';
   const keys = new Set<string>();
-  for (const block of Object.values(c)) if (block && typeof block === 'object' && !Array.isArray(block)) for (const k of Object.keys(block)) keys.add(k.toLowerCase());
+  for (const block of Object.values(c))
+    if (block && typeof block === 'object' && !Array.isArray(block))
+      for (const k of Object.keys(block)) keys.add(k.toLowerCase());
   return [...keys].sort().join(',');
 }
 
-export function checkTrustPolicyTemplate(role: DesiredRole, cluster: ResolvedCluster, accountId: string): PlanWarning | undefined {
+export function checkTrustPolicyTemplate(
+  role: DesiredRole,
+  cluster: ResolvedCluster,
+  accountId: string,
+): PlanWarning | undefined {
   if (!cluster.trustPolicyTemplate) return undefined;
-  const ours = statements(role.trustPolicy).find((s) => federated(s)?.endsWith(`:oidc-provider/${cluster.issuerHostPath}`));
+  const ours = statements(role.trustPolicy).find((s) =>
+    federated(s)?.endsWith(`:oidc-provider/${cluster.issuerHostPath}`),
+  );
   if (!ours) return undefined;
   const subject = role.subjects.find((s) => s.cluster === cluster.key);
-  const template = statements(fill(cluster.trustPolicyTemplate, { ACCOUNT_ID: accountId, NAMESPACE: subject?.namespace ?? '', SERVICE_ACCOUNT: subject?.name ?? '' }) as JsonObject)[0];
+  const template = statements(
+    fill(cluster.trustPolicyTemplate, {
+      ACCOUNT_ID: accountId,
+      NAMESPACE: subject?.namespace ?? '',
+      SERVICE_ACCOUNT: subject?.name ?? '',
+    }) as JsonObject,
+  )[0];
   if (!template) return undefined;
   const differences: string[] = [];
-  if (federated(template) !== federated(ours)) differences.push(`principal ${federated(template)} vs ours ${federated(ours)}`);
-  if (actions(template) !== actions(ours)) differences.push(`action ${actions(template)} vs ours ${actions(ours)}`);
-  if (conditionKeys(template) !== conditionKeys(ours)) differences.push(`condition keys ${conditionKeys(template)} vs ours ${conditionKeys(ours)}`);
+  if (federated(template) !== federated(ours))
+    differences.push(`principal ${federated(template)} vs ours ${federated(ours)}`);
+  if (actions(template) !== actions(ours))
+    differences.push(`action ${actions(template)} vs ours ${actions(ours)}`);
+  if (conditionKeys(template) !== conditionKeys(ours))
+    differences.push(`condition keys ${conditionKeys(template)} vs ours ${conditionKeys(ours)}`);
   if (!differences.length) return undefined;
   return {
     code: 'trust-policy-template-mismatch',

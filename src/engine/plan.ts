@@ -41,7 +41,9 @@ export interface PlanRun {
 export class PlanConflictError extends Error {
   readonly conflicts: PlanConflict[];
   constructor(conflicts: PlanConflict[]) {
-    super(`The plan cannot proceed: ${conflicts.length} resource${conflicts.length === 1 ? '' : 's'} with our names ${conflicts.length === 1 ? 'is' : 'are'} not ours:\n${conflicts.map((c) => `  ${c.address}: ${c.message}`).join('\n')}`);
+    super(
+      `The plan cannot proceed: ${conflicts.length} resource${conflicts.length === 1 ? '' : 's'} with our names ${conflicts.length === 1 ? 'is' : 'are'} not ours:\n${conflicts.map((c) => `  ${c.address}: ${c.message}`).join('\n')}`,
+    );
     this.name = 'PlanConflictError';
     this.conflicts = conflicts;
   }

@@ -18,7 +18,8 @@ export function stripIssuer(url: string): { issuer: string; hostPath: string } {
 
 function resolveKubernetes(config: ClusterConfig): ResolvedCluster['kubernetes'] {
   if (config.kubernetes === false) return false;
-  if (config.controlPlane && config.kubernetes.context === undefined) return { controlPlane: { ...config.controlPlane } };
+  if (config.controlPlane && config.kubernetes.context === undefined)
+    return { controlPlane: { ...config.controlPlane } };
   return { context: config.kubernetes.context };
 }
 
@@ -32,7 +33,9 @@ function fromControlPlane(config: ClusterConfig, found: Mk8sCluster): ResolvedCl
   }
   const url = found.oidcProviderUrl ?? found.awsWorkloadIdentity.providerUrl;
   if (!url || !/^https:\/\//i.test(url)) {
-    throw new Error(`cluster "${config.key}": Control Plane cluster ${ref} reports no https OIDC issuer (status.oidcProviderUrl) yet; wait until the cluster is ready, or set clusters.${config.key}.issuer.`);
+    throw new Error(
+      `cluster "${config.key}": Control Plane cluster ${ref} reports no https OIDC issuer (status.oidcProviderUrl) yet; wait until the cluster is ready, or set clusters.${config.key}.issuer.`,
+    );
   }
   const { issuer, hostPath } = stripIssuer(url);
   return {
@@ -59,7 +62,8 @@ export async function resolveClusters(
       );
     }
     const key = `${org}/${cluster}`;
-    if (!lookups.has(key)) lookups.set(key, getMk8sCluster({ ...controlPlane, token: controlPlane.token }, org, cluster));
+    if (!lookups.has(key))
+      lookups.set(key, getMk8sCluster({ ...controlPlane, token: controlPlane.token }, org, cluster));
   }
   // Every lookup is started before any is awaited: several clusters cost one round trip of wall time.
   const keys = [...lookups.keys()];
@@ -73,7 +77,9 @@ export async function resolveClusters(
     if (config.controlPlane) {
       const result = settled.get(`${config.controlPlane.org}/${config.controlPlane.cluster}`)!;
       if (result.status === 'rejected') {
-        problems.push(`cluster "${config.key}": ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+        problems.push(
+          `cluster "${config.key}": ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`,
+        );
         continue;
       }
       try {
@@ -84,7 +90,13 @@ export async function resolveClusters(
       }
     } else {
       const { issuer, hostPath } = stripIssuer(config.issuer ?? '');
-      clusters.push({ key: config.key, issuer, issuerHostPath: hostPath, audience: config.audience ?? DEFAULT_AUDIENCE, kubernetes: resolveKubernetes(config) });
+      clusters.push({
+        key: config.key,
+        issuer,
+        issuerHostPath: hostPath,
+        audience: config.audience ?? DEFAULT_AUDIENCE,
+        kubernetes: resolveKubernetes(config),
+      });
     }
   }
   if (problems.length) throw new Error(problems.join('\n'));

@@ -22,15 +22,23 @@ export interface ResolveAuthorOptions {
   retry?: GitHubRetryOptions;
 }
 
-export async function resolveCommentAuthor(octokit: GitHubClient, options: ResolveAuthorOptions): Promise<CommentAuthor> {
+export async function resolveCommentAuthor(
+  octokit: GitHubClient,
+  options: ResolveAuthorOptions,
+): Promise<CommentAuthor> {
   if (options.override) return { login: options.override, source: 'input' };
   // GITHUB_TOKEN and other installation tokens start with ghs_; GET /user would only answer 403.
   if (options.token.startsWith('ghs_')) return { login: GITHUB_ACTIONS_BOT, source: 'installation-token' };
   try {
-    const { data } = await withGitHubRetry('GET /user', () => octokit.rest.users.getAuthenticated(), options.retry);
+    const { data } = await withGitHubRetry(
+      'GET /user',
+      () => octokit.rest.users.getAuthenticated(),
+      options.retry,
+    );
     return { login: data.login, source: 'authenticated-user' };
   } catch (error) {
-    if (error instanceof GitHubApiError && error.status === 403) return { login: GITHUB_ACTIONS_BOT, source: 'default' };
+    if (error instanceof GitHubApiError && error.status === 403)
+      return { login: GITHUB_ACTIONS_BOT, source: 'default' };
     throw error;
   }
 }

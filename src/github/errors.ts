@@ -11,7 +11,9 @@ export interface RequestErrorLike {
 }
 
 export function isRequestError(error: unknown): error is RequestErrorLike {
-  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number'
+  );
 }
 
 export class GitHubApiError extends Error {
@@ -20,7 +22,12 @@ export class GitHubApiError extends Error {
   readonly call: string;
   readonly headers: Record<string, string | number | undefined>;
 
-  constructor(call: string, status: number, detail: string, headers: Record<string, string | number | undefined> = {}) {
+  constructor(
+    call: string,
+    status: number,
+    detail: string,
+    headers: Record<string, string | number | undefined> = {},
+  ) {
     super(`GitHub ${call} failed: ${status} ${detail}`);
     this.name = 'GitHubApiError';
     this.call = call;
@@ -30,7 +37,10 @@ export class GitHubApiError extends Error {
 
   /** The token may read but not write (GITHUB_TOKEN of a pull request from a fork, or missing permissions). */
   get readOnlyToken(): boolean {
-    return this.status === 403 && /not accessible by integration|must have (push|write|admin) access/i.test(this.message);
+    return (
+      this.status === 403 &&
+      /not accessible by integration|must have (push|write|admin) access/i.test(this.message)
+    );
   }
 }
 
@@ -47,7 +57,8 @@ function callOf(error: RequestErrorLike, fallback: string): string {
 
 function detailOf(error: RequestErrorLike): string {
   const data = error.response?.data;
-  const message = typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : undefined;
+  const message =
+    typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : undefined;
   return typeof message === 'string' && message ? message : error.message;
 }
 
@@ -55,7 +66,12 @@ function detailOf(error: RequestErrorLike): string {
 export function gitHubError(error: unknown, fallbackCall: string): Error {
   if (error instanceof GitHubApiError) return error;
   if (isRequestError(error)) {
-    return new GitHubApiError(callOf(error, fallbackCall), error.status, detailOf(error), error.response?.headers ?? {});
+    return new GitHubApiError(
+      callOf(error, fallbackCall),
+      error.status,
+      detailOf(error),
+      error.response?.headers ?? {},
+    );
   }
   return new Error(`GitHub ${fallbackCall} failed: ${errorMessage(error)}`);
 }

@@ -44,7 +44,10 @@ function isMetadata(value: unknown): value is CommentMetadata {
 }
 
 /** The metadata of a comment body that starts with our marker, else undefined. */
-export function parseMarker(body: string | null | undefined, name = PLAN_MARKER): CommentMetadata | undefined {
+export function parseMarker(
+  body: string | null | undefined,
+  name = PLAN_MARKER,
+): CommentMetadata | undefined {
   if (!body) return undefined;
   const prefix = `<!-- ${name}:`;
   if (!body.startsWith(prefix)) return undefined;

@@ -19,11 +19,22 @@ export async function findMergedPullRequest(
   const { owner, repo } = repository;
   const pulls = await withGitHubRetry(
     `GET /repos/${owner}/${repo}/commits/${sha}/pulls`,
-    () => octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner, repo, commit_sha: sha, per_page: 100 }),
+    () =>
+      octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+        owner,
+        repo,
+        commit_sha: sha,
+        per_page: 100,
+      }),
     retry,
   );
   const merged = pulls.filter((p) => p.merged_at !== null && p.merged_at !== undefined);
   const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
   if (!pull) return undefined;
-  return { number: pull.number, headSha: pull.head.sha, mergeCommitSha: pull.merge_commit_sha ?? null, htmlUrl: pull.html_url };
+  return {
+    number: pull.number,
+    headSha: pull.head.sha,
+    mergeCommitSha: pull.merge_commit_sha ?? null,
+    htmlUrl: pull.html_url,
+  };
 }

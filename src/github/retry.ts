@@ -25,7 +25,8 @@ export function retryDelay(error: GitHubApiError, attempt: number, idempotent: b
   const retryAfter = Number(error.headers['retry-after']);
   const secondary = /secondary rate limit/i.test(error.message);
   if (error.status === 429 || (error.status === 403 && (secondary || Number.isFinite(retryAfter)))) {
-    if (error.status === 403 && !secondary && String(error.headers['x-ratelimit-remaining']) === '0') return undefined;
+    if (error.status === 403 && !secondary && String(error.headers['x-ratelimit-remaining']) === '0')
+      return undefined;
     // Without retry-after GitHub's guidance is to wait at least a minute.
     return Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 60_000;
   }
@@ -34,7 +35,11 @@ export function retryDelay(error: GitHubApiError, attempt: number, idempotent: b
 }
 
 /** Runs `call`, retrying as GitHub asks; failures become a GitHubApiError naming `what`. */
-export async function withGitHubRetry<T>(what: string, call: () => Promise<T>, options: GitHubRetryOptions = {}): Promise<T> {
+export async function withGitHubRetry<T>(
+  what: string,
+  call: () => Promise<T>,
+  options: GitHubRetryOptions = {},
+): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const maxAttempts = options.maxAttempts ?? 4;
   const maxDelayMs = options.maxDelayMs ?? 60_000;

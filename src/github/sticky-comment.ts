@@ -38,7 +38,13 @@ export async function findStickyComment(
   const { owner, repo, issueNumber } = target;
   const comments = await withGitHubRetry(
     `GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`,
-    () => octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 }),
+    () =>
+      octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        per_page: 100,
+      }),
     retry,
   );
   let found: FoundComment | undefined;
@@ -69,7 +75,13 @@ export async function createComment(
   // A 5xx on create may still have created the comment: only the rate limit answers are retried here.
   const { data } = await withGitHubRetry(
     `POST /repos/${owner}/${repo}/issues/${issueNumber}/comments`,
-    () => octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body: capCommentBody(body) }),
+    () =>
+      octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issueNumber,
+        body: capCommentBody(body),
+      }),
     { ...retry, idempotent: false },
   );
   return { id: data.id, htmlUrl: data.html_url };
@@ -84,7 +96,8 @@ export async function upsertStickyComment(
 ): Promise<{ outcome: UpsertOutcome; id: number; htmlUrl: string }> {
   const capped = capCommentBody(body);
   const existing = await findStickyComment(octokit, target, retry);
-  if (existing && existing.body === capped) return { outcome: 'unchanged', id: existing.id, htmlUrl: existing.htmlUrl };
+  if (existing && existing.body === capped)
+    return { outcome: 'unchanged', id: existing.id, htmlUrl: existing.htmlUrl };
   if (existing) {
     const { owner, repo } = target;
     try {

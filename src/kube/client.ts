@@ -36,14 +36,25 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
     );
   }
   kc.setCurrentContext(name);
-  return { cluster, api: kc.makeApiClient(CoreV1Api), server: kc.getCurrentCluster()?.server ?? '(unknown server)' };
+  return {
+    cluster,
+    api: kc.makeApiClient(CoreV1Api),
+    server: kc.getCurrentCluster()?.server ?? '(unknown server)',
+  };
 }
 
 /** A client from a server URL, CA bundle and bearer token (the Control Plane path). */
-export function kubeTargetFromToken(cluster: string, server: string, caPem: string, token: string): KubeTarget {
+export function kubeTargetFromToken(
+  cluster: string,
+  server: string,
+  caPem: string,
+  token: string,
+): KubeTarget {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: cluster, server, caData: Buffer.from(caPem).toString('base64'), skipTLSVerify: false }],
+    clusters: [
+      { name: cluster, server, caData: Buffer.from(caPem).toString('base64'), skipTLSVerify: false },
+    ],
     users: [{ name: 'workload-identity-bindings', token }],
     contexts: [{ name: cluster, cluster, user: 'workload-identity-bindings' }],
     currentContext: cluster,

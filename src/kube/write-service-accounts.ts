@@ -9,7 +9,13 @@ import { ApplyStepError } from '../apply/step-error.js';
 import { KUBE_TRANSIENT_POLICY, withRetry, type RetryPolicy, type Sleep } from '../apply/retry.js';
 import type { DesiredServiceAccount } from '../desired/types.js';
 import type { ObservedServiceAccount } from '../observed/types.js';
-import { CREATED_ANNOTATION, FIELD_MANAGER, MANAGED_BY_LABEL, OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../ownership.js';
+import {
+  CREATED_ANNOTATION,
+  FIELD_MANAGER,
+  MANAGED_BY_LABEL,
+  OWNER_ANNOTATION,
+  ROLE_ARN_ANNOTATION,
+} from '../ownership.js';
 import type { FieldChange } from '../plan/types.js';
 import type { KubeTarget } from './client.js';
 
@@ -17,7 +23,13 @@ export interface KubeWriteContext {
   target: KubeTarget;
   sleep: Sleep;
   policy?: RetryPolicy;
-  onRetry?: (notice: { call: string; resource: string; attempt: number; delayMs: number; why: string }) => void;
+  onRetry?: (notice: {
+    call: string;
+    resource: string;
+    attempt: number;
+    delayMs: number;
+    why: string;
+  }) => void;
 }
 
 export interface ServiceAccountRefInCluster {
@@ -28,7 +40,12 @@ export interface ServiceAccountRefInCluster {
 export interface ServiceAccountManifest {
   apiVersion: 'v1';
   kind: 'ServiceAccount';
-  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
 }
 
 /**
@@ -52,7 +69,11 @@ const SSA_CALL = 'patch serviceaccount (server-side apply)';
 const MERGE_CALL = 'patch serviceaccount (merge patch)';
 const DELETE_CALL = 'delete serviceaccount';
 
-export async function applyServiceAccount(ctx: KubeWriteContext, sa: DesiredServiceAccount, options: { created: boolean }): Promise<void> {
+export async function applyServiceAccount(
+  ctx: KubeWriteContext,
+  sa: DesiredServiceAccount,
+  options: { created: boolean },
+): Promise<void> {
   const body = serviceAccountManifest(sa, options.created);
   await kubeCall(ctx, SSA_CALL, sa, () =>
     ctx.target.api.patchNamespacedServiceAccount(
@@ -63,8 +84,17 @@ export async function applyServiceAccount(ctx: KubeWriteContext, sa: DesiredServ
 }
 
 /** Deletes a ServiceAccount we created; one that is already gone counts as deleted. */
-export async function deleteServiceAccount(ctx: KubeWriteContext, ref: ServiceAccountRefInCluster): Promise<void> {
-  await kubeCall(ctx, DELETE_CALL, ref, () => ctx.target.api.deleteNamespacedServiceAccount({ name: ref.name, namespace: ref.namespace }), { notFoundIsDone: true });
+export async function deleteServiceAccount(
+  ctx: KubeWriteContext,
+  ref: ServiceAccountRefInCluster,
+): Promise<void> {
+  await kubeCall(
+    ctx,
+    DELETE_CALL,
+    ref,
+    () => ctx.target.api.deleteNamespacedServiceAccount({ name: ref.name, namespace: ref.namespace }),
+    { notFoundIsDone: true },
+  );
 }
 
 /**
@@ -72,9 +102,21 @@ export async function deleteServiceAccount(ctx: KubeWriteContext, ref: ServiceAc
  * marks, the role ARN (it names our role, which usually goes too), every key our field manager owns,
  * and any key the plan lists as removed — limited to keys the object still has.
  */
-export function keysToRelease(before: ObservedServiceAccount, planned: FieldChange[] = []): { annotations: string[]; labels: string[] } {
-  const removed = (prefix: string) => planned.filter((f) => f.field.startsWith(prefix) && f.after === undefined).map((f) => f.field.slice(prefix.length));
-  const annotations = new Set([OWNER_ANNOTATION, CREATED_ANNOTATION, ROLE_ARN_ANNOTATION, ...before.ownedByUs.annotations, ...removed('annotations.')]);
+export function keysToRelease(
+  before: ObservedServiceAccount,
+  planned: FieldChange[] = [],
+): { annotations: string[]; labels: string[] } {
+  const removed = (prefix: string) =>
+    planned
+      .filter((f) => f.field.startsWith(prefix) && f.after === undefined)
+      .map((f) => f.field.slice(prefix.length));
+  const annotations = new Set([
+    OWNER_ANNOTATION,
+    CREATED_ANNOTATION,
+    ROLE_ARN_ANNOTATION,
+    ...before.ownedByUs.annotations,
+    ...removed('annotations.'),
+  ]);
   const labels = new Set([MANAGED_BY_LABEL, ...before.ownedByUs.labels, ...removed('labels.')]);
   return {
     annotations: [...annotations].filter((key) => key in before.annotations).sort(),
@@ -89,7 +131,11 @@ export function keysToRelease(before: ObservedServiceAccount, planned: FieldChan
  * keys behind when ownership is shared or managedFields were reset (e.g. by a `kubectl replace`).
  * A ServiceAccount that is gone is already released.
  */
-export async function releaseServiceAccount(ctx: KubeWriteContext, ref: ServiceAccountRefInCluster, keys: { annotations: string[]; labels: string[] }): Promise<void> {
+export async function releaseServiceAccount(
+  ctx: KubeWriteContext,
+  ref: ServiceAccountRefInCluster,
+  keys: { annotations: string[]; labels: string[] },
+): Promise<void> {
   if (!keys.annotations.length && !keys.labels.length) return;
   const nulls = (list: string[]) => Object.fromEntries(list.map((key) => [key, null]));
   const body = { metadata: { annotations: nulls(keys.annotations), labels: nulls(keys.labels) } };
@@ -122,19 +168,26 @@ export function describeKubeFailure(error: unknown): KubeFailure {
     let reason: string | undefined;
     let message = typeof e.body === 'string' && e.body ? e.body : (e.message ?? `HTTP ${e.code}`);
     try {
-      const status = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body) as { reason?: unknown; message?: unknown } | undefined;
+      const status = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body) as
+        { reason?: unknown; message?: unknown } | undefined;
       if (status && typeof status.message === 'string') message = status.message;
       if (status && typeof status.reason === 'string') reason = status.reason;
     } catch {
       // A body that is not a Status object: keep it as the message.
     }
     const retryAfter = Number(e.headers?.['retry-after'] ?? e.headers?.['Retry-After']);
-    return { status: e.code, reason, message, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined };
+    return {
+      status: e.code,
+      reason,
+      message,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    };
   }
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     const network = typeof cause?.code === 'string' ? cause.code : undefined;
-    if (error.message === 'fetch failed' || network) return { message: error.message, network: network ?? 'fetch failed' };
+    if (error.message === 'fetch failed' || network)
+      return { message: error.message, network: network ?? 'fetch failed' };
     return { message: error.message };
   }
   return { message: String(error) };
@@ -143,7 +196,8 @@ export function describeKubeFailure(error: unknown): KubeFailure {
 function transientReason(failure: KubeFailure): string | undefined {
   if (failure.network) return `connection failed (${failure.network})`;
   if (failure.status === 429) return 'throttled (429 TooManyRequests)';
-  if (failure.status !== undefined && [500, 502, 503, 504].includes(failure.status)) return `server error (${failure.status})`;
+  if (failure.status !== undefined && [500, 502, 503, 504].includes(failure.status))
+    return `server error (${failure.status})`;
   // Our writes carry no resourceVersion, so the server re-reads the object itself; repeating the
   // request is the re-read-and-re-apply.
   if (failure.status === 409 && /has been modified/i.test(failure.message)) return 'resourceVersion conflict';
@@ -152,17 +206,31 @@ function transientReason(failure: KubeFailure): string | undefined {
 
 function hint(failure: KubeFailure, ctx: KubeWriteContext, ref: ServiceAccountRefInCluster): string {
   const where = `cluster "${ctx.target.cluster}" (${ctx.target.server})`;
-  if (failure.network) return `cannot reach the Kubernetes API server of ${where} (${failure.network}); check the server address and network, then run apply again.`;
-  if (failure.status === 409 && /conflict/i.test(failure.message) && !/has been modified/i.test(failure.message)) {
+  if (failure.network)
+    return `cannot reach the Kubernetes API server of ${where} (${failure.network}); check the server address and network, then run apply again.`;
+  if (
+    failure.status === 409 &&
+    /conflict/i.test(failure.message) &&
+    !/has been modified/i.test(failure.message)
+  ) {
     return `${failure.message} — another field manager holds this field with a different value, and workload-identity-bindings does not take fields over. Remove or align the other manager's value (e.g. \`kubectl annotate serviceaccount -n ${ref.namespace} ${ref.name} KEY-\`), then run apply again.`;
   }
-  if (failure.status === 404 && /namespace/i.test(failure.message)) return `${failure.message} — create namespace "${ref.namespace}" on ${where}, then run apply again.`;
-  if (failure.status === 401) return `${failure.message} — the credentials for ${where} were refused; check the kubeconfig or token.`;
-  if (failure.status === 403) return `${failure.message} — the credentials for ${where} may not write ServiceAccounts in "${ref.namespace}"; grant get/patch/delete on serviceaccounts.`;
+  if (failure.status === 404 && /namespace/i.test(failure.message))
+    return `${failure.message} — create namespace "${ref.namespace}" on ${where}, then run apply again.`;
+  if (failure.status === 401)
+    return `${failure.message} — the credentials for ${where} were refused; check the kubeconfig or token.`;
+  if (failure.status === 403)
+    return `${failure.message} — the credentials for ${where} may not write ServiceAccounts in "${ref.namespace}"; grant get/patch/delete on serviceaccounts.`;
   return failure.message;
 }
 
-async function kubeCall<T>(ctx: KubeWriteContext, call: string, ref: ServiceAccountRefInCluster, send: () => Promise<T>, options: { notFoundIsDone?: boolean } = {}): Promise<T | undefined> {
+async function kubeCall<T>(
+  ctx: KubeWriteContext,
+  call: string,
+  ref: ServiceAccountRefInCluster,
+  send: () => Promise<T>,
+  options: { notFoundIsDone?: boolean } = {},
+): Promise<T | undefined> {
   const resource = `${ctx.target.cluster}/${ref.namespace}/${ref.name}`;
   try {
     return await withRetry(send, {
@@ -176,7 +244,10 @@ async function kubeCall<T>(ctx: KubeWriteContext, call: string, ref: ServiceAcco
     const failure = describeKubeFailure(error);
     // Deleting or releasing: a ServiceAccount (or namespace) that is gone needs nothing more.
     if (options.notFoundIsDone && failure.status === 404) return undefined;
-    const code = failure.status !== undefined ? `${failure.status}${failure.reason ? ` ${failure.reason}` : ''}` : failure.network;
+    const code =
+      failure.status !== undefined
+        ? `${failure.status}${failure.reason ? ` ${failure.reason}` : ''}`
+        : failure.network;
     throw new ApplyStepError({ call, resource, code, message: hint(failure, ctx, ref) });
   }
 }

@@ -35,7 +35,8 @@ export function piece(open: string[], body: string[] = [], close: string[] = [])
 export function fitToBudget(doc: BudgetedDocument, budget: number): FittedDocument {
   const out = [...doc.head];
   const sections = doc.sections.flat();
-  const total = size(doc.head) + size(sections.flatMap((p) => [...p.open, ...p.body, ...p.close])) + size(doc.foot);
+  const total =
+    size(doc.head) + size(sections.flatMap((p) => [...p.open, ...p.body, ...p.close])) + size(doc.foot);
   if (total <= budget) {
     for (const p of sections) out.push(...p.open, ...p.body, ...p.close);
     return { markdown: [...out, ...doc.foot].join('\n').trimEnd() + '\n', truncated: false };

@@ -65,13 +65,20 @@ function broadens(change: Change): boolean {
 /** A link only to an http(s) URL, with characters that could end the link target percent-encoded. */
 function safeLink(text: string, url: string): string {
   if (!/^https?:\/\/[^\s]+$/i.test(url)) return text;
-  const target = url.replace(/[()<>"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const target = url.replace(
+    /[()<>"'`\\[\]]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${text}](${target})`;
 }
 
 function footer(parts: Array<string | undefined>): string[] {
   const shown = parts.filter((p): p is string => p !== undefined);
-  return ['', '---', `<sub>${[...shown, `workload-identity-bindings ${escapeText(VERSION)}`].join(' · ')}</sub>`];
+  return [
+    '',
+    '---',
+    `<sub>${[...shown, `workload-identity-bindings ${escapeText(VERSION)}`].join(' · ')}</sub>`,
+  ];
 }
 
 function planFooter(plan: Plan, ctx: MarkdownContext): string[] {
@@ -135,12 +142,19 @@ function changeDetail(change: Change): string {
 }
 
 function tableRow(change: Change): string {
-  const cells = [inlineCode(SYMBOL[change.action]), change.kind, inlineCode(change.address), changeDetail(change)];
+  const cells = [
+    inlineCode(SYMBOL[change.action]),
+    change.kind,
+    inlineCode(change.address),
+    changeDetail(change),
+  ];
   return `| ${cells.map(tableCell).join(' | ')} |`;
 }
 
 function changeTable(title: string[], changes: Change[]): Piece {
-  return piece([...title, '', '| | Kind | Address | Detail |', '|:-:|---|---|---|'], changes.map(tableRow), ['']);
+  return piece([...title, '', '| | Kind | Address | Detail |', '|:-:|---|---|---|'], changes.map(tableRow), [
+    '',
+  ]);
 }
 
 // ---- the diffs -------------------------------------------------------------------------------
@@ -164,12 +178,13 @@ function fieldDiff(field: FieldChange): string[] {
   }
   const before = valueLines(field, field.before);
   const after = valueLines(field, field.after);
-  const lines = Array.isArray(field.before) || Array.isArray(field.after)
-    ? [...new Set([...before, ...after])].sort().map((text) => ({
-        op: !before.includes(text) ? '+' : !after.includes(text) ? '-' : ' ',
-        text,
-      }))
-    : diffLines(before.join('\n'), after.join('\n'));
+  const lines =
+    Array.isArray(field.before) || Array.isArray(field.after)
+      ? [...new Set([...before, ...after])].sort().map((text) => ({
+          op: !before.includes(text) ? '+' : !after.includes(text) ? '-' : ' ',
+          text,
+        }))
+      : diffLines(before.join('\n'), after.join('\n'));
   return [`@@ ${field.field}${note} @@`, ...lines.map(({ op, text }) => `${op}${text}`)];
 }
 
@@ -182,7 +197,12 @@ function detailsPiece(change: Change, diff: string[], open: boolean): Piece {
   const flag = broadens(change) ? ' ⚠️' : '';
   const reason = change.reason ? ` — ${escapeHtml(change.reason)}` : '';
   const summary = `<summary><code>${escapeHtml(SYMBOL[change.action])}</code> ${escapeHtml(change.address)}${flag}${reason}</summary>`;
-  return piece([`<details${open ? ' open' : ''}>${summary}`, '', `${fence}diff`], diff, [fence, '', '</details>', '']);
+  return piece([`<details${open ? ' open' : ''}>${summary}`, '', `${fence}diff`], diff, [
+    fence,
+    '',
+    '</details>',
+    '',
+  ]);
 }
 
 // ---- plan --------------------------------------------------------------------------------------
@@ -207,7 +227,9 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
 
 function warningsSection(plan: Plan): Piece[] {
   if (plan.warnings.length === 0) return [];
-  const items = plan.warnings.map((w) => `- ${w.address ? `${inlineCode(w.address)}: ` : ''}${escapeProse(w.message)}`);
+  const items = plan.warnings.map(
+    (w) => `- ${w.address ? `${inlineCode(w.address)}: ` : ''}${escapeProse(w.message)}`,
+  );
   return [piece(['#### ⚠️ Warnings', ''], items, [''])];
 }
 
@@ -215,7 +237,9 @@ function graphSection(plan: Plan): Piece[] {
   const graph = renderBindingGraph(plan.changes);
   if (graph.kind === 'empty') return [];
   if (graph.kind === 'too-large') {
-    return [piece([`<sub>The binding graph is left out: ${graph.nodes} nodes are too many to draw.</sub>`, ''])];
+    return [
+      piece([`<sub>The binding graph is left out: ${graph.nodes} nodes are too many to draw.</sub>`, '']),
+    ];
   }
   const lines = graph.source.split('\n');
   const fence = fenceFor(lines);
@@ -249,10 +273,13 @@ export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): Re
       ),
     ]);
   }
-  if (others.length > 0) sections.push([changeTable(broadening.length > 0 ? ['#### Other changes'] : [], others)]);
+  if (others.length > 0)
+    sections.push([changeTable(broadening.length > 0 ? ['#### Other changes'] : [], others)]);
   sections.push(warningsSection(plan));
 
-  const diffs = [...broadening, ...others].map((change) => ({ change, diff: changeDiff(change) })).filter((d) => d.diff.length);
+  const diffs = [...broadening, ...others]
+    .map((change) => ({ change, diff: changeDiff(change) }))
+    .filter((d) => d.diff.length);
   const open = diffs.reduce((n, d) => n + d.diff.length, 0) <= OPEN_DETAILS_LINES;
   if (diffs.length > 0) {
     sections.push([piece(['#### Details', '']), ...diffs.map((d) => detailsPiece(d.change, d.diff, open))]);
@@ -282,16 +309,20 @@ function problemFooter(ctx: ProblemContext): string[] {
 }
 
 /** The failing comment for an invalid bindings file: every problem with its file:line:col. */
-export function renderValidationMarkdown(diagnostics: readonly Diagnostic[], ctx: ProblemContext = {}): string {
+export function renderValidationMarkdown(
+  diagnostics: readonly Diagnostic[],
+  ctx: ProblemContext = {},
+): string {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   const file = ctx.bindingsFile ?? diagnostics[0]?.file ?? 'the bindings file';
   const row = (d: Diagnostic) =>
     `| ${[inlineCode(`${d.file}:${d.line}:${d.col}`), escapeProse(d.message)].map(tableCell).join(' | ')} |`;
-  const sections: Piece[][] = [
-    [piece(['| Where | Problem |', '|---|---|'], errors.map(row), [''])],
-  ];
-  if (warnings.length > 0) sections.push([piece(['#### Warnings', '', '| Where | Problem |', '|---|---|'], warnings.map(row), [''])]);
+  const sections: Piece[][] = [[piece(['| Where | Problem |', '|---|---|'], errors.map(row), [''])]];
+  if (warnings.length > 0)
+    sections.push([
+      piece(['#### Warnings', '', '| Where | Problem |', '|---|---|'], warnings.map(row), ['']),
+    ]);
   const head = [
     `### ❌ workload-identity-bindings: ${plural(errors.length, 'error')} in ${inlineCode(file)}`,
     '',
@@ -299,21 +330,32 @@ export function renderValidationMarkdown(diagnostics: readonly Diagnostic[], ctx
     '',
   ];
   const notice = ['', `> [!NOTE]`, `> More problems are listed in this run's annotations and log.`];
-  return fitToBudget({ head, sections, foot: problemFooter(ctx), notice }, ctx.budget ?? DEFAULT_COMMENT_BUDGET).markdown;
+  return fitToBudget(
+    { head, sections, foot: problemFooter(ctx), notice },
+    ctx.budget ?? DEFAULT_COMMENT_BUDGET,
+  ).markdown;
 }
 
 /** The failing comment when resources with our names belong to someone else. */
-export function renderConflictsMarkdown(conflicts: readonly PlanConflict[], ctx: ProblemContext = {}): string {
+export function renderConflictsMarkdown(
+  conflicts: readonly PlanConflict[],
+  ctx: ProblemContext = {},
+): string {
   const head = [
     `### ❌ workload-identity-bindings: the plan for ${inlineCode(ctx.bindingsFile ?? 'the bindings file')} cannot proceed`,
     '',
     `${plural(conflicts.length, 'resource')} with the names this file uses ${conflicts.length === 1 ? 'is' : 'are'} not managed by it. Nothing will be changed until this is resolved.`,
     '',
   ];
-  const rows = conflicts.map((c) => `| ${[inlineCode(c.address), escapeProse(c.message)].map(tableCell).join(' | ')} |`);
+  const rows = conflicts.map(
+    (c) => `| ${[inlineCode(c.address), escapeProse(c.message)].map(tableCell).join(' | ')} |`,
+  );
   const sections = [[piece(['| Address | Problem |', '|---|---|'], rows, [''])]];
   const notice = ['', '> [!NOTE]', "> More conflicts are listed in this run's log."];
-  return fitToBudget({ head, sections, foot: problemFooter(ctx), notice }, ctx.budget ?? DEFAULT_COMMENT_BUDGET).markdown;
+  return fitToBudget(
+    { head, sections, foot: problemFooter(ctx), notice },
+    ctx.budget ?? DEFAULT_COMMENT_BUDGET,
+  ).markdown;
 }
 
 export interface StalePlanContext extends MarkdownContext {
@@ -362,7 +404,11 @@ function applyDetail(result: ApplyChangeResult): string {
 }
 
 /** The apply result comment: one row per change, failures with the call, resource and code. */
-export function renderApplyMarkdown(report: ApplyReport, plan: Plan, ctx: Partial<MarkdownContext> = {}): string {
+export function renderApplyMarkdown(
+  report: ApplyReport,
+  plan: Plan,
+  ctx: Partial<MarkdownContext> = {},
+): string {
   const file = inlineCode(ctx.bindingsFile ?? plan.bindingsFile);
   const title = report.ok
     ? `### ✅ workload-identity-bindings: applied ${file}`
@@ -372,7 +418,9 @@ export function renderApplyMarkdown(report: ApplyReport, plan: Plan, ctx: Partia
     (r) =>
       `| ${[STATUS[r.status], inlineCode(SYMBOL[r.action]), inlineCode(r.address), applyDetail(r)].map(tableCell).join(' | ')} |`,
   );
-  const sections = rows.length ? [[piece(['| | | Address | Result |', '|:-:|:-:|---|---|'], rows, [''])]] : [];
+  const sections = rows.length
+    ? [[piece(['| | | Address | Result |', '|:-:|:-:|---|---|'], rows, [''])]]
+    : [];
   if (!report.ok) {
     sections.push([
       piece([
@@ -385,7 +433,12 @@ export function renderApplyMarkdown(report: ApplyReport, plan: Plan, ctx: Partia
   }
   const notice = ['', '> [!NOTE]', "> The full apply report is in this run's log."];
   return fitToBudget(
-    { head, sections, foot: planFooter(plan, { bindingsFile: plan.bindingsFile, headSha: ctx.headSha }), notice },
+    {
+      head,
+      sections,
+      foot: planFooter(plan, { bindingsFile: plan.bindingsFile, headSha: ctx.headSha }),
+      notice,
+    },
     ctx.budget ?? DEFAULT_COMMENT_BUDGET,
   ).markdown;
 }

@@ -6,7 +6,8 @@ import type { Change, ResourceKind } from '../plan/types.js';
 /** Beyond this many nodes a graph is unreadable (and slow to render); the plan table remains. */
 export const MAX_GRAPH_NODES = 120;
 
-export type GraphResult = { kind: 'graph'; source: string } | { kind: 'empty' } | { kind: 'too-large'; nodes: number };
+export type GraphResult =
+  { kind: 'graph'; source: string } | { kind: 'empty' } | { kind: 'too-large'; nodes: number };
 
 /** A Mermaid label body: quotes, `#`, angle brackets and backticks as Mermaid entities, one line. */
 export function mermaidLabel(text: string): string {
@@ -38,7 +39,12 @@ const STATUS_OF: Record<Change['action'], Status> = {
   'no-op': 'unchanged',
 };
 
-const STATUS_NOTE: Record<Status, string> = { create: ' (new)', change: ' (changed)', destroy: ' (destroyed)', unchanged: '' };
+const STATUS_NOTE: Record<Status, string> = {
+  create: ' (new)',
+  change: ' (changed)',
+  destroy: ' (destroyed)',
+  unchanged: '',
+};
 
 function shaped(node: Node): string {
   const label = `"${mermaidLabel(node.label + STATUS_NOTE[node.status])}"`;
@@ -79,7 +85,8 @@ class GraphBuilder {
 
   render(): string {
     const lines = ['flowchart LR', ...[...this.nodes.values()].map((n) => `  ${shaped(n)}`), ...this.edges];
-    const byStatus = (status: Status) => [...this.nodes.values()].filter((n) => n.status === status).map((n) => n.id);
+    const byStatus = (status: Status) =>
+      [...this.nodes.values()].filter((n) => n.status === status).map((n) => n.id);
     const styles: Array<[Status, string]> = [
       ['create', 'fill:#dafbe1,stroke:#1a7f37'],
       ['change', 'fill:#fff8c5,stroke:#9a6700'],
@@ -124,8 +131,14 @@ function addServiceAccount(graph: GraphBuilder, change: Extract<Change, { kind: 
   const sa = change.after ?? change.before;
   if (!sa) return;
   const ref = `${sa.cluster}/${sa.namespace}/${sa.name}`;
-  const saId = graph.node(key('service-account', ref), 'service-account', `SA ${ref}`, STATUS_OF[change.action]);
-  if (change.after) graph.edge(saId, graph.node(key('role', change.after.role), 'role', `role ${change.after.role}`));
+  const saId = graph.node(
+    key('service-account', ref),
+    'service-account',
+    `SA ${ref}`,
+    STATUS_OF[change.action],
+  );
+  if (change.after)
+    graph.edge(saId, graph.node(key('role', change.after.role), 'role', `role ${change.after.role}`));
 }
 
 /** The graph for the plan's role and ServiceAccount changes (OIDC providers are not drawn). */

@@ -4,7 +4,7 @@
 import type { Change, FieldChange, Plan, PlanSummary, ResourceKind } from '../plan/types.js';
 import { prettyPolicy } from '../policy/normalize.js';
 import type { Json, JsonObject } from '../policy/types.js';
-import { diffLines, foldUnchanged, type DiffLine, type DiffOp } from './line-diff.js';
+import { diffLines, foldUnchanged, type DiffLine, type FoldedLines } from './line-diff.js';
 
 export interface TextRenderOptions {
   /** ANSI colours (off by default: plans end up in logs and files). */
@@ -65,7 +65,7 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function fieldOp(field: FieldChange): DiffOp | '~' {
+function fieldOp(field: FieldChange): '+' | '-' | '~' {
   if (field.before === undefined) return '+';
   if (field.after === undefined) return '-';
   return '~';
@@ -117,7 +117,7 @@ function renderField(field: FieldChange, nameWidth: number, paint: Paint): strin
           : `${show(field.before)} -> ${show(field.after)}`;
     return [`      ${mark} ${name} = ${value}${note}`];
   }
-  const lines: Array<DiffLine | { op: 'fold'; hidden: number }> =
+  const lines: Array<DiffLine | FoldedLines> =
     Array.isArray(field.before) || Array.isArray(field.after)
       ? listLines(field)
       : foldUnchanged(

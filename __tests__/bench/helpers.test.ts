@@ -1,0 +1,134 @@
+// The bench's pure helpers: the generated workload is a valid bindings file of the promised shape,
+// and the target checks and Markdown never turn a miss or a missing scenario into a pass.
+import { loadBindingsText } from '../../src/bindings/load.js';
+import { median } from '../../bench/child.js';
+import { renderMarkdown } from '../../bench/report.js';
+import { checkTargets, iamReadBound } from '../../bench/targets.js';
+import type { BenchResults, PlanRun } from '../../bench/types.js';
+import { BENCH_CLUSTERS, generateWorkload, unrelatedRoles } from '../../bench/workload.js';
+
+describe('generateWorkload', () => {
+  test('is a valid bindings file with shared and single roles across both clusters', () => {
+    const workload = generateWorkload(30);
+    const { file, diagnostics } = loadBindingsText(workload.text, 'bench.yaml');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(file?.bindings).toHaveLength(30);
+    const shared = file!.bindings.filter((b) => b.serviceAccounts.length > 1);
+    expect(shared).toHaveLength(10);
+    for (const b of shared) expect(new Set(b.serviceAccounts.map((sa) => sa.cluster)).size).toBe(2);
+    const clusters = new Set(file!.bindings.flatMap((b) => b.serviceAccounts.map((sa) => sa.cluster)));
+    expect([...clusters].sort()).toEqual(BENCH_CLUSTERS.map((c) => c.key).sort());
+    expect(workload.namespaces.length).toBeGreaterThan(1);
+  });
+
+  test('is deterministic and rejects a non-positive N', () => {
+    expect(generateWorkload(7).text).toBe(generateWorkload(7).text);
+    expect(() => generateWorkload(0)).toThrow(/positive integer/);
+  });
+
+  test('unrelated roles have unique names outside the bench role path', () => {
+    const roles = unrelatedRoles(50);
+    expect(new Set(roles.map((r) => r.roleName)).size).toBe(50);
+    expect(roles.every((r) => !r.path.startsWith('/workload-identity/'))).toBe(true);
+  });
+});
+
+const plan = (over: Partial<PlanRun>): PlanRun => ({
+  state: 'steady',
+  n: 1000,
+  latencyMs: 20,
+  rolesInAccount: 3000,
+  clusters: 2,
+  wallMs: 1000,
+  maxRssMb: 100,
+  iamReads: { byOperation: { GetAccountAuthorizationDetails: 3, ListRoles: 1 }, total: 4 },
+  iamReadBound: iamReadBound(3000, 2),
+  kube: { byOperation: {}, total: 0 },
+  changes: 0,
+  ...over,
+});
+
+const baseline = (wallMs: number): PlanRun['baseline'] => ({
+  wallMs,
+  refreshMs: wallMs,
+  processWallMs: wallMs,
+  iam: { byOperation: {}, total: 6001 },
+  kube: { byOperation: {}, total: 1333 },
+  rolesRead: 1000,
+});
+
+describe('checkTargets', () => {
+  test('bound is ⌈R/1000⌉ + 1 + C', () => {
+    expect(iamReadBound(3000, 2)).toBe(6);
+    expect(iamReadBound(3001, 2)).toBe(7);
+    expect(iamReadBound(0, 1)).toBe(2);
+  });
+
+  test('a 9.9× speed-up is a miss and 10× a pass', () => {
+    const miss = checkTargets([plan({ baseline: baseline(9900) })], [], undefined);
+    const pass = checkTargets([plan({ baseline: baseline(10000) })], [], undefined);
+    expect(miss.find((t) => t.name.startsWith('Plan of 1000'))?.status).toBe('MISS');
+    expect(pass.find((t) => t.name.startsWith('Plan of 1000'))?.status).toBe('PASS');
+  });
+
+  test('too many IAM reads, too much memory and apply failures are misses with the figures shown', () => {
+    const checks = checkTargets(
+      [plan({ iamReads: { byOperation: { GetRole: 1000 }, total: 1000 }, maxRssMb: 121 })],
+      [
+        {
+          n: 100,
+          perSecond: 20,
+          burst: 20,
+          wallMs: 1,
+          mutatingWindowMs: 10000,
+          admitted: 220,
+          throttled: 0,
+          achievedPerSecond: 22,
+          shareOfLimit: 1,
+          failures: 1,
+          exitCode: 1,
+          kubeWrites: 0,
+          iamReads: 5,
+        },
+      ],
+      undefined,
+    );
+    const iam = checks.find((t) => t.name.startsWith('IAM read calls'));
+    expect(iam).toMatchObject({ status: 'MISS', goal: '≤ ⌈R/1000⌉ + 1 + C = 6' });
+    expect(iam?.measured).toContain('GetRole 1000');
+    expect(checks.find((t) => t.name.startsWith('Peak RSS'))?.status).toBe('MISS');
+    expect(checks.find((t) => t.name.startsWith('Apply of 100'))?.status).toBe('MISS');
+  });
+
+  test('scenarios that did not run are NOT RUN, never PASS', () => {
+    const checks = checkTargets([plan({ n: 100, baseline: baseline(100000) })], [], undefined);
+    for (const name of ['Plan of 1000', 'Apply under', 'dist/index.js', 'Peak RSS']) {
+      expect(checks.find((t) => t.name.startsWith(name))?.status).toBe('NOT RUN');
+    }
+  });
+});
+
+test('renderMarkdown shows every target with its result and the machine', () => {
+  const plans = [plan({ baseline: baseline(20000) })];
+  const results: BenchResults = {
+    date: '2026-11-22T00:00:00.000Z',
+    mode: 'full',
+    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, platform: 'linux 6', node: 'v24.0.0' },
+    cli: 'dist/cli.js',
+    cliStartupMs: 150,
+    plans,
+    applies: [],
+    targets: checkTargets(plans, [], undefined),
+    durationMs: 1000,
+  };
+  const markdown = renderMarkdown(results);
+  expect(markdown).toContain('Test CPU, 2 cores');
+  for (const t of results.targets) expect(markdown).toContain(`| ${t.name} | ${t.goal} | ${t.measured} |`);
+  expect(markdown).toContain('20.0×');
+});
+
+test('median', () => {
+  expect(median([3, 1, 2])).toBe(2);
+  expect(median([4, 1, 2, 3])).toBe(2.5);
+  expect(() => median([])).toThrow();
+});

@@ -1,0 +1,87 @@
+// Bundle figures: sizes of index.js and cli.js and their cold start (wall time of a child process
+// that loads the bundle and exits: the action with no inputs, the CLI with --help). Can also build
+// a fresh bundle into a temporary directory (never into dist/) so the figures match the sources.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { median, ROOT, runNode } from './child.js';
+import type { BundleFigures } from './types.js';
+
+const run = promisify(execFile);
+
+export async function measureBundle(dir: string, runs: number): Promise<BundleFigures> {
+  const [index, cli] = await Promise.all([stat(join(dir, 'index.js')), stat(join(dir, 'cli.js'))]);
+  // No GITHUB_* or INPUT_* variables: the action starts, finds no inputs and fails as it would.
+  const env = { PATH: process.env.PATH, HOME: tmpdir() };
+  const time = async (args: string[]): Promise<number[]> => {
+    const runsMs: number[] = [];
+    // One warm-up run so the first measurement does not pay for a cold file cache.
+    for (let i = 0; i <= runs; i += 1) {
+      const r = await runNode(args, { env, timeoutMs: 30_000, measureRss: false });
+      if (i > 0) runsMs.push(r.wallMs);
+    }
+    return runsMs;
+  };
+  const indexRuns = await time([join(dir, 'index.js')]);
+  const cliRuns = await time([join(dir, 'cli.js'), '--help']);
+  return {
+    dir,
+    indexBytes: index.size,
+    cliBytes: cli.size,
+    coldStart: {
+      index: { medianMs: median(indexRuns), runsMs: indexRuns },
+      cli: { medianMs: median(cliRuns), runsMs: cliRuns },
+    },
+  };
+}
+
+/** True when a file under src/ is newer than the bundle's cli.js or index.js. */
+export async function bundleIsStale(dir: string): Promise<boolean> {
+  const built = Math.min(
+    ...(await Promise.all(
+      ['index.js', 'cli.js'].map((f) =>
+        stat(join(dir, f)).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      ),
+    )),
+  );
+  const newest = async (path: string): Promise<number> => {
+    const entries = await readdir(path, { withFileTypes: true });
+    const times = await Promise.all(
+      entries.map((e) =>
+        e.isDirectory() ? newest(join(path, e.name)) : stat(join(path, e.name)).then((s) => s.mtimeMs),
+      ),
+    );
+    return Math.max(0, ...times);
+  };
+  return (await newest(join(ROOT, 'src'))) > built;
+}
+
+/** Runs the project's own build (scripts/bundle.mjs) into a new temporary directory. */
+export async function buildFreshBundle(): Promise<string> {
+  const out = await mkdtemp(join(tmpdir(), 'wib-bench-dist-'));
+  await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--out', out], {
+    cwd: ROOT,
+    timeout: 600_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return out;
+}
+
+/** Whether DIR/cli.js is a CLI that knows `plan` (the committed dist/ can lag behind the sources). */
+export async function bundleHasPlan(dir: string): Promise<boolean> {
+  try {
+    const r = await runNode([join(dir, 'cli.js'), '--help'], {
+      env: { PATH: process.env.PATH },
+      timeoutMs: 30_000,
+      measureRss: false,
+    });
+    return r.exitCode === 0 && /\bplan\b/.test(r.stdout);
+  } catch {
+    return false;
+  }
+}

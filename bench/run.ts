@@ -1,0 +1,190 @@
+// `npm run bench` (all scenarios) and `npm run bench -- --quick` (a subset under a minute):
+// plans of N bindings through the real CLI against the local emulators, the per-role baseline,
+// apply under a rate limit, and the bundle's size and cold start. Writes bench/results/latest.json
+// and latest.md; prints the Markdown.
+//
+// Options:
+//   --quick              N = 10 and 100 only
+//   --cli bundle|source  run dist/cli.js (default when it has `plan`) or the TypeScript sources
+//   --bundle-dir DIR     the bundle to run and measure (default dist/)
+//   --fresh-bundle       build a bundle into a temporary directory first and use that
+//   --out DIR            where the results go (default bench/results)
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildFreshBundle, bundleHasPlan, bundleIsStale, measureBundle } from './bundle.js';
+import { ROOT, type CliTarget } from './child.js';
+import { startEnvironment } from './environment.js';
+import { renderMarkdown } from './report.js';
+import {
+  measureApply,
+  measureBaseline,
+  measureCliStartup,
+  measurePlan,
+  type ApplyLimit,
+} from './scenarios.js';
+import { checkTargets, fmtMs } from './targets.js';
+import type { ApplyRun, BenchResults, BundleFigures, PlanRun } from './types.js';
+
+interface Scenario {
+  n: number;
+  /** Rate limit for the measured apply; undefined = apply only to reach the steady state. */
+  applyLimit?: ApplyLimit;
+}
+
+const LATENCIES = [0, 20];
+const FULL: Scenario[] = [
+  { n: 10 },
+  { n: 100, applyLimit: { perSecond: 20, burst: 20 } },
+  { n: 1000, applyLimit: { perSecond: 100, burst: 100 } },
+];
+// --quick keeps under a minute: the same plans, a faster bucket for the apply, fewer cold starts.
+const QUICK: Scenario[] = [{ n: 10 }, { n: 100, applyLimit: { perSecond: 50, burst: 50 } }];
+const COLD_START_RUNS = { full: 7, quick: 5 };
+
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      cli: { type: 'string' },
+      'bundle-dir': { type: 'string' },
+      'fresh-bundle': { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  if (values.cli !== undefined && values.cli !== 'bundle' && values.cli !== 'source')
+    throw new Error(`--cli must be bundle or source (got "${values.cli}")`);
+  const started = performance.now();
+  let freshDir: string | undefined;
+  try {
+    if (values['fresh-bundle']) {
+      log('Building a fresh bundle into a temporary directory (scripts/bundle.mjs --out)…');
+      freshDir = await buildFreshBundle();
+    }
+    const bundleDir = freshDir ?? resolve(values['bundle-dir'] ?? join(ROOT, 'dist'));
+    const cli = await chooseCli(values.cli, bundleDir);
+    const cliLabel =
+      cli.kind === 'bundle'
+        ? `\`${shortPath(join(cli.dir, 'cli.js'))}\` (bundle${freshDir ? ', fresh build of scripts/bundle.mjs' : ''})`
+        : '`src/cli.ts` (sources, Node type stripping)';
+    const cliStartupMs = await measureCliStartup(cli, 3);
+    log(`CLI under test: ${cliLabel}; start-up (--help, median of 3): ${fmtMs(cliStartupMs)}`);
+
+    const plans: PlanRun[] = [];
+    const applies: ApplyRun[] = [];
+    for (const scenario of values.quick ? QUICK : FULL)
+      await runScenario(scenario, cli, cliStartupMs, plans, applies);
+
+    let bundle: BundleFigures | undefined;
+    try {
+      log(`Bundle: ${bundleDir}`);
+      bundle = await measureBundle(bundleDir, values.quick ? COLD_START_RUNS.quick : COLD_START_RUNS.full);
+      if (!freshDir && (await bundleIsStale(bundleDir)))
+        log(
+          `  warning: ${bundleDir} is older than src/; run npm run bundle (or use --fresh-bundle) for current figures`,
+        );
+    } catch (error) {
+      log(`  bundle not measured: ${error instanceof Error ? error.message : String(error)}`);
+    }
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      mode: values.quick ? 'quick' : 'full',
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: totalmem() / 1024 ** 3,
+        platform: `${platform()} ${release()}`,
+        node: process.version,
+      },
+      cli: cliLabel,
+      cliStartupMs,
+      plans,
+      applies,
+      bundle: bundle && {
+        ...bundle,
+        dir: freshDir ? 'fresh build of scripts/bundle.mjs' : shortPath(bundle.dir),
+      },
+      targets: checkTargets(plans, applies, bundle),
+      durationMs: performance.now() - started,
+    };
+    const outDir = resolve(values.out ?? join(ROOT, 'bench', 'results'));
+    await mkdir(outDir, { recursive: true });
+    const markdown = renderMarkdown(results);
+    await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(join(outDir, 'latest.md'), markdown);
+    process.stdout.write(markdown);
+    log(
+      `\nWrote ${relative(process.cwd(), join(outDir, 'latest.json'))} and latest.md in ${fmtMs(results.durationMs)}.`,
+    );
+  } finally {
+    if (freshDir) await rm(freshDir, { recursive: true, force: true });
+  }
+}
+
+/** Relative to the repository when inside it, else absolute. */
+function shortPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+async function chooseCli(requested: string | undefined, bundleDir: string): Promise<CliTarget> {
+  if (requested === 'source') return { kind: 'source' };
+  if (await bundleHasPlan(bundleDir)) return { kind: 'bundle', dir: bundleDir };
+  if (requested === 'bundle')
+    throw new Error(
+      `${join(bundleDir, 'cli.js')} has no plan command: run npm run bundle, or pass --fresh-bundle`,
+    );
+  log(
+    `${join(bundleDir, 'cli.js')} has no plan command yet (stale dist/?): measuring the TypeScript sources instead.`,
+  );
+  return { kind: 'source' };
+}
+
+/** One environment per N: first plans, apply, then steady-state plans with the baseline. */
+async function runScenario(
+  scenario: Scenario,
+  cli: CliTarget,
+  cliStartupMs: number,
+  plans: PlanRun[],
+  applies: ApplyRun[],
+): Promise<void> {
+  const { n } = scenario;
+  log(`N = ${n}: starting emulators with ${2 * n} unrelated roles…`);
+  const env = await startEnvironment(n, 2 * n);
+  try {
+    for (const latencyMs of LATENCIES) {
+      const p = await measurePlan(env, cli, 'first', latencyMs);
+      plans.push(p);
+      log(
+        `  first plan   ${latencyMs} ms: ${fmtMs(p.wallMs)}, ${p.changes} changes, IAM reads ${p.iamReads.total}, kube ${p.kube.total}, RSS ${p.maxRssMb?.toFixed(0)} MB`,
+      );
+    }
+    const apply = await measureApply(env, cli, scenario.applyLimit);
+    if (apply.exitCode !== 0 || apply.failures > 0)
+      throw new Error(
+        `apply of N = ${n} failed (exit ${apply.exitCode}, ${apply.failures} failed or skipped changes)`,
+      );
+    if (scenario.applyLimit) applies.push(apply);
+    log(
+      `  apply${scenario.applyLimit ? ` K=${apply.perSecond}/s` : ''}: ${fmtMs(apply.wallMs)}, ${apply.admitted} mutating IAM calls, ${apply.throttled} throttled, ${(apply.shareOfLimit * 100).toFixed(0)} % of limit`,
+    );
+    for (const latencyMs of LATENCIES) {
+      const p = await measurePlan(env, cli, 'steady', latencyMs);
+      if (p.changes !== 0)
+        throw new Error(`steady-state plan of N = ${n} still has ${p.changes} changes after apply`);
+      p.baseline = await measureBaseline(env, latencyMs, cliStartupMs);
+      plans.push(p);
+      log(
+        `  steady plan  ${latencyMs} ms: ${fmtMs(p.wallMs)} (baseline ${fmtMs(p.baseline.wallMs)}), IAM reads ${p.iamReads.total} (baseline ${p.baseline.iam.total}), kube ${p.kube.total} (baseline ${p.baseline.kube.total}), RSS ${p.maxRssMb?.toFixed(0)} MB`,
+      );
+    }
+  } finally {
+    await env.stop();
+  }
+}
+
+await main();

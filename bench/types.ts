@@ -1,0 +1,108 @@
+// The shape of bench/results/latest.json: every measured figure plus the targets they are judged by.
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+}
+
+/** Calls by operation, as the emulators counted them. */
+export type CallCounts = Record<string, number>;
+
+export interface Calls {
+  byOperation: CallCounts;
+  total: number;
+}
+
+export interface BaselineRun {
+  /** refreshMs + the CLI's own start-up time (median of `cli --help`), so both sides pay one start-up. */
+  wallMs: number;
+  /** The reads alone, measured inside the baseline process. */
+  refreshMs: number;
+  /** The baseline child process from spawn to exit (it loads the SDKs unbundled). */
+  processWallMs: number;
+  maxRssMb?: number;
+  iam: Calls;
+  kube: Calls;
+  rolesRead: number;
+}
+
+export type PlanState = 'first' | 'steady';
+
+export interface PlanRun {
+  /** `first`: nothing applied yet (every change is a create); `steady`: everything applied. */
+  state: PlanState;
+  n: number;
+  latencyMs: number;
+  /** Roles in the account when the plan ran (R). */
+  rolesInAccount: number;
+  clusters: number;
+  wallMs: number;
+  maxRssMb?: number;
+  /** IAM read calls (STS excluded). */
+  iamReads: Calls;
+  /** ⌈R/1000⌉ + 1 + C. */
+  iamReadBound: number;
+  kube: Calls;
+  changes: number;
+  baseline?: BaselineRun;
+}
+
+export interface ApplyRun {
+  n: number;
+  /** Mutating IAM calls per second the emulator admits (token bucket). */
+  perSecond: number;
+  burst: number;
+  wallMs: number;
+  /** From the first to the last mutating IAM call the emulator received. */
+  mutatingWindowMs: number;
+  /** Mutating IAM calls the emulator admitted (received minus throttled). */
+  admitted: number;
+  throttled: number;
+  /** admitted / window. */
+  achievedPerSecond: number;
+  /** admitted / (burst + perSecond × window): the share of the bucket's capacity used. */
+  shareOfLimit: number;
+  failures: number;
+  exitCode: number | null;
+  kubeWrites: number;
+  /** IAM reads during the run (the re-plan, and waits for IAM's eventual consistency). */
+  iamReads: number;
+}
+
+export interface BundleFigures {
+  dir: string;
+  indexBytes: number;
+  cliBytes: number;
+  coldStart: {
+    index: { medianMs: number; runsMs: number[] };
+    cli: { medianMs: number; runsMs: number[] };
+  };
+}
+
+export type TargetStatus = 'PASS' | 'MISS' | 'NOT RUN';
+
+export interface TargetCheck {
+  name: string;
+  goal: string;
+  measured: string;
+  status: TargetStatus;
+  note?: string;
+}
+
+export interface BenchResults {
+  date: string;
+  mode: 'quick' | 'full';
+  machine: Machine;
+  /** What `plan` / `apply` ran: the bundle (`dist/cli.js`) or the TypeScript sources. */
+  cli: string;
+  /** Median wall time of `cli --help`, added to the baseline's reads. */
+  cliStartupMs: number;
+  plans: PlanRun[];
+  applies: ApplyRun[];
+  bundle?: BundleFigures;
+  targets: TargetCheck[];
+  durationMs: number;
+}

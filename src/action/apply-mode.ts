@@ -1,0 +1,187 @@
+// Apply mode (push to the default branch): apply exactly what was reviewed. The merged pull request
+// is found from the commit; with require-reviewed-plan the fresh plan's id must equal the planId in
+// that pull request's plan comment (our marker AND our author), otherwise nothing changes and the
+// job summary and a comment say why. The result goes to the job summary and the pull request.
+import * as core from '@actions/core';
+import { applyPlan } from '../apply/executor.js';
+import { renderApplyText } from '../apply/report.js';
+import { PlanConflictError, runPlan } from '../engine/plan.js';
+import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
+import { escapeProse, inlineCode } from '../render/escape.js';
+import {
+  renderApplyMarkdown,
+  renderConflictsMarkdown,
+  renderStalePlanMarkdown,
+  renderValidationMarkdown,
+} from '../render/markdown.js';
+import { renderPlanText, summaryLine } from '../render/text.js';
+import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
+import { findPlanComment, postApplyComment } from './comments.js';
+import { isDefaultBranchRef } from './mode.js';
+import type { Outcome } from './outcome.js';
+import type { Runtime } from './runtime.js';
+import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
+
+function refusalMarkdown(rt: Runtime, reason: string): string {
+  return [
+    `### ❌ workload-identity-bindings: ${inlineCode(rt.inputs.bindingsFile)} was not applied`,
+    '',
+    escapeProse(reason),
+    '',
+  ].join('\n');
+}
+
+/** Apply never runs outside the default branch, whatever the mode input says. */
+function checkDefaultBranch(rt: Runtime): void {
+  const { defaultBranch, ref, eventName } = rt.context;
+  if (!defaultBranch) {
+    throw new Error(
+      `Refusing to apply: the ${eventName || 'unknown'} event payload names no repository.default_branch, so this cannot be checked to be a push to the default branch. Apply on push events to the default branch.`,
+    );
+  }
+  if (!isDefaultBranchRef(rt.context)) {
+    throw new Error(
+      `Refusing to apply: GITHUB_REF is ${ref || '(empty)'}, but apply runs only on the default branch (refs/heads/${defaultBranch}). Use mode: plan here; apply happens when the pull request is merged.`,
+    );
+  }
+}
+
+async function refuse(
+  rt: Runtime,
+  outcome: Outcome,
+  pull: MergedPullRequest | undefined,
+  reason: string,
+  summary: string,
+): Promise<void> {
+  const markdown = refusalMarkdown(rt, reason);
+  await writeJobSummary(markdown);
+  if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
+  outcome.fail(reason, summary);
+}
+
+export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
+  checkDefaultBranch(rt);
+  const file = rt.inputs.bindingsFile;
+  const sha = rt.context.sha;
+  const needsPull = rt.inputs.requireReviewedPlan || rt.inputs.comment;
+  const pull = needsPull
+    ? await findMergedPullRequest(rt.github(), rt.context.repository, sha, rt.retry)
+    : undefined;
+  core.info(
+    pull
+      ? `Commit ${sha} comes from pull request #${pull.number}.`
+      : `No merged pull request contains commit ${sha}.`,
+  );
+
+  let reviewedPlanId: string | undefined;
+  if (rt.inputs.requireReviewedPlan) {
+    if (!pull) {
+      await refuse(
+        rt,
+        outcome,
+        undefined,
+        `No merged pull request contains commit ${sha} (a direct push?). With require-reviewed-plan: true only a plan reviewed on a pull request is applied. Make the change through a pull request, or set require-reviewed-plan: false to apply whatever a fresh plan says.`,
+        'no reviewed plan',
+      );
+      return;
+    }
+    const reviewed = await findPlanComment(rt, pull.number);
+    if (!reviewed?.metadata.planId) {
+      await refuse(
+        rt,
+        outcome,
+        pull,
+        reviewed
+          ? `The plan comment on pull request #${pull.number} shows no plan for ${file} (the file was invalid or the plan failed), so there is nothing reviewed to apply. Fix it in a new pull request.`
+          : `Pull request #${pull.number} has no plan comment for ${file} by ${await rt.commentAuthor()}, so no plan was reviewed. Run the plan on pull requests (mode: plan) and merge after review; comments by anyone else do not count.`,
+        'no reviewed plan',
+      );
+      return;
+    }
+    reviewedPlanId = reviewed.metadata.planId;
+    core.info(
+      `Pull request #${pull.number} was reviewed with plan ${reviewedPlanId} (comment ${reviewed.htmlUrl}).`,
+    );
+    if (reviewed.metadata.headSha && reviewed.metadata.headSha !== pull.headSha) {
+      core.warning(
+        `The plan comment was made for commit ${reviewed.metadata.headSha}, but pull request #${pull.number} ended at ${pull.headSha}; the plan ids are compared all the same.`,
+      );
+    }
+  }
+
+  const loaded = await loadBindingsForAction(file);
+  if (!loaded.ok) {
+    const markdown = renderValidationMarkdown(loaded.diagnostics, { bindingsFile: file, headSha: sha });
+    await writeJobSummary(markdown);
+    if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
+    outcome.fail(invalidFileMessage(file, loaded.diagnostics), 'invalid bindings file');
+    return;
+  }
+
+  const session = rt.newSession();
+  try {
+    const run = await runPlan(session, loaded.file);
+    if (run.conflicts.length > 0) {
+      const markdown = renderConflictsMarkdown(run.conflicts, { bindingsFile: file, headSha: sha });
+      await writeJobSummary(markdown);
+      if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
+      outcome.fail(new PlanConflictError(run.conflicts).message, 'conflicts');
+      return;
+    }
+    const { plan } = run;
+    outcome.planId = plan.planId;
+    outcome.hasChanges = plan.changes.length > 0;
+    outcome.summary = summaryLine(plan.summary);
+    outcome.planJson = await rt.writePlanJson(plan);
+    core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
+    core.info(renderPlanText(plan));
+    core.endGroup();
+
+    if (reviewedPlanId !== undefined && pull && reviewedPlanId !== plan.planId) {
+      const ctx = { bindingsFile: file, headSha: sha, reviewedPlanId, pullNumber: pull.number };
+      await writeJobSummary(renderStalePlanMarkdown(plan, { ...ctx, budget: SUMMARY_BUDGET }));
+      if (rt.inputs.comment)
+        await postApplyComment(
+          rt,
+          pull.number,
+          renderStalePlanMarkdown(plan, { ...ctx, jobSummaryUrl: rt.context.runUrl }),
+          plan.planId,
+        );
+      outcome.fail(
+        `Refusing to apply: pull request #${pull.number} was reviewed with plan ${reviewedPlanId}, but planning now gives ${plan.planId}. Nothing was changed; the fresh plan is in the job summary. Get the current plan reviewed in a new pull request.`,
+        'stale plan',
+      );
+      return;
+    }
+
+    const report = !outcome.hasChanges
+      ? { changes: [], summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 }, ok: true }
+      : await applyPlan(
+          plan,
+          { iam: session.aws.iam, kube: run.kube },
+          {
+            maxConcurrency: rt.inputs.maxConcurrency,
+            onEvent: (event) => {
+              if (event.type === 'finished')
+                core.info(`${event.result.address}: ${event.result.action} ${event.result.status}`);
+              if (event.type === 'retry')
+                core.info(
+                  `${event.address}: ${event.call} on ${event.resource} retried in ${event.delayMs} ms (${event.why})`,
+                );
+            },
+          },
+        );
+    core.info(renderApplyText(report));
+    const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
+    await writeJobSummary(markdown);
+    if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
+    if (report.ok) outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
+    else
+      outcome.fail(
+        `Apply failed: ${report.summary.failed} change(s) failed, ${report.summary.skipped} skipped. See the job summary; re-running converges from any partial state.`,
+        summaryLine(plan.summary),
+      );
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,181 @@
+// The action's inputs, read and validated in one place (never at import time). Secrets are masked
+// first — the GitHub token, the Control Plane token, the kubeconfig and every credential inside it —
+// so nothing printed afterwards (including a validation error) can reveal them.
+import * as core from '@actions/core';
+import { parse } from 'yaml';
+import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+
+export const MODES = ['auto', 'plan', 'apply', 'drift'] as const;
+export type RequestedMode = (typeof MODES)[number];
+
+/** Input names as action.yml declares them. */
+export const INPUT_NAMES = {
+  bindingsFile: 'bindings-file',
+  mode: 'mode',
+  githubToken: 'github-token',
+  kubeconfig: 'kubeconfig',
+  cplnToken: 'cpln-token',
+  maxConcurrency: 'max-concurrency',
+  requireReviewedPlan: 'require-reviewed-plan',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+} as const;
+
+/** Output names as action.yml declares them. */
+export const OUTPUT_NAMES = ['result', 'has-changes', 'plan-id', 'summary', 'plan-json'] as const;
+
+export const DEFAULT_MAX_CONCURRENCY = 8;
+export const MAX_CONCURRENCY_LIMIT = 64;
+
+export interface ActionInputs {
+  bindingsFile: string;
+  mode: RequestedMode;
+  /** Empty when not given; checked where GitHub is called. */
+  githubToken: string;
+  /** Kubeconfig YAML; undefined = KUBECONFIG / ~/.kube/config on the runner. */
+  kubeconfig?: string;
+  cplnToken?: string;
+  maxConcurrency: number;
+  requireReviewedPlan: boolean;
+  comment: boolean;
+  /** Login whose comments count as ours; default: found from the token. */
+  commentAuthor?: string;
+}
+
+/** What readInputs needs from @actions/core (tests pass their own). */
+export interface InputSource {
+  getInput(name: string): string;
+  getBooleanInput(name: string): boolean;
+  setSecret(secret: string): void;
+}
+
+const coreSource: InputSource = {
+  getInput: (name) => core.getInput(name),
+  getBooleanInput: (name) => core.getBooleanInput(name),
+  setSecret: (secret) => core.setSecret(secret),
+};
+
+const CREDENTIAL_KEYS = new Set([
+  'token',
+  'password',
+  'client-key-data',
+  'id-token',
+  'refresh-token',
+  'access-token',
+  'client-secret',
+]);
+
+function collectCredentials(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectCredentials(item, into);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (CREDENTIAL_KEYS.has(key) && typeof child === 'string' && child.trim()) into.add(child.trim());
+      else collectCredentials(child, into);
+    }
+  }
+}
+
+/**
+ * Every credential in a kubeconfig: user tokens, passwords, client keys and auth-provider tokens.
+ * Lines are scanned too, so a kubeconfig YAML cannot parse still has its tokens masked.
+ */
+export function kubeconfigSecrets(text: string): string[] {
+  const found = new Set<string>();
+  try {
+    const doc: unknown = parse(text);
+    if (typeof doc === 'object' && doc !== null)
+      collectCredentials((doc as { users?: unknown }).users, found);
+  } catch {
+    // Unparsable: the line scan below still finds the credentials.
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^[\s-]*"?([a-z-]+)"?\s*:\s*(.+?)\s*$/.exec(line);
+    if (match && CREDENTIAL_KEYS.has(match[1])) {
+      const value = match[2].replace(/^(["'])(.*)\1$/, '$2');
+      if (value && !/^[|>]/.test(value)) found.add(value);
+    }
+  }
+  return [...found];
+}
+
+function booleanInput(source: InputSource, name: string, fallback: boolean): boolean {
+  if (source.getInput(name).trim() === '') return fallback;
+  try {
+    return source.getBooleanInput(name);
+  } catch {
+    throw new Error(`Input "${name}" must be true or false, got "${source.getInput(name).trim()}".`);
+  }
+}
+
+function maxConcurrencyInput(source: InputSource): number {
+  const raw = source.getInput(INPUT_NAMES.maxConcurrency).trim();
+  if (raw === '') return DEFAULT_MAX_CONCURRENCY;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CONCURRENCY_LIMIT) {
+    throw new Error(
+      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_MAX_CONCURRENCY} suits most accounts.`,
+    );
+  }
+  return n;
+}
+
+function modeInput(source: InputSource): RequestedMode {
+  const raw = source.getInput(INPUT_NAMES.mode).trim().toLowerCase();
+  if (raw === '') return 'auto';
+  if (!(MODES as readonly string[]).includes(raw)) {
+    throw new Error(
+      `Input "mode" must be one of ${MODES.join(', ')}, got "${source.getInput(INPUT_NAMES.mode).trim()}". "auto" plans on pull requests, applies on pushes to the default branch and checks drift on schedule and workflow_dispatch.`,
+    );
+  }
+  return raw as RequestedMode;
+}
+
+function bindingsFileInput(source: InputSource): string {
+  const raw = source.getInput(INPUT_NAMES.bindingsFile).trim();
+  if (raw === '') return DEFAULT_BINDINGS_FILE;
+  if (/[\r\n\0]/.test(raw)) {
+    throw new Error(
+      'Input "bindings-file" must be one path (no line breaks); use one step per bindings file.',
+    );
+  }
+  return raw;
+}
+
+function commentAuthorInput(source: InputSource): string | undefined {
+  const raw = source.getInput(INPUT_NAMES.commentAuthor).trim();
+  if (raw === '') return undefined;
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(raw)) {
+    throw new Error(`Input "comment-author" must be a GitHub login such as "my-app[bot]", got "${raw}".`);
+  }
+  return raw;
+}
+
+/** Reads and checks every input; masks secrets before anything else happens. */
+export function readInputs(source: InputSource = coreSource): ActionInputs {
+  const githubToken = source.getInput(INPUT_NAMES.githubToken).trim();
+  const kubeconfig = source.getInput(INPUT_NAMES.kubeconfig);
+  const cplnToken = source.getInput(INPUT_NAMES.cplnToken).trim();
+  if (githubToken) source.setSecret(githubToken);
+  if (cplnToken) {
+    source.setSecret(cplnToken);
+    const bare = cplnToken.replace(/^bearer\s+/i, '');
+    if (bare !== cplnToken) source.setSecret(bare);
+  }
+  if (kubeconfig.trim()) {
+    source.setSecret(kubeconfig);
+    for (const secret of kubeconfigSecrets(kubeconfig)) source.setSecret(secret);
+  }
+
+  return {
+    bindingsFile: bindingsFileInput(source),
+    mode: modeInput(source),
+    githubToken,
+    kubeconfig: kubeconfig.trim() ? kubeconfig : undefined,
+    cplnToken: cplnToken || undefined,
+    maxConcurrency: maxConcurrencyInput(source),
+    requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
+    comment: booleanInput(source, INPUT_NAMES.comment, true),
+    commentAuthor: commentAuthorInput(source),
+  };
+}

@@ -1,0 +1,93 @@
+// Plan mode (pull requests): validate the file, plan against IAM and Kubernetes, and show the plan
+// in the job summary and in one sticky comment per bindings file whose marker carries the planId
+// that apply on merge checks. Problems (an invalid file, conflicts, a failed plan) replace the plan
+// in the comment, so reviewers never approve an out-of-date plan by mistake.
+import * as core from '@actions/core';
+import { PlanConflictError, runPlan } from '../engine/plan.js';
+import { errorMessage } from '../errors.js';
+import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
+import {
+  renderConflictsMarkdown,
+  renderPlanMarkdown,
+  renderPlanMarkdownDocument,
+  renderValidationMarkdown,
+} from '../render/markdown.js';
+import { renderPlanText, summaryLine } from '../render/text.js';
+import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
+import { postPlanComment } from './comments.js';
+import type { Outcome } from './outcome.js';
+import type { Runtime } from './runtime.js';
+import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
+
+function failureMarkdown(rt: Runtime, message: string): string {
+  return [
+    `### ❌ workload-identity-bindings: the plan for ${inlineCode(rt.inputs.bindingsFile)} failed`,
+    '',
+    escapeText(
+      'No plan was made, so there is nothing to review yet. Fix the cause and push again (or re-run the job).',
+    ),
+    '',
+    codeBlock(message),
+    '',
+  ].join('\n');
+}
+
+export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
+  const pull = rt.context.pullRequest;
+  const file = rt.inputs.bindingsFile;
+  const headSha = pull?.headSha || rt.context.sha || undefined;
+  const comment = async (markdown: string, planId: string | undefined, truncated = false): Promise<void> => {
+    if (pull && rt.inputs.comment) await postPlanComment(rt, pull.number, markdown, { planId, truncated });
+  };
+  if (!pull) core.info('No pull request in this event: the plan goes to the job summary only.');
+
+  const loaded = await loadBindingsForAction(file);
+  if (!loaded.ok) {
+    const markdown = renderValidationMarkdown(loaded.diagnostics, { bindingsFile: file, headSha });
+    await writeJobSummary(markdown);
+    await comment(markdown, undefined);
+    outcome.fail(invalidFileMessage(file, loaded.diagnostics), 'invalid bindings file');
+    return;
+  }
+
+  const session = rt.newSession();
+  try {
+    const run = await runPlan(session, loaded.file);
+    if (run.conflicts.length > 0) {
+      const markdown = renderConflictsMarkdown(run.conflicts, { bindingsFile: file, headSha });
+      await writeJobSummary(markdown);
+      await comment(markdown, undefined);
+      outcome.fail(new PlanConflictError(run.conflicts).message, 'conflicts');
+      return;
+    }
+    const { plan } = run;
+    outcome.planId = plan.planId;
+    outcome.hasChanges = plan.changes.length > 0;
+    outcome.summary = summaryLine(plan.summary);
+    outcome.planJson = await rt.writePlanJson(plan);
+    core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
+    core.info(renderPlanText(plan));
+    core.endGroup();
+
+    await writeJobSummary(renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET }));
+    const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
+      bindingsFile: file,
+      headSha,
+      jobSummaryUrl: rt.context.runUrl,
+    });
+    await comment(markdown, plan.planId, truncated);
+    outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';
+  } catch (error) {
+    // The comment must not keep showing an older plan as if it were current.
+    if (!outcome.planId) {
+      const markdown = failureMarkdown(rt, errorMessage(error));
+      await writeJobSummary(markdown).catch(() => undefined);
+      await comment(markdown, undefined).catch((e: unknown) =>
+        core.warning(`Could not update the plan comment: ${errorMessage(e)}`),
+      );
+    }
+    throw error;
+  } finally {
+    session.close();
+  }
+}
