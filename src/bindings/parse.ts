@@ -4,6 +4,7 @@
 import {
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -53,6 +54,19 @@ export interface ParsedSource {
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Anchors are handy for repeated tags; more aliases than this is a "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
+/** The yaml library recurses per flow level; thousands of `[` overflow the stack at a varying point. */
+export const MAX_FLOW_DEPTH = 64;
+/**
+ * YAML 1.1 types the yaml library still resolves into Set, Map, Buffer or Date: none survives the
+ * schema as what the author meant (a Set has no own keys, so `tags: !!set {a}` would become `{}`).
+ */
+const NON_JSON_TAGS: Record<string, string> = {
+  'tag:yaml.org,2002:set': 'a set',
+  'tag:yaml.org,2002:omap': 'an ordered map',
+  'tag:yaml.org,2002:pairs': 'a list of pairs',
+  'tag:yaml.org,2002:binary': 'binary data',
+  'tag:yaml.org,2002:timestamp': 'a timestamp',
+};
 
 /** Reported instead of parsing: the file is over MAX_FILE_BYTES. */
 export function fileTooLarge(size: number, file: string): Diagnostic {
@@ -87,6 +101,17 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lineCounter = new LineCounter();
+  const tooDeep = flowTooDeep(text);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep).split('\n');
+    const at = { line: before.length, col: before[before.length - 1].length + 1 };
+    error(
+      at.line,
+      at.col,
+      `brackets ([ ] / { }) nest more than ${MAX_FLOW_DEPTH} levels deep here — a bindings file never needs that; flatten this value (the file was not parsed)`,
+    );
+    return { locate: nowhere, diagnostics };
+  }
   const doc = parseDocument(text, {
     lineCounter,
     uniqueKeys: true,
@@ -130,6 +155,23 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
     );
     return { locate, diagnostics };
   }
+
+  visit(doc, {
+    Node(_, node, ancestors) {
+      const kind = node.tag ? NON_JSON_TAGS[node.tag] : undefined;
+      if (!kind) return;
+      const at = node.range ? pos(node.range[0]) : { line: 1, col: 1 };
+      const tag = `!!${node.tag!.slice('tag:yaml.org,2002:'.length)}`;
+      const parent = ancestors[ancestors.length - 1];
+      const key = isPair(parent) && isScalar(parent.key) ? `\`${String(parent.key.value)}\` ` : 'this value ';
+      error(
+        at.line,
+        at.col,
+        `${key}has the ${tag} tag, which makes it ${kind} that a bindings file cannot hold — remove the tag and write a plain map, list or string`,
+      );
+    },
+  });
+  if (diagnostics.some((d) => d.severity === 'error')) return { locate, diagnostics };
 
   let value: unknown;
   try {
@@ -183,6 +225,37 @@ function duplicateKey(doc: Document, offset: number): { key: string; firstOffset
     },
   });
   return found;
+}
+
+/**
+ * The offset of the first flow bracket deeper than MAX_FLOW_DEPTH, skipping comments and quoted
+ * scalars. Approximate on purpose (a quote only opens after a separator): it must never reject a
+ * real file, and a file that slips past it still gets yaml's own errors.
+ */
+export function flowTooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    const prev = i === 0 ? '\n' : text[i - 1];
+    const atTokenStart = /[\s[{,:]/.test(prev);
+    if (c === '#' && /\s/.test(prev)) {
+      while (i < text.length && text[i] !== '\n') i += 1;
+    } else if ((c === '"' || c === "'") && atTokenStart) {
+      for (i += 1; i < text.length; i += 1) {
+        if (c === '"' && text[i] === '\\') i += 1;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i += 1;
+          else break;
+        }
+      }
+    } else if (c === '[' || c === '{') {
+      depth += 1;
+      if (depth > MAX_FLOW_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return undefined;
 }
 
 function firstAlias(doc: Document, pos: (o: number) => Position): Position {
