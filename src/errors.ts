@@ -1,5 +1,12 @@
 // The one helper for turning anything thrown into a message.
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  // Duck-typed, not `instanceof Error`: errors from another realm (node:util under jest's VM, a vm
+  // context) are Errors without sharing this realm's Error class.
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  )
+    return (error as { message: string }).message;
   return typeof error === 'string' ? error : JSON.stringify(error);
 }

@@ -102,18 +102,27 @@ test('a JSON error inside a quoted string maps to the character in the file', ()
 test('flow nesting is measured before yaml recurses, ignoring brackets in comments and quotes', () => {
   expect(flowTooDeep(`a: ${'['.repeat(64)}${']'.repeat(64)}`)).toBeUndefined();
   expect(flowTooDeep(`a: ${'['.repeat(65)}`)).toBe(3 + 64);
-  expect(flowTooDeep(`# ${'['.repeat(100)}\na: "${'{'.repeat(100)}"\nb: '${'['.repeat(100)}'`)).toBeUndefined();
+  expect(
+    flowTooDeep(`# ${'['.repeat(100)}\na: "${'{'.repeat(100)}"\nb: '${'['.repeat(100)}'`),
+  ).toBeUndefined();
   // An apostrophe inside a plain word does not open a quote that hides later brackets.
   expect(flowTooDeep(`a: don't\nb: ${'['.repeat(65)}`)).toBe(`a: don't\nb: `.length + 64);
   const deep = parseBindingsSource(`x: 1\ny: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n`, 'f.yaml');
   expect(deep.value).toBeUndefined();
   expect(deep.diagnostics).toEqual([
-    expect.objectContaining({ line: 2, col: 4 + 64 * 4, message: expect.stringMatching(/nest more than 64 levels/) }),
+    expect.objectContaining({
+      line: 2,
+      col: 4 + 64 * 4,
+      message: expect.stringMatching(/nest more than 64 levels/),
+    }),
   ]);
 });
 
 test('YAML 1.1 tags that would make a Set, Map, Buffer or Date are errors at the tagged value', () => {
-  const parsed = parseBindingsSource('a:\n  tags: !!omap [ { x: 1 } ]\n  when: !!timestamp 2001-12-14\n', 'f.yaml');
+  const parsed = parseBindingsSource(
+    'a:\n  tags: !!omap [ { x: 1 } ]\n  when: !!timestamp 2001-12-14\n',
+    'f.yaml',
+  );
   expect(parsed.value).toBeUndefined();
   expect(parsed.diagnostics.map((d) => [d.line, d.message.slice(0, 30)])).toEqual([
     [2, '`tags` has the !!omap tag, whi'],
