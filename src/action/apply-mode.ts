@@ -5,20 +5,14 @@
 import * as core from '@actions/core';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyText } from '../apply/report.js';
-import { PlanConflictError, runPlan } from '../engine/plan.js';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
 import { escapeProse, inlineCode } from '../render/escape.js';
-import {
-  renderApplyMarkdown,
-  renderConflictsMarkdown,
-  renderStalePlanMarkdown,
-  renderValidationMarkdown,
-} from '../render/markdown.js';
-import { renderPlanText, summaryLine } from '../render/text.js';
-import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
+import { renderApplyMarkdown, renderStalePlanMarkdown } from '../render/markdown.js';
+import { summaryLine } from '../render/text.js';
 import { findPlanComment, postApplyComment } from './comments.js';
 import { isDefaultBranchRef } from './mode.js';
 import type { Outcome } from './outcome.js';
+import { loadBindingsOrReport, planOrReport } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 
@@ -109,33 +103,18 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
     }
   }
 
-  const loaded = await loadBindingsForAction(file);
-  if (!loaded.ok) {
-    const markdown = renderValidationMarkdown(loaded.diagnostics, { bindingsFile: file, headSha: sha });
+  const publish = async (markdown: string): Promise<void> => {
     await writeJobSummary(markdown);
     if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
-    outcome.fail(invalidFileMessage(file, loaded.diagnostics), 'invalid bindings file');
-    return;
-  }
+  };
+  const bindings = await loadBindingsOrReport(rt, outcome, sha, publish);
+  if (!bindings) return;
 
   const session = rt.newSession();
   try {
-    const run = await runPlan(session, loaded.file);
-    if (run.conflicts.length > 0) {
-      const markdown = renderConflictsMarkdown(run.conflicts, { bindingsFile: file, headSha: sha });
-      await writeJobSummary(markdown);
-      if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
-      outcome.fail(new PlanConflictError(run.conflicts).message, 'conflicts');
-      return;
-    }
+    const run = await planOrReport(rt, session, bindings, outcome, sha, publish);
+    if (!run) return;
     const { plan } = run;
-    outcome.planId = plan.planId;
-    outcome.hasChanges = plan.changes.length > 0;
-    outcome.summary = summaryLine(plan.summary);
-    outcome.planJson = await rt.writePlanJson(plan);
-    core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
-    core.info(renderPlanText(plan));
-    core.endGroup();
 
     if (reviewedPlanId !== undefined && pull && reviewedPlanId !== plan.planId) {
       const ctx = { bindingsFile: file, headSha: sha, reviewedPlanId, pullNumber: pull.number };

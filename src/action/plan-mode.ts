@@ -3,19 +3,12 @@
 // that apply on merge checks. Problems (an invalid file, conflicts, a failed plan) replace the plan
 // in the comment, so reviewers never approve an out-of-date plan by mistake.
 import * as core from '@actions/core';
-import { PlanConflictError, runPlan } from '../engine/plan.js';
 import { errorMessage } from '../errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
-import {
-  renderConflictsMarkdown,
-  renderPlanMarkdown,
-  renderPlanMarkdownDocument,
-  renderValidationMarkdown,
-} from '../render/markdown.js';
-import { renderPlanText, summaryLine } from '../render/text.js';
-import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
+import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
 import { postPlanComment } from './comments.js';
 import type { Outcome } from './outcome.js';
+import { loadBindingsOrReport, planOrReport } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 
@@ -41,34 +34,18 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
   };
   if (!pull) core.info('No pull request in this event: the plan goes to the job summary only.');
 
-  const loaded = await loadBindingsForAction(file);
-  if (!loaded.ok) {
-    const markdown = renderValidationMarkdown(loaded.diagnostics, { bindingsFile: file, headSha });
+  const publish = async (markdown: string): Promise<void> => {
     await writeJobSummary(markdown);
     await comment(markdown, undefined);
-    outcome.fail(invalidFileMessage(file, loaded.diagnostics), 'invalid bindings file');
-    return;
-  }
+  };
+  const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
+  if (!bindings) return;
 
   const session = rt.newSession();
   try {
-    const run = await runPlan(session, loaded.file);
-    if (run.conflicts.length > 0) {
-      const markdown = renderConflictsMarkdown(run.conflicts, { bindingsFile: file, headSha });
-      await writeJobSummary(markdown);
-      await comment(markdown, undefined);
-      outcome.fail(new PlanConflictError(run.conflicts).message, 'conflicts');
-      return;
-    }
+    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish);
+    if (!run) return;
     const { plan } = run;
-    outcome.planId = plan.planId;
-    outcome.hasChanges = plan.changes.length > 0;
-    outcome.summary = summaryLine(plan.summary);
-    outcome.planJson = await rt.writePlanJson(plan);
-    core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
-    core.info(renderPlanText(plan));
-    core.endGroup();
-
     await writeJobSummary(renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET }));
     const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
       bindingsFile: file,
