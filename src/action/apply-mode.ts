@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyText } from '../apply/report.js';
+import { emptyApplyReport } from '../apply/types.js';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
 import { escapeProse, inlineCode } from '../render/escape.js';
 import { renderApplyMarkdown, renderStalePlanMarkdown } from '../render/markdown.js';
@@ -134,7 +135,7 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
     }
 
     const report = !outcome.hasChanges
-      ? { changes: [], summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 }, ok: true }
+      ? emptyApplyReport()
       : await applyPlan(
           plan,
           { iam: session.aws.iam, kube: run.kube },

@@ -41,6 +41,11 @@ export interface ApplyReport {
   ok: boolean;
 }
 
+/** The report of a plan without changes: nothing to run. */
+export function emptyApplyReport(): ApplyReport {
+  return { changes: [], summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 }, ok: true };
+}
+
 export type ApplyEvent =
   | { type: 'started'; address: string; action: ChangeAction }
   | { type: 'finished'; result: ApplyChangeResult }

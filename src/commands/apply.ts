@@ -1,14 +1,12 @@
 // `workload-identity apply`: re-plan, refuse when the reviewed plan is stale, execute, report.
 import { readFile } from 'node:fs/promises';
-import { formatDiagnostic } from '../bindings/diagnostics.js';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyJson, renderApplyText } from '../apply/report.js';
-import { loadValidBindings, PlanConflictError, runPlan } from '../engine/plan.js';
-import { Session } from '../engine/session.js';
+import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
+import { withFreshPlan } from './fresh-plan.js';
 import type { CommandIo } from './io.js';
-import { sessionOptionsFromEnv } from './session-options.js';
 
 export interface ApplyCommandOptions {
   file: string;
@@ -21,12 +19,7 @@ export interface ApplyCommandOptions {
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
   // Read the reviewed plan before touching any service: a bad path fails fast.
   const reviewed = options.planPath ? parsePlanJson(await readFile(options.planPath, 'utf8')) : undefined;
-  const { file, diagnostics } = await loadValidBindings(options.file);
-  for (const d of diagnostics) io.err(formatDiagnostic(d));
-  const session = new Session(sessionOptionsFromEnv(io.env));
-  try {
-    const run = await runPlan(session, file);
-    if (run.conflicts.length) throw new PlanConflictError(run.conflicts);
+  return withFreshPlan(options.file, io, async (run, session) => {
     if (reviewed && reviewed.planId !== run.plan.planId) {
       io.err(
         [
@@ -40,14 +33,7 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
     }
     if (options.format === 'text') io.out(renderPlanText(run.plan));
     if (run.plan.changes.length === 0) {
-      if (options.format === 'json')
-        io.out(
-          renderApplyJson({
-            changes: [],
-            summary: { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 },
-            ok: true,
-          }),
-        );
+      if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
       return 0;
     }
@@ -58,7 +44,5 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
     );
     io.out(options.format === 'json' ? renderApplyJson(report) : renderApplyText(report));
     return report.ok ? 0 : 1;
-  } finally {
-    session.close();
-  }
+  });
 }

@@ -1,13 +1,10 @@
 // `workload-identity plan`: read everything, print what apply would change.
 import { writeFile } from 'node:fs/promises';
-import { formatDiagnostic } from '../bindings/diagnostics.js';
-import { loadValidBindings, PlanConflictError, runPlan } from '../engine/plan.js';
-import { Session } from '../engine/session.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
+import { withFreshPlan } from './fresh-plan.js';
 import type { CommandIo } from './io.js';
-import { sessionOptionsFromEnv } from './session-options.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';
 
@@ -19,13 +16,7 @@ export interface PlanCommandOptions {
 }
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo): Promise<number> {
-  const { file, diagnostics } = await loadValidBindings(options.file);
-  for (const d of diagnostics) io.err(formatDiagnostic(d));
-  const session = new Session(sessionOptionsFromEnv(io.env));
-  try {
-    const run = await runPlan(session, file);
-    if (run.conflicts.length) throw new PlanConflictError(run.conflicts);
-    const { plan } = run;
+  return withFreshPlan(options.file, io, async ({ plan }) => {
     if (options.out) await writeFile(options.out, renderPlanJson(plan));
     if (options.format === 'json') io.out(renderPlanJson(plan));
     else if (options.format === 'markdown') io.out(renderPlanMarkdown(plan, { bindingsFile: options.file }));
@@ -35,7 +26,5 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo): P
         `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,
       );
     return options.detailedExitCode && plan.changes.length > 0 ? 2 : 0;
-  } finally {
-    session.close();
-  }
+  });
 }
