@@ -12,7 +12,9 @@ import type { BundleFigures } from './types.js';
 const run = promisify(execFile);
 
 export async function measureBundle(dir: string, runs: number): Promise<BundleFigures> {
-  const [index, cli] = await Promise.all([stat(join(dir, 'index.js')), stat(join(dir, 'cli.js'))]);
+  const [index, handlers, cli] = await Promise.all(
+    ['index.js', 'handlers.js', 'cli.js'].map((file) => stat(join(dir, file))),
+  );
   // No GITHUB_* or INPUT_* variables: the action starts, finds no inputs and fails as it would.
   const env = { PATH: process.env.PATH, HOME: tmpdir() };
   const time = async (args: string[]): Promise<number[]> => {
@@ -29,6 +31,7 @@ export async function measureBundle(dir: string, runs: number): Promise<BundleFi
   return {
     dir,
     indexBytes: index.size,
+    handlersBytes: handlers.size,
     cliBytes: cli.size,
     coldStart: {
       index: { medianMs: median(indexRuns), runsMs: indexRuns },
@@ -37,11 +40,11 @@ export async function measureBundle(dir: string, runs: number): Promise<BundleFi
   };
 }
 
-/** True when a file under src/ is newer than the bundle's cli.js or index.js. */
+/** True when a file under src/ is newer than one of the bundle's files (or one is missing). */
 export async function bundleIsStale(dir: string): Promise<boolean> {
   const built = Math.min(
     ...(await Promise.all(
-      ['index.js', 'cli.js'].map((f) =>
+      ['index.js', 'handlers.js', 'cli.js'].map((f) =>
         stat(join(dir, f)).then(
           (s) => s.mtimeMs,
           () => 0,

@@ -89,3 +89,17 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * The run with the median wall time, carrying every run's wall time and the highest peak RSS of all
+ * (a peak is a peak: the median run's own would understate it).
+ */
+export function medianRun<T extends { wallMs: number; maxRssMb?: number; runsMs?: number[] }>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  const rss = runs.flatMap((r) => (r.maxRssMb === undefined ? [] : [r.maxRssMb]));
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)],
+    runsMs: runs.map((r) => r.wallMs),
+    ...(rss.length ? { maxRssMb: Math.max(...rss) } : {}),
+  };
+}

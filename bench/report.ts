@@ -29,7 +29,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (steady.length) {
     lines.push(
       '',
-      `**Plan, steady state** (everything applied; R = roles in the account, C = 2 clusters). Baseline: per-role refresh as Terraform does it (bench/baseline-refresh.ts, 10 at a time); its wall time = its reads + the CLI's own start-up (${fmtMs(results.cliStartupMs)}, \`--help\`), so both pay one start-up.`,
+      `**Plan, steady state** (everything applied; R = roles in the account, C = 2 clusters). Baseline: per-role refresh as Terraform does it (bench/baseline-refresh.ts, 10 at a time); its wall time = its reads + the CLI's own start-up (${fmtMs(results.cliStartupMs)}, \`--help\`), so both pay one start-up.${steady.some((p) => (p.runsMs?.length ?? 1) > 1) ? ` Wall times are the median of ${Math.max(...steady.map((p) => p.runsMs?.length ?? 1))} runs (plan and baseline alternated); peak RSS is the highest of them.` : ''}`,
       '',
       '| N | Latency | R | Wall | Baseline wall | Speed-up | IAM reads (bound) | Baseline IAM calls | Kube calls | Baseline Kube calls | Peak RSS |',
       '| --: | --: | --: | --: | --: | --: | --- | --: | --- | --: | --: |',
@@ -72,6 +72,7 @@ export function renderMarkdown(results: BenchResults): string {
       '| File | Size | Cold start |',
       '| --- | --: | --: |',
       `| index.js (\`node dist/index.js\`, no inputs) | ${(b.indexBytes / 1024 / 1024).toFixed(2)} MB | ${fmtMs(b.coldStart.index.medianMs)} |`,
+      `| handlers.js (imported by index.js once a mode runs: AWS SDK, Kubernetes client, Octokit) | ${(b.handlersBytes / 1024 / 1024).toFixed(2)} MB | — |`,
       `| cli.js (\`node dist/cli.js --help\`) | ${(b.cliBytes / 1024 / 1024).toFixed(2)} MB | ${fmtMs(b.coldStart.cli.medianMs)} |`,
     );
   }

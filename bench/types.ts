@@ -24,6 +24,8 @@ export interface BaselineRun {
   /** The baseline child process from spawn to exit (it loads the SDKs unbundled). */
   processWallMs: number;
   maxRssMb?: number;
+  /** Wall time of every repeat when the figure is a median (wallMs is that median). */
+  runsMs?: number[];
   iam: Calls;
   kube: Calls;
   rolesRead: number;
@@ -40,6 +42,8 @@ export interface PlanRun {
   rolesInAccount: number;
   clusters: number;
   wallMs: number;
+  /** Wall time of every repeat when the figure is a median (wallMs is that median). */
+  runsMs?: number[];
   maxRssMb?: number;
   /** IAM read calls (STS excluded). */
   iamReads: Calls;
@@ -75,6 +79,8 @@ export interface ApplyRun {
 export interface BundleFigures {
   dir: string;
   indexBytes: number;
+  /** dist/handlers.js: the action's second bundle, imported by index.js only once a mode runs. */
+  handlersBytes: number;
   cliBytes: number;
   coldStart: {
     index: { medianMs: number; runsMs: number[] };

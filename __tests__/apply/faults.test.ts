@@ -3,6 +3,7 @@
 // failures by apply's own retry; the result must be a complete apply and an empty next plan.
 import type { IAMClientConfig } from '@aws-sdk/client-iam';
 import { bindingsYaml, startSandbox, type ApplySandbox } from './sandbox.js';
+import { iamRetrySettings } from '../../src/aws/clients.js';
 
 /**
  * The SDK's retry middleware with a fast schedule. Under uniformly random 30 % throttling the SDK's
@@ -81,10 +82,10 @@ describe('30 % throttling, 5 % server errors and 3 % dropped connections on IAM 
   }, 60_000);
 });
 
-describe('the production client settings (adaptive retry, 12 attempts) against rate-limited IAM', () => {
+describe('the production client settings (adaptive retry with SustainedRateLimiter, 12 attempts) against rate-limited IAM', () => {
   let sandbox: ApplySandbox;
   beforeAll(async () => {
-    sandbox = await startSandbox({ client: { retryMode: 'adaptive', maxAttempts: 12 } });
+    sandbox = await startSandbox({ client: iamRetrySettings() });
   });
   afterAll(async () => {
     await sandbox.stop();

@@ -1,7 +1,7 @@
 // The bench's pure helpers: the generated workload is a valid bindings file of the promised shape,
 // and the target checks and Markdown never turn a miss or a missing scenario into a pass.
 import { loadBindingsText } from '../../src/bindings/load.js';
-import { median } from '../../bench/child.js';
+import { median, medianRun } from '../../bench/child.js';
 import { renderMarkdown } from '../../bench/report.js';
 import { checkTargets, iamReadBound } from '../../bench/targets.js';
 import type { BenchResults, PlanRun } from '../../bench/types.js';
@@ -131,4 +131,14 @@ test('median', () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 2, 3])).toBe(2.5);
   expect(() => median([])).toThrow();
+});
+
+test('medianRun keeps the median-time run, every wall time and the highest peak RSS', () => {
+  const runs = [
+    { wallMs: 300, maxRssMb: 90, label: 'slow' },
+    { wallMs: 100, maxRssMb: 120, label: 'fast' },
+    { wallMs: 200, maxRssMb: 100, label: 'middle' },
+  ];
+  expect(medianRun(runs)).toEqual({ wallMs: 200, maxRssMb: 120, label: 'middle', runsMs: [300, 100, 200] });
+  expect(medianRun([{ wallMs: 5 }])).toEqual({ wallMs: 5, runsMs: [5] });
 });

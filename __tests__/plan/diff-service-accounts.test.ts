@@ -50,6 +50,8 @@ describe('ServiceAccounts we manage', () => {
         after: sa,
         fields: [
           { field: `annotations.${ROLE_ARN_ANNOTATION}`, after: ROLE_ARN },
+          // Apply writes this marker on what it creates, so the plan shows it too.
+          { field: `annotations.${CREATED_ANNOTATION}`, after: 'true' },
           { field: `annotations.${OWNER_ANNOTATION}`, after: OWNER },
           { field: `labels.${MANAGED_BY_LABEL}`, after: MANAGED_BY_VALUE },
         ],

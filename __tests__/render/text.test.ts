@@ -110,8 +110,9 @@ Other changes:
       - labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
 
   + service_account "prod/default/s3-reader"
-      + annotations.eks.amazonaws.com/role-arn       = "arn:aws:iam::123456789012:role/workload-identity/s3-reader"
-      + annotations.workload-identity-bindings/owner = "acme/platform"
+      + annotations.eks.amazonaws.com/role-arn         = "arn:aws:iam::123456789012:role/workload-identity/s3-reader"
+      + annotations.workload-identity-bindings/created = "true"
+      + annotations.workload-identity-bindings/owner   = "acme/platform"
       + labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
 
 Warnings:

@@ -1,5 +1,5 @@
-// Bad input never reaches a service: every invalid bindings file — the 61 fixtures with their exact
-// expected messages, plus hostile files generated here (5 MB, alias bombs, binary, deep nesting,
+// Bad input never reaches a service: every invalid bindings file — the fixtures in
+// __tests__/fixtures/invalid with their exact expected messages, plus hostile files generated here (5 MB, alias bombs, binary, deep nesting,
 // prototype keys, YAML tags, UTF-16) — makes validate, plan and apply exit 1 with file:line:col
 // messages while the IAM, Kubernetes and Control Plane emulators they point at receive no request.
 // A subset also runs through the action as a subprocess: exit 1, ::error annotations, no request.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { startControlPlaneCluster } from '../../sandbox/controlplane/cluster.js';
 import { ControlPlaneEmulator } from '../../sandbox/controlplane/emulator.js';
 import { IamEmulator } from '../../sandbox/iam/emulator.js';
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
@@ -64,19 +65,16 @@ export async function startSafetySandbox(
     merged.users.push(...doc.users);
     merged.contexts.push(...doc.contexts);
   }
-  const controlPlaneKube = new KubeEmulator({ token: SECRETS.controlPlaneToken, https: true, namespaces });
-  await controlPlaneKube.start();
   const controlPlane = new ControlPlaneEmulator({
     tokens: { [SECRETS.controlPlaneToken]: [CONTROL_PLANE_ORG] },
   });
   await controlPlane.start();
-  controlPlane.addCluster({
+  const { kube: controlPlaneKube } = await startControlPlaneCluster(controlPlane, {
     org: CONTROL_PLANE_ORG,
     name: CONTROL_PLANE_CLUSTER,
     oidcProviderUrl: CONTROL_PLANE_ISSUER,
-    serverUrl: controlPlaneKube.url,
-    caPem: controlPlaneKube.caPem!,
-    addOn: true,
+    kubeToken: SECRETS.controlPlaneToken,
+    namespaces,
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'wib-safety-'));

@@ -2,7 +2,7 @@
 // the mk8s handler and a state API for clusters and tokens. Point the product's Control Plane
 // client at `emulator.url` as its endpoint (CPLN_ENDPOINT).
 import { EmulatorServer } from '../core/server.js';
-import { ControlPlaneHandler } from './handler.js';
+import { ControlPlaneHandler, type ControlPlaneRequestRecord } from './handler.js';
 import { ControlPlaneState, type ClusterInput, type StoredCluster } from './state.js';
 
 export interface ControlPlaneEmulatorOptions {
@@ -40,6 +40,42 @@ export class ControlPlaneEmulator extends EmulatorServer {
 
   removeCluster(org: string, name: string): boolean {
     return this.state.removeCluster(org, name);
+  }
+
+  /** Requests routed since the last `resetCounters()`, in arrival order, with their org and cluster. */
+  get requests(): readonly ControlPlaneRequestRecord[] {
+    return this.controlPlane.requests;
+  }
+
+  /** How many times `operation` was requested for one cluster since the last reset. */
+  countFor(operation: ControlPlaneRequestRecord['operation'], org: string, cluster: string): number {
+    return this.controlPlane.requests.filter(
+      (r) => r.operation === operation && r.org === org && r.cluster === cluster,
+    ).length;
+  }
+
+  /** Most requests in progress at once since the last reset. */
+  get maxConcurrentRequests(): number {
+    return this.controlPlane.maxInFlight;
+  }
+
+  /** Holds requests until `size` are in progress together (see ControlPlaneHandler.holdUntilConcurrent). */
+  holdUntilConcurrent(size: number, giveUpMs?: number): void {
+    this.controlPlane.holdUntilConcurrent(size, giveUpMs);
+  }
+
+  releaseHeld(): void {
+    this.controlPlane.releaseHeld();
+  }
+
+  override resetCounters(): void {
+    super.resetCounters();
+    this.controlPlane.resetRecords();
+  }
+
+  override async stop(): Promise<void> {
+    this.controlPlane.releaseHeld();
+    await super.stop();
   }
 
   /** Value of `retry-after` on throttled (429) answers; throttle with setFaults({ rateLimit | throttleRate }). */

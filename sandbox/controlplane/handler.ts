@@ -1,7 +1,9 @@
 // Routes the two Control Plane calls the product makes — get an mk8s cluster and its CA bundle —
 // and answers like api.cpln.io: the token in `Authorization` with or without `Bearer `, 401 for a
 // missing or unknown token, 403 for a token without access to the org, 404 for an unknown cluster,
-// 429 with retry-after when throttled and 500 for injected server errors.
+// 429 with retry-after when throttled and 500 for injected server errors. Every routed request is
+// logged with its cluster, and requests in flight are tracked, so tests can check that each cluster
+// is looked up once per run and that lookups overlap.
 import type { EmulatorRequest, EmulatorResponse, Route, ServiceHandler } from '../core/server.js';
 import type { ControlPlaneState, StoredCluster } from './state.js';
 import { errorJson, mk8sJson } from './wire.js';
@@ -30,9 +32,29 @@ export function tokenFrom(header: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
+export type ControlPlaneOperation = 'get mk8s' | 'get mk8s cacerts';
+
+export interface ControlPlaneRequestRecord {
+  operation: ControlPlaneOperation;
+  org: string;
+  cluster: string;
+}
+
+interface Hold {
+  size: number;
+  release: Array<() => void>;
+  timer: NodeJS.Timeout;
+}
+
 export class ControlPlaneHandler implements ServiceHandler {
   private readonly state: ControlPlaneState;
   retryAfterSeconds = 1;
+  /** Routed requests in arrival order (cleared with the counters). */
+  readonly requests: ControlPlaneRequestRecord[] = [];
+  private inFlight = 0;
+  /** Most requests answered at the same time since the last reset. */
+  maxInFlight = 0;
+  private hold: Hold | undefined;
 
   constructor(state: ControlPlaneState) {
     this.state = state;
@@ -50,16 +72,60 @@ export class ControlPlaneHandler implements ServiceHandler {
       });
     }
     const [, org, , name] = parts;
+    const operation: ControlPlaneOperation = isCluster ? 'get mk8s' : 'get mk8s cacerts';
+    this.requests.push({ operation, org, cluster: name });
     return {
-      operation: isCluster ? 'get mk8s' : 'get mk8s cacerts',
+      operation,
       mutating: false,
-      handle: () =>
-        this.withCluster(req, org, name, (cluster) =>
-          isCluster
-            ? answer(200, JSON.stringify(mk8sJson(cluster)))
-            : answer(200, JSON.stringify({ cacerts: cluster.caPem })),
-        ),
+      handle: async () => {
+        this.inFlight += 1;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          await this.waitForCompany();
+          return this.withCluster(req, org, name, (cluster) =>
+            isCluster
+              ? answer(200, JSON.stringify(mk8sJson(cluster)))
+              : answer(200, JSON.stringify({ cacerts: cluster.caPem })),
+          );
+        } finally {
+          this.inFlight -= 1;
+        }
+      },
     };
+  }
+
+  /**
+   * Holds the next `size` requests until all of them have arrived, so a client that sends them one
+   * after another cannot finish while one that sends them together can. If they never all arrive the
+   * held ones are answered after `giveUpMs` — only so a failing test ends with `maxInFlight` too low
+   * instead of a hang; nothing asserts on time.
+   */
+  holdUntilConcurrent(size: number, giveUpMs = 10_000): void {
+    this.releaseHeld();
+    const timer = setTimeout(() => this.releaseHeld(), giveUpMs);
+    timer.unref();
+    this.hold = { size, release: [], timer };
+  }
+
+  releaseHeld(): void {
+    const hold = this.hold;
+    if (!hold) return;
+    this.hold = undefined;
+    clearTimeout(hold.timer);
+    for (const release of hold.release) release();
+  }
+
+  resetRecords(): void {
+    this.requests.length = 0;
+    this.maxInFlight = this.inFlight;
+  }
+
+  private waitForCompany(): Promise<void> {
+    const hold = this.hold;
+    if (!hold) return Promise.resolve();
+    const waiting = new Promise<void>((resolve) => hold.release.push(resolve));
+    if (hold.release.length >= hold.size) this.releaseHeld();
+    return waiting;
   }
 
   throttled(_operation: string): EmulatorResponse {

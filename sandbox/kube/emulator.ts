@@ -33,6 +33,7 @@ export interface KubeEmulatorOptions {
 export class KubeEmulator {
   readonly server: EmulatorServer;
   readonly state: KubeState;
+  private readonly handler: KubeHandler;
   readonly token: string;
   readonly readOnlyToken: string | undefined;
   readonly https: boolean;
@@ -45,12 +46,12 @@ export class KubeEmulator {
     this.https = options.https ?? false;
     this.state = new KubeState(options.now);
     for (const ns of options.namespaces ?? DEFAULT_NAMESPACES) this.state.createNamespace(ns);
-    const handler = new KubeHandler(
+    this.handler = new KubeHandler(
       this.state,
       { token: this.token, readOnlyToken: this.readOnlyToken },
       () => this.server.url,
     );
-    this.server = new EmulatorServer('kube', handler);
+    this.server = new EmulatorServer('kube', this.handler);
   }
 
   /** Starts listening on 127.0.0.1 (random port unless given); resolves to the base URL. */
@@ -67,6 +68,20 @@ export class KubeEmulator {
 
   get url(): string {
     return this.server.url;
+  }
+
+  /**
+   * Requests refused with 401 because the bearer token was missing or unknown. `server` counters
+   * never include them, so "no request at all" is `server.totalCalls() + unauthenticatedRequests()`.
+   */
+  unauthenticatedRequests(): number {
+    return this.handler.unauthenticated;
+  }
+
+  /** Clears the operation counters and the 401 count. */
+  resetCounters(): void {
+    this.server.resetCounters();
+    this.handler.unauthenticated = 0;
   }
 
   seedNamespace(name: string, labels: Record<string, string> = {}): void {

@@ -56,6 +56,8 @@ export class KubeHandler implements ServiceHandler {
   private readonly namespaces: NamespaceApi;
   private readonly serviceAccounts: ServiceAccountApi;
   private readonly serverAddress: () => string;
+  /** Requests refused with 401 (never counted as operations: they are refused before routing). */
+  unauthenticated = 0;
 
   constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string) {
     this.auth = auth;
@@ -66,7 +68,10 @@ export class KubeHandler implements ServiceHandler {
 
   route(req: EmulatorRequest): Route | EmulatorResponse {
     const user = this.authenticate(req.headers.authorization);
-    if (!user) return unauthorized();
+    if (!user) {
+      this.unauthenticated += 1;
+      return unauthorized();
+    }
     const found = this.endpoint(req);
     if (!('operation' in found)) return found;
     return {

@@ -1,8 +1,10 @@
 // The AWS clients every command shares. Only standard AWS configuration is honoured: the default
 // credential chain, AWS_REGION, and AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL,
 // which the SDK reads itself. IAM is a global service, so a missing region falls back to us-east-1.
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import { SustainedRateLimiter } from './rate-limiter.js';
 
 export interface AwsClients {
   iam: IAMClient;
@@ -15,12 +17,28 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
+export const DEFAULT_MAX_ATTEMPTS = 12;
+
+/**
+ * The IAM client's retry settings. IAM's control plane throttles hard: the SDK's adaptive strategy
+ * retries Throttling, 5xx and dropped connections, and once IAM has throttled it paces the client
+ * itself — here with SustainedRateLimiter, which tracks the rate IAM admits instead of the SDK's
+ * default limiter that settles at about 80 % of it. A new strategy per client: it holds state.
+ */
+export function iamRetrySettings(maxAttempts = DEFAULT_MAX_ATTEMPTS): Pick<IAMClientConfig, 'retryStrategy'> {
+  return {
+    retryStrategy: new AdaptiveRetryStrategy(maxAttempts, { rateLimiter: new SustainedRateLimiter() }),
+  };
+}
+
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  // IAM's control plane throttles hard; adaptive retry backs off on Throttling, 5xx and dropped
-  // connections and adds client-side rate limiting once throttling starts.
-  const common = { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 12 } as const;
-  return { iam: new IAMClient(common), sts: new STSClient(common) };
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  return {
+    iam: new IAMClient({ region, ...iamRetrySettings(maxAttempts) }),
+    // One GetCallerIdentity per run: the SDK's own adaptive mode is plenty.
+    sts: new STSClient({ region, retryMode: 'adaptive', maxAttempts }),
+  };
 }
 
 export function destroyAwsClients(clients: AwsClients): void {

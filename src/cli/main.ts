@@ -1,9 +1,9 @@
 // The CLI: argument parsing, help and exit codes. Each command lives in src/commands/.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatDiagnostic, InvalidBindingsError } from '../bindings/diagnostics.js';
-import { applyCommand } from '../commands/apply.js';
+import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
-import { planCommand, type PlanFormat } from '../commands/plan.js';
+import type { PlanFormat } from '../commands/plan.js';
+import { loadCliCommands } from '../load-cli-commands.js';
 import { schemaCommand } from '../commands/schema.js';
 import { validateCommand } from '../commands/validate.js';
 import { errorMessage } from '../errors.js';
@@ -87,6 +87,14 @@ function oneOf<T extends string>(
   throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+function isInvalidBindingsError(error: unknown): error is InvalidBindingsError {
+  return (
+    error instanceof Error &&
+    error.name === 'InvalidBindingsError' &&
+    Array.isArray((error as Partial<InvalidBindingsError>).diagnostics)
+  );
+}
+
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
@@ -127,7 +135,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       case 'schema':
         return schemaCommand(io);
       case 'plan':
-        return await planCommand(
+        return await (
+          await loadCliCommands()
+        ).planCommand(
           {
             file,
             format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'),
@@ -142,7 +152,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const max = Number(values['max-concurrency'] ?? '8');
         if (!Number.isInteger(max) || max < 1 || max > 64)
           throw new UsageError('--max-concurrency must be an integer from 1 to 64');
-        return await applyCommand(
+        return await (
+          await loadCliCommands()
+        ).applyCommand(
           {
             file,
             planPath: values.plan,
@@ -155,7 +167,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       }
     }
   } catch (error) {
-    if (error instanceof InvalidBindingsError) {
+    // By name, not instanceof: plan and apply run in dist/cli-commands.js, a separate bundle with
+    // its own copy of the class.
+    if (isInvalidBindingsError(error)) {
       for (const d of error.diagnostics) io.err(formatDiagnostic(d));
       const n = error.diagnostics.filter((d) => d.severity === 'error').length;
       io.err(`${n} error${n === 1 ? '' : 's'} in the bindings file; nothing was contacted or changed.`);

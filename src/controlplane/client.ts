@@ -32,10 +32,22 @@ export class ControlPlaneError extends Error {
   }
 }
 
+/**
+ * The token itself, as pasted into a secret: surrounding whitespace (a trailing newline from a file)
+ * and a `Bearer ` prefix removed. The cluster API needs exactly this as its bearer token, so every
+ * use of the token goes through here. Undefined when nothing is left.
+ */
+export function bareToken(token: string | undefined): string | undefined {
+  const bare = (token ?? '')
+    .trim()
+    .replace(/^bearer\s+/i, '')
+    .trim();
+  return bare === '' ? undefined : bare;
+}
+
 /** The API reference shows `Authorization: <token>`; the Terraform provider sends `Bearer <token>`. */
 export function authorizationHeader(token: string): string {
-  const trimmed = token.trim();
-  return /^bearer\s/i.test(trimmed) ? trimmed : `Bearer ${trimmed}`;
+  return `Bearer ${bareToken(token) ?? ''}`;
 }
 
 async function getJson(access: ControlPlaneAccess, path: string, what: string): Promise<JsonObject> {

@@ -1,7 +1,12 @@
 // Turns the file's clusters into ResolvedClusters: issuer clusters directly, Control Plane clusters
 // through one concurrent lookup each per run (issuer, audience, add-on check, trust-policy template).
 import type { BindingsFile, ClusterConfig } from '../bindings/types.js';
-import { getMk8sCluster, type ControlPlaneAccess, type Mk8sCluster } from '../controlplane/client.js';
+import {
+  bareToken,
+  getMk8sCluster,
+  type ControlPlaneAccess,
+  type Mk8sCluster,
+} from '../controlplane/client.js';
 import type { ResolvedCluster } from '../desired/types.js';
 import { DEFAULT_AUDIENCE } from '../ownership.js';
 
@@ -53,17 +58,17 @@ export async function resolveClusters(
   controlPlane: Omit<ControlPlaneAccess, 'token'> & { token?: string },
 ): Promise<ResolvedClusters> {
   const lookups = new Map<string, Promise<Mk8sCluster>>();
+  const token = bareToken(controlPlane.token);
   for (const config of file.clusters) {
     if (!config.controlPlane) continue;
     const { org, cluster } = config.controlPlane;
-    if (!controlPlane.token) {
+    if (!token) {
       throw new Error(
         `cluster "${config.key}" is a Control Plane cluster (${org}/${cluster}) but no Control Plane token was given: set the cpln-token input or the CPLN_TOKEN environment variable.`,
       );
     }
     const key = `${org}/${cluster}`;
-    if (!lookups.has(key))
-      lookups.set(key, getMk8sCluster({ ...controlPlane, token: controlPlane.token }, org, cluster));
+    if (!lookups.has(key)) lookups.set(key, getMk8sCluster({ ...controlPlane, token }, org, cluster));
   }
   // Every lookup is started before any is awaited: several clusters cost one round trip of wall time.
   const keys = [...lookups.keys()];

@@ -7,6 +7,7 @@ import {
   type AwsClientOptions,
 } from '../aws/clients.js';
 import {
+  bareToken,
   DEFAULT_CPLN_ENDPOINT,
   getMk8sCaCerts,
   type ControlPlaneAccess,
@@ -34,12 +35,15 @@ export class Session {
   readonly controlPlane: Omit<ControlPlaneAccess, 'token'> & { token?: string };
   private readonly kubeconfigText?: string;
   private kubeconfig?: KubeConfig;
+  /** CA bundles by `org/cluster`: fetched once per run even when several cluster keys share one. */
+  private readonly caCerts = new Map<string, Promise<string>>();
 
   constructor(options: SessionOptions = {}) {
     this.aws = createAwsClients(options.aws);
     this.controlPlane = {
       endpoint: options.controlPlaneEndpoint || DEFAULT_CPLN_ENDPOINT,
-      token: options.controlPlaneToken || undefined,
+      // Normalised once: the same bare token goes to Control Plane and, as bearer, to its clusters.
+      token: bareToken(options.controlPlaneToken),
     };
     this.kubeconfigText = options.kubeconfigText;
   }
@@ -60,15 +64,14 @@ export class Session {
               `cluster "${cluster.key}": Control Plane reports no status.serverUrl for ${k.controlPlane.org}/${k.controlPlane.cluster}; set clusters.${cluster.key}.kubernetes.context, or "kubernetes: false" to manage IAM only.`,
             );
           const token = this.controlPlane.token!;
-          const ca = await getMk8sCaCerts(
-            { ...this.controlPlane, token },
-            k.controlPlane.org,
-            k.controlPlane.cluster,
-          );
-          return [
-            cluster.key,
-            kubeTargetFromToken(cluster.key, found.serverUrl, ca, token.replace(/^bearer\s+/i, '')),
-          ];
+          const { org, cluster: name } = k.controlPlane;
+          let ca = this.caCerts.get(`${org}/${name}`);
+          if (!ca) {
+            ca = getMk8sCaCerts({ ...this.controlPlane, token }, org, name);
+            this.caCerts.set(`${org}/${name}`, ca);
+          }
+          const source = `Control Plane ${org}/${name} (status.serverUrl, GET /org/${org}/mk8s/${name}/-cacerts, the cpln-token / CPLN_TOKEN)`;
+          return [cluster.key, kubeTargetFromToken(cluster.key, found.serverUrl, await ca, token, source)];
         }
         this.kubeconfig ??= loadKubeConfig({ kubeconfigText: this.kubeconfigText });
         return [cluster.key, kubeTargetFromConfig(cluster.key, this.kubeconfig, k.context)];

@@ -1,6 +1,7 @@
 // Kubernetes clients per cluster, resolved as kubectl does: KUBECONFIG (or ~/.kube/config) and a
 // named or current context; or, for Control Plane clusters, serverUrl + CA + token.
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type Cluster } from '@kubernetes/client-node';
+import type { AgentOptions } from 'node:https';
 
 export interface KubeTarget {
   /** Cluster key from the bindings file, used in messages. */
@@ -8,6 +9,11 @@ export interface KubeTarget {
   api: CoreV1Api;
   /** Where the client points, for messages (never includes credentials). */
   server: string;
+  /**
+   * Where the server address, CA and token came from, for hints in messages: "the kubeconfig"
+   * (default) or e.g. "Control Plane acme/prod (status.serverUrl, /-cacerts, CPLN_TOKEN)".
+   */
+  source?: string;
 }
 
 export interface KubeconfigSource {
@@ -36,6 +42,7 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
     );
   }
   kc.setCurrentContext(name);
+  poolConnections(kc);
   return {
     cluster,
     api: kc.makeApiClient(CoreV1Api),
@@ -49,6 +56,7 @@ export function kubeTargetFromToken(
   server: string,
   caPem: string,
   token: string,
+  source?: string,
 ): KubeTarget {
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -59,5 +67,32 @@ export function kubeTargetFromToken(
     contexts: [{ name: cluster, cluster, user: 'workload-identity-bindings' }],
     currentContext: cluster,
   });
-  return { cluster, api: kc.makeApiClient(CoreV1Api), server };
+  poolConnections(kc);
+  return { cluster, api: kc.makeApiClient(CoreV1Api), server, source };
+}
+
+/** The part of KubeConfig that poolConnections replaces: declared private, a method at run time. */
+interface DispatcherFactory {
+  createDispatcher?: (cluster: Cluster | null, agentOptions: AgentOptions) => unknown;
+}
+
+/**
+ * Makes every request of this KubeConfig share one connection pool. client-node 2.0.1 builds a new
+ * undici Agent for each request (KubeConfig.createDispatcher, called from
+ * applySecurityAuthentication), so each request paid a TLS handshake and kept its own SecureContext
+ * and socket alive: a 1,000-binding plan spent ~1.6 s of CPU in TLS set-up for its 1,334 GETs and
+ * RSS grew with every one. Agents are cached by their TLS options (CA, client certificate and key,
+ * verification, servername), so a credential that changes (an exec plugin's new client
+ * certificate) still gets its own pool. If a later client-node drops the method, this does nothing.
+ */
+function poolConnections(kc: KubeConfig): void {
+  const target = kc as unknown as DispatcherFactory;
+  const create = target.createDispatcher;
+  if (typeof create !== 'function') return;
+  const pools = new Map<string, unknown>();
+  target.createDispatcher = (cluster, agentOptions) => {
+    const key = JSON.stringify(kc.createDispatcherOptions(cluster, agentOptions));
+    if (!pools.has(key)) pools.set(key, create.call(kc, cluster, agentOptions));
+    return pools.get(key);
+  };
 }

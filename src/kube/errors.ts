@@ -80,20 +80,21 @@ export function transientKubeFailure(failure: KubeFailure): string | undefined {
 export function kubeCallError(target: KubeTarget, call: string, error: unknown): Error {
   const failure = kubeFailure(error);
   const where = `Kubernetes ${call} on cluster "${target.cluster}" (${target.server}) failed`;
-  return new Error(`${where}: ${explain(failure)}`, { cause: error });
+  return new Error(`${where}: ${explain(failure, target.source)}`, { cause: error });
 }
 
-function explain(f: KubeFailure): string {
+function explain(f: KubeFailure, source?: string): string {
   if (f.network) {
     if (isTlsCode(f.network)) {
-      return `TLS verification of the API server failed (${f.network}) — check the cluster's certificate-authority data in the kubeconfig`;
+      return `TLS verification of the API server failed (${f.network}) — check the cluster's certificate-authority data in ${source ?? 'the kubeconfig'}`;
     }
-    return `the API server is unreachable (${f.network}) — check the server address in the kubeconfig and the network`;
+    return `the API server is unreachable (${f.network}) — check the server address in ${source ?? 'the kubeconfig'} and the network`;
   }
   if (f.status === undefined) return f.message;
   const head = `${f.status} ${STATUS_TEXT[f.status ?? 0] ?? f.reason ?? 'error'}`;
   const detail = f.message ? ` (${f.message})` : '';
-  if (f.status === 401) return `${head} — check the kubeconfig / token`;
+  if (f.status === 401)
+    return `${head} — ${source ? `the API server refused the token from ${source}` : 'check the kubeconfig / token'}`;
   if (f.status === 403) return `${head}${detail} — grant these credentials RBAC permission for the call`;
   if (f.status === 429 || (f.status ?? 0) >= 500)
     return `${head}${detail} — the API server is overloaded or failing; run again later`;

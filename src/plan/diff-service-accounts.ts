@@ -73,8 +73,10 @@ function compareDesired(
   const address = serviceAccountAddress(desired);
   const base = { kind: 'service-account' as const, address, after: desired };
   if (!observed) {
+    // Show the marker apply writes on ServiceAccounts it creates: the plan hides nothing apply does.
+    const annotations = { ...desired.annotations, [CREATED_ANNOTATION]: 'true' };
     const fields = [
-      ...keyChanges('annotations', desired.annotations, {}, []),
+      ...keyChanges('annotations', annotations, {}, []),
       ...keyChanges('labels', desired.labels, {}, []),
     ];
     return { ...base, action: 'create', fields, before: null, created: true };
