@@ -18,6 +18,7 @@ import {
 } from '../ownership.js';
 import type { FieldChange } from '../plan/types.js';
 import type { KubeTarget } from './client.js';
+import { kubeFailure, transientKubeFailure, type KubeFailure } from './errors.js';
 
 export interface KubeWriteContext {
   target: KubeTarget;
@@ -152,56 +153,12 @@ export async function releaseServiceAccount(
   );
 }
 
-interface KubeFailure {
-  status?: number;
-  reason?: string;
-  message: string;
-  retryAfterMs?: number;
-  /** Network-level failure code (ECONNREFUSED, ECONNRESET, …). */
-  network?: string;
-}
-
-/** Reads an ApiException (by shape: the class name changes inside the bundle) or a fetch failure. */
-export function describeKubeFailure(error: unknown): KubeFailure {
-  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'number') {
-    const e = error as { code: number; body?: unknown; headers?: Record<string, string>; message?: string };
-    let reason: string | undefined;
-    let message = typeof e.body === 'string' && e.body ? e.body : (e.message ?? `HTTP ${e.code}`);
-    try {
-      const status = (typeof e.body === 'string' ? JSON.parse(e.body) : e.body) as
-        { reason?: unknown; message?: unknown } | undefined;
-      if (status && typeof status.message === 'string') message = status.message;
-      if (status && typeof status.reason === 'string') reason = status.reason;
-    } catch {
-      // A body that is not a Status object: keep it as the message.
-    }
-    const retryAfter = Number(e.headers?.['retry-after'] ?? e.headers?.['Retry-After']);
-    return {
-      status: e.code,
-      reason,
-      message,
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-    };
-  }
-  if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const network = typeof cause?.code === 'string' ? cause.code : undefined;
-    if (error.message === 'fetch failed' || network)
-      return { message: error.message, network: network ?? 'fetch failed' };
-    return { message: error.message };
-  }
-  return { message: String(error) };
-}
-
+/** Reads are retried on the same transient failures; a write also repeats a resourceVersion conflict. */
 function transientReason(failure: KubeFailure): string | undefined {
-  if (failure.network) return `connection failed (${failure.network})`;
-  if (failure.status === 429) return 'throttled (429 TooManyRequests)';
-  if (failure.status !== undefined && [500, 502, 503, 504].includes(failure.status))
-    return `server error (${failure.status})`;
   // Our writes carry no resourceVersion, so the server re-reads the object itself; repeating the
   // request is the re-read-and-re-apply.
   if (failure.status === 409 && /has been modified/i.test(failure.message)) return 'resourceVersion conflict';
-  return undefined;
+  return transientKubeFailure(failure);
 }
 
 function hint(failure: KubeFailure, ctx: KubeWriteContext, ref: ServiceAccountRefInCluster): string {
@@ -218,7 +175,7 @@ function hint(failure: KubeFailure, ctx: KubeWriteContext, ref: ServiceAccountRe
   if (failure.status === 404 && /namespace/i.test(failure.message))
     return `${failure.message} — create namespace "${ref.namespace}" on ${where}, then run apply again.`;
   if (failure.status === 401)
-    return `${failure.message} — the credentials for ${where} were refused; check the kubeconfig or token.`;
+    return `${failure.message || '401 Unauthorized'} — the credentials for ${where} were refused; check ${ctx.target.source ?? 'the kubeconfig or token'}.`;
   if (failure.status === 403)
     return `${failure.message} — the credentials for ${where} may not write ServiceAccounts in "${ref.namespace}"; grant get/patch/delete on serviceaccounts.`;
   return failure.message;
@@ -236,12 +193,12 @@ async function kubeCall<T>(
     return await withRetry(send, {
       policy: ctx.policy ?? KUBE_TRANSIENT_POLICY,
       sleep: ctx.sleep,
-      retryable: (error) => transientReason(describeKubeFailure(error)),
-      delayHint: (error) => describeKubeFailure(error).retryAfterMs,
+      retryable: (error) => transientReason(kubeFailure(error)),
+      delayHint: (error) => kubeFailure(error).retryAfterMs,
       onRetry: (n) => ctx.onRetry?.({ call, resource, attempt: n.attempt, delayMs: n.delayMs, why: n.why }),
     });
   } catch (error) {
-    const failure = describeKubeFailure(error);
+    const failure = kubeFailure(error);
     // Deleting or releasing: a ServiceAccount (or namespace) that is gone needs nothing more.
     if (options.notFoundIsDone && failure.status === 404) return undefined;
     const code =
