@@ -3,11 +3,19 @@
 // is dist/index.js, or WIB_ACTION_ENTRY (a .ts entry runs through the TypeScript loader). Returns
 // everything the run wrote so the safety suites can search it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const ACTION_ENTRY = resolve(ROOT, process.env.WIB_ACTION_ENTRY ?? 'dist/index.js');
+
+/** Fails the suite up front, with what to do, when there is no action entry to run. */
+export function assertActionEntry(): void {
+  if (!existsSync(ACTION_ENTRY))
+    throw new Error(
+      `The action entry ${ACTION_ENTRY} does not exist: run npm run bundle, or set WIB_ACTION_ENTRY.`,
+    );
+}
 
 export interface ActionRun {
   code: number | null;

@@ -3,12 +3,12 @@
 // prototype keys, YAML tags, UTF-16) — makes validate, plan and apply exit 1 with file:line:col
 // messages while the IAM, Kubernetes and Control Plane emulators they point at receive no request.
 // A subset also runs through the action as a subprocess: exit 1, ::error annotations, no request.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { captureIo } from '../cli/io.js';
-import { ACTION_ENTRY, runActionProcess, type ActionRun } from './action-runner.js';
+import { assertActionEntry, runActionProcess, type ActionRun } from './action-runner.js';
 import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -317,10 +317,7 @@ describe('through the action (a subprocess, as on a runner)', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(ACTION_ENTRY))
-      throw new Error(
-        `The action entry ${ACTION_ENTRY} does not exist: run npm run bundle, or set WIB_ACTION_ENTRY.`,
-      );
+    assertActionEntry();
     await github.start();
     github.addRepo('acme', 'infra', { private: true, defaultBranch: 'main' });
     workspace = join(sandbox.dir, 'workspace');

@@ -6,7 +6,7 @@
 // the plan comment, the apply report, the stale-plan, conflict and validation comments. The escapers
 // themselves are also fuzzed with fast-check. The action is run too: its PR comment, job summary
 // and annotations (which must not let a message forge a second workflow command).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -34,7 +34,7 @@ import {
 import { mermaidLabel } from '../../src/render/mermaid.js';
 import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { captureIo } from '../cli/io.js';
-import { ACTION_ENTRY, runActionProcess, type ActionRun } from './action-runner.js';
+import { assertActionEntry, runActionProcess, type ActionRun } from './action-runner.js';
 import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
 import { markdownProblems, splitMarkdown } from './markdown-inert.js';
 
@@ -319,10 +319,7 @@ describe('through the action (a subprocess): PR comment, job summary and annotat
   const runs: ActionRun[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(ACTION_ENTRY))
-      throw new Error(
-        `The action entry ${ACTION_ENTRY} does not exist: run npm run bundle, or set WIB_ACTION_ENTRY.`,
-      );
+    assertActionEntry();
     await github.start();
     github.addRepo('acme', 'infra', { private: true, defaultBranch: 'main' });
     workspace = join(sandbox.dir, 'workspace');

@@ -4,7 +4,7 @@
 // GITHUB_OUTPUT, the job summary and the comments stored in the GitHub emulator. Successful runs and
 // failing ones (Kubernetes 401, Control Plane 401, IAM AccessDenied) are both searched. The only
 // place a secret may appear is a `::add-mask::` command, which the runner consumes to mask it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { stringify } from 'yaml';
@@ -12,7 +12,7 @@ import { runCli } from '../../src/cli/main.js';
 import { GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { kubeconfigFor } from '../../sandbox/kube/emulator.js';
 import { captureIo } from '../cli/io.js';
-import { ACTION_ENTRY, runActionProcess, type ActionRun } from './action-runner.js';
+import { assertActionEntry, runActionProcess, type ActionRun } from './action-runner.js';
 import {
   CONTROL_PLANE_CLUSTER,
   CONTROL_PLANE_ORG,
@@ -207,10 +207,7 @@ describe('the action (a subprocess, as on a runner)', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(ACTION_ENTRY))
-      throw new Error(
-        `The action entry ${ACTION_ENTRY} does not exist: run npm run bundle, or set WIB_ACTION_ENTRY.`,
-      );
+    assertActionEntry();
     await github.start();
     github.addRepo('acme', 'infra', { private: true, defaultBranch: 'main' });
     github.addToken(SECRETS.githubToken, {

@@ -18,7 +18,7 @@ import {
 } from '../kube/write-service-accounts.js';
 import type { Change, OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../plan/types.js';
 import { dependencyGraph } from './graph.js';
-import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { realSleep, type RetryPolicy, type Sleep, type StepRetryNotice } from './retry.js';
 import { runInDependencyOrder } from './scheduler.js';
 import { ApplyStepError } from './step-error.js';
 import type { ApplyChangeResult, ApplyEvent, ApplyReport, ApplySummary } from './types.js';
@@ -73,13 +73,7 @@ export async function applyPlan(
     run: async (index) => {
       const change = plan.changes[index];
       emit({ type: 'started', address: change.address, action: change.action });
-      const onRetry = (n: {
-        call: string;
-        resource: string;
-        attempt: number;
-        delayMs: number;
-        why: string;
-      }): void => emit({ type: 'retry', address: change.address, ...n });
+      const onRetry = (n: StepRetryNotice): void => emit({ type: 'retry', address: change.address, ...n });
       try {
         await executeChange(change, {
           iam: {

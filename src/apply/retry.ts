@@ -18,6 +18,15 @@ export const IAM_CONSISTENCY_POLICY: RetryPolicy = { firstDelayMs: 500, maxDelay
 /** Kubernetes 429/5xx/drops: the API server usually recovers fast; Retry-After is honoured up to maxDelayMs. */
 export const KUBE_TRANSIENT_POLICY: RetryPolicy = { firstDelayMs: 200, maxDelayMs: 5000, budgetMs: 60_000 };
 
+/** A retry of one apply step's call, as the write adapters report it to the executor. */
+export interface StepRetryNotice {
+  call: string;
+  resource: string;
+  attempt: number;
+  delayMs: number;
+  why: string;
+}
+
 export interface RetryNotice {
   /** 1 for the first retry. */
   attempt: number;

@@ -1,10 +1,16 @@
 // One IAM write call as apply makes it: the SDK client already retries throttling, 5xx and dropped
-// connections (adaptive mode); this layer adds what the SDK cannot know — errors that mean "already
+// connections (paced by src/aws/rate-limiter.ts); this layer adds what the SDK cannot know — errors that mean "already
 // done" (so every step can be re-run after a crash) and IAM's eventual consistency right after a
 // create — and turns every other failure into an ApplyStepError naming the call and the resource.
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { ApplyStepError } from '../apply/step-error.js';
-import { IAM_CONSISTENCY_POLICY, withRetry, type RetryPolicy, type Sleep } from '../apply/retry.js';
+import {
+  IAM_CONSISTENCY_POLICY,
+  withRetry,
+  type RetryPolicy,
+  type Sleep,
+  type StepRetryNotice,
+} from '../apply/retry.js';
 import { awsErrorCode } from './errors.js';
 
 export interface IamWriteContext {
@@ -13,13 +19,7 @@ export interface IamWriteContext {
   owner: string;
   sleep: Sleep;
   consistencyPolicy?: RetryPolicy;
-  onRetry?: (notice: {
-    call: string;
-    resource: string;
-    attempt: number;
-    delayMs: number;
-    why: string;
-  }) => void;
+  onRetry?: (notice: StepRetryNotice) => void;
 }
 
 /** Decides about one failed call from the service's code and message. */

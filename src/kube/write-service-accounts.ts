@@ -6,7 +6,13 @@
 // 5xx and dropped connections are retried here with backoff.
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { ApplyStepError } from '../apply/step-error.js';
-import { KUBE_TRANSIENT_POLICY, withRetry, type RetryPolicy, type Sleep } from '../apply/retry.js';
+import {
+  KUBE_TRANSIENT_POLICY,
+  withRetry,
+  type RetryPolicy,
+  type Sleep,
+  type StepRetryNotice,
+} from '../apply/retry.js';
 import type { DesiredServiceAccount } from '../desired/types.js';
 import type { ObservedServiceAccount } from '../observed/types.js';
 import {
@@ -24,13 +30,7 @@ export interface KubeWriteContext {
   target: KubeTarget;
   sleep: Sleep;
   policy?: RetryPolicy;
-  onRetry?: (notice: {
-    call: string;
-    resource: string;
-    attempt: number;
-    delayMs: number;
-    why: string;
-  }) => void;
+  onRetry?: (notice: StepRetryNotice) => void;
 }
 
 export interface ServiceAccountRefInCluster {
