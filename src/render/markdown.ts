@@ -47,6 +47,8 @@ export interface MarkdownContext {
   budget?: number;
   /** Which changes undo edits made outside the file (a pull request's plan, or drift mode). */
   drift?: DriftLabels;
+  /** Lines that lead the plan, before the changes: the Guardrails section (render/guardrails.ts). */
+  lead?: string[];
 }
 
 export interface RenderedMarkdown {
@@ -347,7 +349,7 @@ function graphSection(plan: Plan): Piece[] {
 
 /** The plan comment, cut to the budget when needed (and then says so). */
 export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): RenderedMarkdown {
-  const sections: Array<Iterable<Piece>> = [];
+  const sections: Array<Iterable<Piece>> = ctx.lead?.length ? [[piece([], ctx.lead, [''])]] : [];
   const groups = groupByRisk(plan.changes);
   const tables = [groups.destroy, groups.broadens, groups.other].filter((g) => g.length > 0).length;
   if (groups.destroy.length > 0) {
