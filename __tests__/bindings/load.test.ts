@@ -29,6 +29,7 @@ test('a minimal file loads with every default filled in', () => {
         location: { file: 'workload-identity.yaml', line: 4, col: 3 },
       },
     ],
+    clustersLocation: { file: 'workload-identity.yaml', line: 3, col: 1 },
     bindings: [
       {
         role: 's3-reader',
@@ -41,6 +42,7 @@ test('a minimal file loads with every default filled in', () => {
           },
         ],
         managedPolicies: [],
+        managedPolicyLocations: {},
         inlinePolicies: {},
         maxSessionDuration: 3600,
         tags: {},
