@@ -1,15 +1,19 @@
 // `workload-identity apply`: re-plan, refuse when the reviewed plan is stale, execute, report.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyJson, renderApplyText } from '../apply/report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
-import type { CommandIo } from './io.js';
+import { UsageError, type CommandIo } from './io.js';
+import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import type { Plan } from '../plan/types.js';
 
 export interface ApplyCommandOptions {
-  file: string;
+  /** --file as given; undefined means the reviewed plan's file (or the default with --auto-approve). */
+  file?: string;
   planPath?: string;
   autoApprove: boolean;
   format: 'text' | 'json';
@@ -19,7 +23,8 @@ export interface ApplyCommandOptions {
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
   // Read the reviewed plan before touching any service: a bad path fails fast.
   const reviewed = options.planPath ? parsePlanJson(await readFile(options.planPath, 'utf8')) : undefined;
-  return withFreshPlan(options.file, io, async (run, session) => {
+  const file = bindingsFileFor(options.file, reviewed && { path: options.planPath!, plan: reviewed });
+  return withFreshPlan(file, io, async (run, session) => {
     if (reviewed && reviewed.planId !== run.plan.planId) {
       io.err(
         [
@@ -45,4 +50,17 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
     io.out(options.format === 'json' ? renderApplyJson(report) : renderApplyText(report));
     return report.ok ? 0 : 1;
   });
+}
+
+/**
+ * The bindings file to re-plan: the one the reviewed plan was made from unless --file names one;
+ * a --file that differs from the plan's would re-plan another file, so it is refused.
+ */
+export function bindingsFileFor(given: string | undefined, reviewed?: { path: string; plan: Plan }): string {
+  if (!reviewed) return given ?? DEFAULT_BINDINGS_FILE;
+  const recorded = reviewed.plan.bindingsFile;
+  if (given === undefined || resolve(given) === resolve(recorded)) return given ?? recorded;
+  throw new UsageError(
+    `--file ${given} is not the bindings file the plan ${reviewed.path} was made from (${recorded}). Drop --file to apply the plan to ${recorded}, or run \`workload-identity plan --file ${given} --out plan.json\` and apply that plan.`,
+  );
 }
