@@ -5,7 +5,7 @@
 //   role deletes and updates that drop a provider from their trust → that provider's delete
 // Every edge points from an earlier layer to a later one, so the graph has no cycles.
 import type { Change, OidcProviderChange, RoleChange, ServiceAccountChange } from '../plan/types.js';
-import { ROLE_ARN_ANNOTATION } from '../ownership.js';
+import { ROLE_ARN_ANNOTATION } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 
 export interface ApplyStep {

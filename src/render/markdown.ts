@@ -3,13 +3,13 @@
 // lead under a banner, every change gets a table row and a ```diff block with the markers in column 0
 // (GitHub colours them), and the whole comment stays inside a character budget. Every string that
 // comes from the bindings file or from AWS is escaped (see escape.ts).
-import { applySummaryLine } from '../apply/report.js';
+import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
 import type { Diagnostic } from '../bindings/diagnostics.js';
 import type { Change, ChangeAction, FieldChange, Plan, PlanConflict } from '../plan/types.js';
 import { prettyPolicy } from '../policy/normalize.js';
 import type { Json, JsonObject } from '../policy/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
 import { diffLines } from './line-diff.js';
