@@ -101,5 +101,6 @@ export function buildBindingsFile(
     return binding;
   });
 
-  return { path, version: 1, owner: raw.owner, aws: awsSettings, clusters, bindings };
+  const clustersLocation = { file: path, ...locate.key(['clusters']) };
+  return { path, version: 1, owner: raw.owner, aws: awsSettings, clusters, clustersLocation, bindings };
 }

@@ -67,6 +67,8 @@ export interface BindingsFile {
   aws: AwsSettings;
   /** In file order. */
   clusters: ClusterConfig[];
+  /** Where the `clusters:` key sits (messages about clusters that left the file point here). */
+  clustersLocation?: SourceLocation;
   /** In file order. */
   bindings: Binding[];
 }
