@@ -1,12 +1,12 @@
 // Which issuers our roles still trust that no cluster of the file has: the mark of a removed cluster.
 import { findRetiredIssuers, retiredIssuerMessage, trustedIssuers } from '../../src/plan/retired-issuers.js';
-import type { Json } from '../../src/policy/types.js';
 import { OWNER_TAG } from '../../src/support/ownership.js';
+import type { Json, PolicyDocument } from '../../src/policy/types.js';
 import { desiredRole, ISSUER_HOST, observedRole, OWNER, trustPolicy } from './builders.js';
 
 const EU = 'oidc.eu.example.com/id/EU1';
 
-const twoIssuers = () => {
+const twoIssuers = (): PolicyDocument => {
   const us = trustPolicy(['system:serviceaccount:apps:a']);
   const eu = trustPolicy(['system:serviceaccount:apps:b'], EU);
   return { ...us, Statement: [...(us.Statement as Json[]), ...(eu.Statement as Json[])] };
