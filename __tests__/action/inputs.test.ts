@@ -1,6 +1,7 @@
 // Input parsing (through @actions/core's own getInput/getBooleanInput, fed by INPUT_* variables as
 // the runner sets them), secret masking, the run context from a runner environment, and mode choice.
 import * as core from '@actions/core';
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +183,22 @@ describe('readInputs', () => {
   test('kubeconfigSecrets finds tokens in YAML that does not parse', () => {
     expect(kubeconfigSecrets('users:\n- user:\n    token: "abc123"\n  bad: [unclosed\n')).toEqual(['abc123']);
     expect(kubeconfigSecrets('clusters: []\n')).toEqual([]);
+  });
+
+  test('kubeconfigSecrets masks an unterminated quoted token without its quote', () => {
+    // Masking `"abc123` would leave `abc123` itself unmasked wherever it is printed without the quote.
+    expect(kubeconfigSecrets('users:\n- user:\n    token: "abc123\n')).toEqual(['abc123']);
+    expect(kubeconfigSecrets("users:\n- user:\n    password: 'pw-456\n")).toEqual(['pw-456']);
+  });
+
+  test('kubeconfigSecrets prints nothing, even for a tag yaml cannot resolve', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      kubeconfigSecrets('users:\n- user:\n    token: !tok-abc123 x\n');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('INPUT_NAMES are the names this module reads', () => {

@@ -137,6 +137,9 @@ function kubeRequests(name: keyof typeof ISSUERS): number {
  */
 const oneCluster = (name: string): string =>
   bindingsFile(`${name}.yaml`, {
+    // Its own owner: a file of the main owner without the main file's clusters would be refused
+    // (our roles still trust their issuers: removing a cluster must drain it first).
+    owner: `acme/${name}`,
     aws: { accountId: ACCOUNT },
     clusters: { [name]: { controlPlane: { org: ORG, cluster: name } } },
     bindings: [{ role: `${name}-app`, serviceAccounts: [{ cluster: name, namespace: 'apps', name: 'app' }] }],
@@ -267,6 +270,7 @@ test('the Control Plane clusters are looked up together, once each', async () =>
 
 test('one Control Plane cluster under two keys: one lookup and one CA fetch', async () => {
   const file = bindingsFile('two-keys.yaml', {
+    owner: 'acme/blue-green',
     clusters: {
       blue: { controlPlane: { org: ORG, cluster: 'prod' } },
       green: { controlPlane: { org: ORG, cluster: 'prod' } },

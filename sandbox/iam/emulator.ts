@@ -14,6 +14,7 @@ import type { ActionHandler, IamContext, IamLimits } from './context.js';
 import { accessDenied, IamError, serviceFailure, throttling } from './errors.js';
 import { isPolicyArn, ManagedPolicyCatalogue } from './managed-policies.js';
 import { oidcActions } from './oidc-actions.js';
+import { policyActions } from './policy-actions.js';
 import { QueryParams, type Tag } from './query.js';
 import { roleActions } from './role-actions.js';
 import { IamState, type OidcProviderRecord, type RoleRecord } from './state.js';
@@ -162,7 +163,7 @@ export class IamEmulator {
       newRoleInvisibleForMs: options.newRoleInvisibleForMs ?? 0,
       newOidcProviderInvisibleForMs: options.newOidcProviderInvisibleForMs ?? 0,
     };
-    this.iam = { ...roleActions(ctx), ...oidcActions(ctx) };
+    this.iam = { ...roleActions(ctx), ...oidcActions(ctx), ...policyActions(ctx) };
     const identity: CallerIdentity = {
       account: this.accountId,
       arn: this.callerArn,

@@ -105,7 +105,8 @@ function collectCredentials(value: unknown, into: Set<string>): void {
 export function kubeconfigSecrets(text: string): string[] {
   const found = new Set<string>();
   try {
-    const doc: unknown = parse(text);
+    // Silent: yaml otherwise prints warnings (an unknown tag) to stderr with the line they are on.
+    const doc: unknown = parse(text, { logLevel: 'silent' });
     if (typeof doc === 'object' && doc !== null)
       collectCredentials((doc as { users?: unknown }).users, found);
   } catch {
@@ -114,7 +115,8 @@ export function kubeconfigSecrets(text: string): string[] {
   for (const line of text.split(/\r?\n/)) {
     const match = /^[\s-]*"?([a-z-]+)"?\s*:\s*(.+?)\s*$/.exec(line);
     if (match && CREDENTIAL_KEYS.has(match[1])) {
-      const value = match[2].replace(/^(["'])(.*)\1$/, '$2');
+      // Quotes are stripped one by one: an unterminated "token is still the token.
+      const value = match[2].replace(/^["']/, '').replace(/["']$/, '');
       if (value && !/^[|>]/.test(value)) found.add(value);
     }
   }

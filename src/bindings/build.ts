@@ -110,6 +110,7 @@ export function buildBindingsFile(
     ownerLocation: { file: path, ...locate.key(['owner']) },
     aws: awsSettings,
     clusters,
+    clustersLocation: { file: path, ...locate.key(['clusters']) },
     bindings,
   };
   if (raw.aws !== undefined) file.awsLocation = { file: path, ...locate.key(['aws']) };

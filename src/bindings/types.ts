@@ -74,6 +74,8 @@ export interface BindingsFile {
   awsLocation?: SourceLocation;
   /** In file order. */
   clusters: ClusterConfig[];
+  /** Where the `clusters:` key sits (messages about clusters that left the file point here). */
+  clustersLocation?: SourceLocation;
   /** In file order. */
   bindings: Binding[];
 }

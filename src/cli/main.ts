@@ -9,10 +9,16 @@ import { schemaCommand } from '../commands/schema.js';
 import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
 import { errorMessage } from '../errors.js';
+import { DEFAULT_GUARDRAILS_FILE } from '../guardrails/load.js';
 import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
 import { VERSION } from '../version.js';
 
 const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
+const GUARDRAILS_HELP = `      --guardrails FILE  guardrails file (default: ${DEFAULT_GUARDRAILS_FILE} next to the bindings
+                         file or in the current directory; none found: the built-in defaults)
+      --strict           guardrail warnings count as errors`;
+const BASE_HELP = `      --base-guardrails FILE  the guardrails file as it was before the change under review; the
+                         output lists every rule the change relaxes (a missing FILE means there was none)`;
 
 const HELP: Record<string, string> = {
   main: `workload-identity ${VERSION} — Kubernetes ServiceAccounts bound to AWS IAM roles, from one reviewed file.
@@ -32,25 +38,33 @@ Options:
 
 Environment: AWS credentials and AWS_REGION / AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL_STS as for the
 AWS CLI; KUBECONFIG as for kubectl; CPLN_TOKEN and CPLN_ENDPOINT for Control Plane clusters.`,
-  validate: `Usage: workload-identity validate [--file FILE]
+  validate: `Usage: workload-identity validate [--file FILE] [--guardrails FILE] [--strict] [--base-guardrails FILE]
 
-Checks the bindings file against the schema and IAM/Kubernetes naming rules without contacting any
-service. Prints every problem as file:line:col: message. Exit 0 when valid, 1 otherwise.
-
-${FILE_HELP}`,
-  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode]
-
-Reads IAM and the clusters, compares them with the bindings file and prints the changes apply would make.
+Checks the bindings file against the schema, IAM/Kubernetes naming rules and the guardrails without
+contacting any service. Prints every problem as file:line:col: message. Exit 0 when valid, 1 otherwise
+(also when a guardrail with severity error is violated).
 
 ${FILE_HELP}
+${GUARDRAILS_HELP}
+${BASE_HELP}`,
+  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--guardrails FILE] [--strict] [--base-guardrails FILE]
+
+Reads IAM and the clusters, compares them with the bindings file and prints the changes apply would make,
+led by the Guardrails section. A guardrail error blocks the plan: exit 1, no plan shown or saved.
+
+${FILE_HELP}
+${GUARDRAILS_HELP}
+${BASE_HELP}
       --format FORMAT    text (default), markdown (the pull-request comment) or json
       --out FILE         also save the plan as JSON, for apply --plan FILE
       --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)`,
-  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N]
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict]
 
 Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
+Checks the guardrails again first: a guardrail error refuses the apply.
 
 ${FILE_HELP}
+${GUARDRAILS_HELP}
       --plan FILE          the reviewed plan saved by plan --out
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
@@ -87,12 +101,15 @@ const OPTIONS = {
   'changed-from': { type: 'string' },
   'plan-role-arn': { type: 'string' },
   'apply-role-arn': { type: 'string' },
+  guardrails: { type: 'string' },
+  strict: { type: 'boolean' },
+  'base-guardrails': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
-  validate: ['file'],
-  plan: ['file', 'format', 'out', 'detailed-exitcode'],
-  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency'],
+  validate: ['file', 'guardrails', 'strict', 'base-guardrails'],
+  plan: ['file', 'format', 'out', 'detailed-exitcode', 'guardrails', 'strict', 'base-guardrails'],
+  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict'],
   schema: [],
   discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
 };
@@ -150,9 +167,14 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       if (!ALLOWED[command].includes(key)) throw new UsageError(`--${key} is not an option of ${command}`);
     }
     const file = values.file ?? DEFAULT_BINDINGS_FILE;
+    const guardrails = {
+      guardrailsPath: values.guardrails,
+      strict: values.strict ?? false,
+      baseGuardrailsPath: values['base-guardrails'],
+    };
     switch (command) {
       case 'validate':
-        return await validateCommand(file, io);
+        return await validateCommand(file, io, guardrails);
       case 'schema':
         return schemaCommand(io);
       case 'discover':
@@ -176,6 +198,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'),
             out: values.out,
             detailedExitCode: values['detailed-exitcode'] ?? false,
+            guardrails,
           },
           io,
         );
@@ -194,6 +217,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             autoApprove: values['auto-approve'] ?? false,
             format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
             maxConcurrency: max,
+            guardrails,
           },
           io,
         );

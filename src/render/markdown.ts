@@ -27,6 +27,8 @@ export interface MarkdownContext {
   jobSummaryUrl?: string;
   /** Characters the Markdown may use (default DEFAULT_COMMENT_BUDGET). */
   budget?: number;
+  /** Lines that lead the plan, before the changes: the Guardrails section (render/guardrails.ts). */
+  lead?: string[];
 }
 
 export interface RenderedMarkdown {
@@ -259,7 +261,7 @@ function graphSection(plan: Plan): Piece[] {
 
 /** The plan comment, cut to the budget when needed (and then says so). */
 export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): RenderedMarkdown {
-  const sections: Piece[][] = [];
+  const sections: Piece[][] = ctx.lead?.length ? [[piece([], ctx.lead, [''])]] : [];
   const broadening = plan.changes.filter(broadens);
   const others = plan.changes.filter((c) => !broadens(c));
   if (broadening.length > 0) {
