@@ -16,9 +16,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'], // IAM policy documents: validate, normalise, size, the trust-policy builder
   ['bindings'], // the bindings file: parse, schema, validate, build
   ['desired', 'observed'], // desired state compiled from bindings; observed state (types only)
-  ['guardrails'], // the organisation's rules on bindings: load, evaluate, compare
+  ['guardrails', 'fleet'], // the organisation's rules on bindings; fleet discovery of bindings files
   ['plan'], // diff desired against observed; the plan file
-  ['aws', 'kube', 'github', 'controlplane'], // edge adapters: one service each
+  ['aws', 'kube', 'github', 'controlplane', 'git'], // edge adapters: one service each
   ['apply', 'engine'], // orchestration: apply a plan; observe and plan
   ['render'], // text, Markdown, JSON and apply-report presentation
   ['action', 'commands'], // the action's modes; the CLI's commands
