@@ -1,7 +1,7 @@
 // A role that CreateRole made but a later step could not finish (here: its managed policy vanished
 // between plan and apply) is reported as "created, incomplete" and counted as added — never
 // "0 added" — and the next plan shows exactly what is left to do.
-import { renderApplyText } from '../../src/apply/report.js';
+import { renderApplyText } from '../../src/render/apply-report.js';
 import { renderApplyMarkdown } from '../../src/render/markdown.js';
 import { bindingsYaml, noSleep, startSandbox, type ApplySandbox } from './sandbox.js';
 

@@ -3,8 +3,8 @@
 // run, so their answers are kept in a cache the caller owns (one per run). Only when an ARN is
 // missing are the account's policy names listed, to suggest the one that was probably meant.
 import { GetPolicyCommand, paginateListPolicies, type IAMClient } from '@aws-sdk/client-iam';
-import { closest } from '../bindings/suggest.js';
-import { DEFAULT_READ_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../observed/concurrency.js';
+import { closest } from '../support/suggest.js';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isNoSuchEntity } from './errors.js';
 
 export interface MissingManagedPolicy {
@@ -58,7 +58,7 @@ export async function checkManagedPolicies(
 ): Promise<MissingManagedPolicy[]> {
   const onCall = options.onCall ?? (() => undefined);
   const distinct = [...new Set(arns)].sort();
-  const found = await mapWithConcurrency(distinct, options.concurrency ?? DEFAULT_READ_CONCURRENCY, (arn) => {
+  const found = await mapWithConcurrency(distinct, options.concurrency ?? DEFAULT_CONCURRENCY, (arn) => {
     if (!isAwsManaged(arn) || !options.cache) return exists(iam, arn, onCall);
     let answer = options.cache.get(arn);
     if (!answer) {

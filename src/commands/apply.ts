@@ -2,13 +2,19 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyJson, renderApplyText } from '../apply/report.js';
+import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
+import {
+  blockedMessage,
+  checkGuardrailsForCli,
+  loadGuardrailsForCli,
+  type GuardrailsCliOptions,
+} from './guardrails.js';
 import { UsageError, type CommandIo } from './io.js';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
 import type { Plan } from '../plan/types.js';
 
 export interface ApplyCommandOptions {
@@ -18,13 +24,27 @@ export interface ApplyCommandOptions {
   autoApprove: boolean;
   format: 'text' | 'json';
   maxConcurrency: number;
+  guardrails?: GuardrailsCliOptions;
+  /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
+  color?: boolean;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
   // Read the reviewed plan before touching any service: a bad path fails fast.
   const reviewed = options.planPath ? parsePlanJson(await readFile(options.planPath, 'utf8')) : undefined;
   const file = bindingsFileFor(options.file, reviewed && { path: options.planPath!, plan: reviewed });
+  // The guardrails hold at apply time too: a guardrails file changed after review still applies.
+  const guardrailsOptions = options.guardrails ?? { strict: false };
+  const guardrails = await loadGuardrailsForCli(file, guardrailsOptions, io);
+  if (!guardrails) return 1;
   return withFreshPlan(file, io, async (run, session) => {
+    const resolvedIssuers = new Map(run.desired.clusters.map((c) => [c.key, c.issuer]));
+    const check = checkGuardrailsForCli(guardrails, run.file, { ...guardrailsOptions, resolvedIssuers });
+    if (check.section) io.err(check.section);
+    if (check.blocked) {
+      io.err(blockedMessage(check.report, 'nothing was applied or changed.'));
+      return 1;
+    }
     if (reviewed && reviewed.planId !== run.plan.planId) {
       io.err(
         [
@@ -36,7 +56,7 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
       );
       return 1;
     }
-    if (options.format === 'text') io.out(renderPlanText(run.plan));
+    if (options.format === 'text') io.out(renderPlanText(run.plan, { color: options.color ?? false }));
     if (run.plan.changes.length === 0) {
       if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
