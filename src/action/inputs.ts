@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { parse } from 'yaml';
 import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
 
-export const MODES = ['auto', 'plan', 'apply', 'drift'] as const;
+export const MODES = ['auto', 'plan', 'apply', 'drift', 'discover'] as const;
 export type RequestedMode = (typeof MODES)[number];
 
 /** Input names as action.yml declares them. */
@@ -19,10 +19,23 @@ export const INPUT_NAMES = {
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
+  bindingsFiles: 'bindings-files',
+  changedFrom: 'changed-from',
+  planRoleArn: 'plan-role-arn',
+  applyRoleArn: 'apply-role-arn',
+  driftIssue: 'drift-issue',
 } as const;
 
 /** Output names as action.yml declares them. */
-export const OUTPUT_NAMES = ['result', 'has-changes', 'plan-id', 'summary', 'plan-json'] as const;
+export const OUTPUT_NAMES = [
+  'result',
+  'has-changes',
+  'plan-id',
+  'summary',
+  'plan-json',
+  'matrix',
+  'file-count',
+] as const;
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
 export const MAX_CONCURRENCY_LIMIT = 64;
@@ -40,6 +53,15 @@ export interface ActionInputs {
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
   commentAuthor?: string;
+  /** discover: glob patterns of bindings files. */
+  bindingsFiles: string[];
+  /** discover: only files changed since this ref ('' = every file). */
+  changedFrom: string;
+  /** discover: role ARNs or {accountId} templates ('' = none). */
+  planRoleArn: string;
+  applyRoleArn: string;
+  /** drift: open (and later close) an issue per bindings file that drifted. */
+  driftIssue: boolean;
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -144,6 +166,21 @@ function bindingsFileInput(source: InputSource): string {
   return raw;
 }
 
+function patternsInput(source: InputSource): string[] {
+  const raw = source.getInput(INPUT_NAMES.bindingsFiles);
+  const patterns = raw
+    .split(/[\r\n,]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of patterns) {
+    if (p.includes('\0') || p.startsWith('/') || p.split('/').includes('..'))
+      throw new Error(
+        `Input "bindings-files" holds "${p}": give glob patterns relative to the repository root, such as **/workload-identity.yaml.`,
+      );
+  }
+  return patterns;
+}
+
 function commentAuthorInput(source: InputSource): string | undefined {
   const raw = source.getInput(INPUT_NAMES.commentAuthor).trim();
   if (raw === '') return undefined;
@@ -179,5 +216,10 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),
+    bindingsFiles: patternsInput(source),
+    changedFrom: source.getInput(INPUT_NAMES.changedFrom).trim(),
+    planRoleArn: source.getInput(INPUT_NAMES.planRoleArn).trim(),
+    applyRoleArn: source.getInput(INPUT_NAMES.applyRoleArn).trim(),
+    driftIssue: booleanInput(source, INPUT_NAMES.driftIssue, true),
   };
 }

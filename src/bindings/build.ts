@@ -60,6 +60,8 @@ export function buildBindingsFile(
   };
   if (aws.accountId !== undefined) awsSettings.accountId = aws.accountId;
   if (aws.permissionsBoundary !== undefined) awsSettings.permissionsBoundary = aws.permissionsBoundary;
+  if (aws.planRoleArn !== undefined) awsSettings.planRoleArn = aws.planRoleArn;
+  if (aws.applyRoleArn !== undefined) awsSettings.applyRoleArn = aws.applyRoleArn;
 
   const clusters = Object.entries(raw.clusters).map(([key, c]): ClusterConfig => {
     const cluster: ClusterConfig = {
@@ -101,6 +103,16 @@ export function buildBindingsFile(
     return binding;
   });
 
-  const clustersLocation = { file: path, ...locate.key(['clusters']) };
-  return { path, version: 1, owner: raw.owner, aws: awsSettings, clusters, clustersLocation, bindings };
+  const file: BindingsFile = {
+    path,
+    version: 1,
+    owner: raw.owner,
+    ownerLocation: { file: path, ...locate.key(['owner']) },
+    aws: awsSettings,
+    clusters,
+    clustersLocation: { file: path, ...locate.key(['clusters']) },
+    bindings,
+  };
+  if (raw.aws !== undefined) file.awsLocation = { file: path, ...locate.key(['aws']) };
+  return file;
 }
