@@ -7,7 +7,7 @@ import { resolveAccountId } from '../../src/aws/account.js';
 import { readOidcProviders } from '../../src/aws/read-oidc-providers.js';
 import { readRoles } from '../../src/aws/read-roles.js';
 import type { ObservedRole } from '../../src/observed/types.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 
 const ACCOUNT = '123456789012';
 const ISSUER = 'oidc.example.com/id/ABC123';
@@ -155,16 +155,15 @@ test('GetAccountAuthorizationDetails path: named and owner-tagged roles, decoded
 test('every role in the account that federates to an OIDC provider is recorded, whoever owns it', async () => {
   const { providerTrust } = await readRoles(iam, query);
   expect(providerTrust.complete).toBe(true);
-  expect(Object.keys(providerTrust.rolesByProvider)).toEqual([`${ACCOUNT}:${ISSUER}`]);
-  expect([...providerTrust.rolesByProvider[`${ACCOUNT}:${ISSUER}`]].sort()).toEqual([
-    's3-reader',
-    'team-b-writer',
-  ]);
+  expect(providerTrust.rolesByProvider).toEqual({
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'],
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/OIDC.Example.com/id/ABC123`]: ['team-b-writer'],
+  });
   // Without GetAccountAuthorizationDetails only the roles under the path are seen: not complete.
   emulator.deny('GetAccountAuthorizationDetails');
   const fallback = await readRoles(iam, query);
   expect(fallback.providerTrust).toEqual({
-    rolesByProvider: { [`${ACCOUNT}:${ISSUER}`]: ['s3-reader'] },
+    rolesByProvider: { [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'] },
     complete: false,
   });
 });

@@ -1,6 +1,6 @@
 import type { ObservedRole, ObservedState } from '../../src/observed/types.js';
 import { diffState } from '../../src/plan/diff.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import { policySize } from '../../src/policy/size.js';
 import {
   desiredProvider,
@@ -101,7 +101,11 @@ describe('an OIDC provider shared with roles outside the file', () => {
 
   test("another owner's role trusting it keeps it, and the plan says why, naming the roles", () => {
     const diff = plan({
-      rolesByProvider: { '123456789012:old.example.com/id/X': ['team-b-writer', 'legacy-reader'] },
+      // Spelled with a capital host, as a hand-written trust policy may: IAM ignores the host's case.
+      rolesByProvider: {
+        'arn:aws:iam::123456789012:oidc-provider/Old.Example.com/id/X': ['team-b-writer'],
+        [OLD_ARN]: ['legacy-reader'],
+      },
       complete: true,
     });
     expect(diff.changes.filter((c) => c.kind === 'oidc-provider')).toEqual([]);
@@ -116,10 +120,7 @@ describe('an OIDC provider shared with roles outside the file', () => {
 
   test('our own roles trusting it (deleted or updated by the same plan) do not keep it', () => {
     const mine = observedRole(desiredRole('old-app'), { tags: { [OWNER_TAG]: OWNER } });
-    const diff = plan(
-      { rolesByProvider: { '123456789012:old.example.com/id/X': ['old-app'] }, complete: true },
-      [mine],
-    );
+    const diff = plan({ rolesByProvider: { [OLD_ARN]: ['old-app'] }, complete: true }, [mine]);
     expect(diff.changes.filter((c) => c.kind === 'oidc-provider').map((c) => c.action)).toEqual(['delete']);
   });
 

@@ -33,12 +33,12 @@ import {
   type RoleDetail,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../ownership.js';
-import { providerTrustKey, type ObservedRole, type ProviderTrust } from '../observed/types.js';
+import { OWNER_TAG } from '../support/ownership.js';
+import type { ObservedRole, ProviderTrust } from '../observed/types.js';
 import type { PolicyDocument } from '../policy/types.js';
-import { DEFAULT_READ_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../observed/concurrency.js';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isAccessDenied, isNoSuchEntity } from './errors.js';
-import { decodePolicyDocument } from './policy-document.js';
+import { decodePolicyDocument } from '../support/policy-document.js';
 import { tagRecord } from './tags.js';
 
 export type RoleReadStrategy = 'account-authorization-details' | 'list-roles';
@@ -66,7 +66,7 @@ const PAGE_SIZE = 1000;
 
 export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleReadResult> {
   const onCall = query.onCall ?? (() => undefined);
-  const concurrency = query.concurrency ?? DEFAULT_READ_CONCURRENCY;
+  const concurrency = query.concurrency ?? DEFAULT_CONCURRENCY;
   const named = new Set(query.roleNames.map((n) => n.toLowerCase()));
 
   const isKept = (d: RoleDetail): boolean =>
@@ -350,7 +350,7 @@ function federatedArns(doc: PolicyDocument): string[] {
 }
 
 function recordFederation(into: Record<string, string[]>, role: string, arns: string[]): void {
-  for (const key of new Set(arns.map(providerTrustKey))) {
+  for (const key of new Set(arns)) {
     if (!Object.hasOwn(into, key)) into[key] = [];
     into[key].push(role);
   }

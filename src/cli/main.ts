@@ -8,10 +8,12 @@ import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
 import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { VERSION } from '../support/version.js';
 import { DEFAULT_GUARDRAILS_FILE } from '../guardrails/load.js';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
-import { VERSION } from '../version.js';
 
 const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
 const GUARDRAILS_HELP = `      --guardrails FILE  guardrails file (default: ${DEFAULT_GUARDRAILS_FILE} next to the bindings
@@ -205,9 +207,10 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       default: {
         if (!values.plan === !values['auto-approve'])
           throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
-        const max = Number(values['max-concurrency'] ?? '8');
-        if (!Number.isInteger(max) || max < 1 || max > 64)
-          throw new UsageError('--max-concurrency must be an integer from 1 to 64');
+        const raw = values['max-concurrency'];
+        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+        if (max === undefined)
+          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
         return await (
           await loadCliCommands()
         ).applyCommand(

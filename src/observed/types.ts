@@ -52,20 +52,10 @@ export interface ObservedCluster {
  * names.
  */
 export interface ProviderTrust {
-  /** Role names by federated principal ARN (see `providerTrustKey`), every role in the account. */
+  /** Role names by federated principal ARN as the trust policies spell it, every role in the account. */
   rolesByProvider: Record<string, string[]>;
   /** False when not every role could be read (GetAccountAuthorizationDetails denied). */
   complete: boolean;
-}
-
-/** `arn:aws:iam::123:oidc-provider/Host/path` → `123:host/path`, as providers and trust policies compare. */
-export function providerTrustKey(arn: string): string {
-  const match = /^arn:[^:]+:iam::(\d*):oidc-provider\/(.+)$/.exec(arn.trim());
-  if (!match) return arn.trim();
-  const hostPath = match[2].replace(/\/+$/, '');
-  const slash = hostPath.indexOf('/');
-  const host = slash < 0 ? hostPath : hostPath.slice(0, slash);
-  return `${match[1]}:${host.toLowerCase()}${slash < 0 ? '' : hostPath.slice(slash)}`;
 }
 
 export interface ObservedState {

@@ -2,11 +2,11 @@
 // owners' roles may trust the same issuer. So we only ever ADD client ids, ignore tag differences,
 // and delete a provider only when it carries our owner tag, no cluster in the file needs it, and no
 // role outside this file trusts it (the plan reads every role in the account for that).
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredOidcProvider, DesiredState } from '../desired/types.js';
-import { providerTrustKey, type ObservedOidcProvider, type ObservedState } from '../observed/types.js';
-import { OWNER_TAG } from '../ownership.js';
-import { fieldChange, oidcProviderAddress, oidcProviderKey } from './address.js';
+import type { ObservedOidcProvider, ObservedState } from '../observed/types.js';
+import { OWNER_TAG } from '../support/ownership.js';
+import { fieldChange, oidcProviderAddress, oidcProviderKey, providerArnKey } from './address.js';
 import { tagValue } from './tags.js';
 import type { FieldChange, OidcProviderChange, PlanWarning } from './types.js';
 
@@ -58,7 +58,11 @@ function otherTrustingRoles(
   const ours = new Set(desired.roles.map((role) => role.name.toLowerCase()));
   for (const role of observed.roles)
     if (tagValue(role.tags, OWNER_TAG) === desired.owner) ours.add(role.name.toLowerCase());
-  const trusting = trust?.rolesByProvider[providerTrustKey(provider.arn)] ?? [];
+  // Trust policies may spell the ARN's host in another case: compare as IAM does.
+  const key = providerArnKey(provider.arn);
+  const trusting = Object.entries(trust?.rolesByProvider ?? {})
+    .filter(([arn]) => providerArnKey(arn) === key)
+    .flatMap(([, roles]) => roles);
   return sorted(trusting.filter((name) => !ours.has(name.toLowerCase())));
 }
 
