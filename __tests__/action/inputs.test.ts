@@ -66,6 +66,8 @@ describe('readInputs', () => {
       requireReviewedPlan: true,
       comment: true,
       commentAuthor: undefined,
+      guardrailsFile: undefined,
+      strict: false,
     });
     expect(masked).toEqual([]);
   });
@@ -81,6 +83,8 @@ describe('readInputs', () => {
       'require-reviewed-plan': 'false',
       comment: 'FALSE',
       'comment-author': 'my-app[bot]',
+      'guardrails-file': ' security/guardrails.yaml ',
+      strict: 'true',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -92,6 +96,8 @@ describe('readInputs', () => {
       requireReviewedPlan: false,
       comment: false,
       commentAuthor: 'my-app[bot]',
+      guardrailsFile: 'security/guardrails.yaml',
+      strict: true,
     });
   });
 

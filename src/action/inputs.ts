@@ -19,6 +19,8 @@ export const INPUT_NAMES = {
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
+  guardrailsFile: 'guardrails-file',
+  strict: 'strict',
 } as const;
 
 /** Output names as action.yml declares them. */
@@ -40,6 +42,10 @@ export interface ActionInputs {
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
   commentAuthor?: string;
+  /** The guardrails file; undefined = next to the bindings file, then the root, else the defaults. */
+  guardrailsFile?: string;
+  /** Guardrail warnings count as errors. */
+  strict: boolean;
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -142,6 +148,13 @@ function bindingsFileInput(source: InputSource): string {
   return raw;
 }
 
+function guardrailsFileInput(source: InputSource): string | undefined {
+  const raw = source.getInput(INPUT_NAMES.guardrailsFile).trim();
+  if (raw === '') return undefined;
+  if (/[\r\n\0]/.test(raw)) throw new Error('Input "guardrails-file" must be one path (no line breaks).');
+  return raw;
+}
+
 function commentAuthorInput(source: InputSource): string | undefined {
   const raw = source.getInput(INPUT_NAMES.commentAuthor).trim();
   if (raw === '') return undefined;
@@ -177,5 +190,7 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),
+    guardrailsFile: guardrailsFileInput(source),
+    strict: booleanInput(source, INPUT_NAMES.strict, false),
   };
 }
