@@ -14,7 +14,7 @@ import type { PlanRun } from '../engine/plan.js';
 import { renderValidationMarkdown } from '../render/markdown.js';
 import { renderGuardrailsText } from '../render/guardrails.js';
 import { annotate } from './bindings.js';
-import { readBaseGuardrails } from './guardrails-base.js';
+import { readBaseGuardrails } from '../git/guardrails-base.js';
 import type { Outcome } from './outcome.js';
 import type { Publish } from './plan-step.js';
 import type { Runtime } from './runtime.js';

@@ -4,12 +4,16 @@ import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnos
 import { UsageError, type CommandIo } from '../commands/io.js';
 import type { PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
+import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
+import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { VERSION } from '../support/version.js';
 import { DEFAULT_GUARDRAILS_FILE } from '../guardrails/load.js';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
-import { VERSION } from '../version.js';
 
 const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
 const GUARDRAILS_HELP = `      --guardrails FILE  guardrails file (default: ${DEFAULT_GUARDRAILS_FILE} next to the bindings
@@ -28,6 +32,7 @@ Commands:
   plan       Show what apply would change in IAM and Kubernetes
   apply      Apply a reviewed plan (--plan FILE) or plan and apply (--auto-approve)
   schema     Print the JSON Schema of the bindings file
+  discover   List the repository's bindings files as a GitHub Actions matrix (many files, accounts)
 
 Options:
   -h, --help     Show help (also after a command: workload-identity plan --help)
@@ -66,6 +71,19 @@ ${GUARDRAILS_HELP}
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
       --max-concurrency N  independent changes run in parallel (default 8)`,
+  discover: `Usage: workload-identity discover [--pattern GLOB]... [--changed-from REF] [--plan-role-arn ARN] [--apply-role-arn ARN] [--format json|text]
+
+Finds every bindings file (tracked or new files in git; default pattern ${DEFAULT_DISCOVER_PATTERN}),
+checks each one and the files together — no two files may share an owner, no role may be bound by
+two files in one AWS account — and prints the matrix ({"include": [...]}) for strategy.matrix.
+Exit 0 with the matrix, 1 with every problem as file:line:col: message.
+
+      --pattern GLOB         which files are bindings files (repeatable)
+      --changed-from REF     only files changed between REF and HEAD (and files whose
+                             ${'workload-identity.guardrails.yaml'} changed); the checks still cover all
+      --plan-role-arn ARN    role for plans; {accountId} is replaced by the file's aws.accountId
+      --apply-role-arn ARN   role for applies, likewise (a file's aws.planRoleArn/applyRoleArn win)
+      --format FORMAT        json (default) or text`,
   schema: `Usage: workload-identity schema
 
 Prints the JSON Schema of the bindings file (for editors: yaml-language-server).`,
@@ -81,6 +99,10 @@ const OPTIONS = {
   plan: { type: 'string' },
   'auto-approve': { type: 'boolean' },
   'max-concurrency': { type: 'string' },
+  pattern: { type: 'string', multiple: true },
+  'changed-from': { type: 'string' },
+  'plan-role-arn': { type: 'string' },
+  'apply-role-arn': { type: 'string' },
   guardrails: { type: 'string' },
   strict: { type: 'boolean' },
   'base-guardrails': { type: 'string' },
@@ -91,6 +113,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   plan: ['file', 'format', 'out', 'detailed-exitcode', 'guardrails', 'strict', 'base-guardrails'],
   apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict'],
   schema: [],
+  discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
 };
 
 function oneOf<T extends string>(
@@ -132,7 +155,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   }
   if (!HELP[command]) {
     io.err(
-      `Unknown command "${command}". Commands: validate, plan, apply, schema. Run workload-identity --help.`,
+      `Unknown command "${command}". Commands: validate, plan, apply, schema, discover. Run workload-identity --help.`,
     );
     return 1;
   }
@@ -156,6 +179,18 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return await validateCommand(file, io, guardrails);
       case 'schema':
         return schemaCommand(io);
+      case 'discover':
+        return await discoverCommand(
+          {
+            root: '.',
+            patterns: values.pattern?.length ? values.pattern : [DEFAULT_DISCOVER_PATTERN],
+            changedFrom: values['changed-from'],
+            planRoleTemplate: values['plan-role-arn'] ?? '',
+            applyRoleTemplate: values['apply-role-arn'] ?? '',
+            format: oneOf(values.format, ['json', 'text'] as const, 'json', 'format'),
+          },
+          io,
+        );
       case 'plan':
         return await (
           await loadCliCommands()
@@ -172,9 +207,10 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       default: {
         if (!values.plan === !values['auto-approve'])
           throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
-        const max = Number(values['max-concurrency'] ?? '8');
-        if (!Number.isInteger(max) || max < 1 || max > 64)
-          throw new UsageError('--max-concurrency must be an integer from 1 to 64');
+        const raw = values['max-concurrency'];
+        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+        if (max === undefined)
+          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
         return await (
           await loadCliCommands()
         ).applyCommand(

@@ -1,7 +1,7 @@
 // `workload-identity apply`: re-plan, refuse when the reviewed plan is stale, execute, report.
 import { readFile } from 'node:fs/promises';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyJson, renderApplyText } from '../apply/report.js';
+import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
