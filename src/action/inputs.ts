@@ -3,7 +3,9 @@
 // so nothing printed afterwards (including a validation error) can reveal them.
 import * as core from '@actions/core';
 import { parse } from 'yaml';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
 
 export const MODES = ['auto', 'plan', 'apply', 'drift', 'discover'] as const;
 export type RequestedMode = (typeof MODES)[number];
@@ -36,9 +38,6 @@ export const OUTPUT_NAMES = [
   'matrix',
   'file-count',
 ] as const;
-
-export const DEFAULT_MAX_CONCURRENCY = 8;
-export const MAX_CONCURRENCY_LIMIT = 64;
 
 export interface ActionInputs {
   bindingsFile: string;
@@ -134,11 +133,11 @@ function booleanInput(source: InputSource, name: string, fallback: boolean): boo
 
 function maxConcurrencyInput(source: InputSource): number {
   const raw = source.getInput(INPUT_NAMES.maxConcurrency).trim();
-  if (raw === '') return DEFAULT_MAX_CONCURRENCY;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CONCURRENCY_LIMIT) {
+  if (raw === '') return DEFAULT_CONCURRENCY;
+  const n = parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+  if (n === undefined) {
     throw new Error(
-      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_MAX_CONCURRENCY} suits most accounts.`,
+      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_CONCURRENCY} suits most accounts.`,
     );
   }
   return n;

@@ -1,8 +1,8 @@
 // Turns a checked file into the typed BindingsFile: defaults filled in, JSON policies parsed, every
 // cluster, binding and ServiceAccount carrying its location. Only called when there are no errors,
 // so the casts here rest on the schema and semantic checks.
-import { sortedUnique } from '../desired/order.js';
-import { DEFAULT_ROLE_PATH } from '../ownership.js';
+import { sortedUnique } from '../support/order.js';
+import { DEFAULT_ROLE_PATH } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_MAX_MANAGED_POLICIES, DEFAULT_TRUST_POLICY_SIZE_LIMIT } from './limits.js';
 import type { JsonPath, Locator } from './parse.js';

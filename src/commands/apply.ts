@@ -1,7 +1,7 @@
 // `workload-identity apply`: re-plan, refuse when the reviewed plan is stale, execute, report.
 import { readFile } from 'node:fs/promises';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyJson, renderApplyText } from '../apply/report.js';
+import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
@@ -21,6 +21,8 @@ export interface ApplyCommandOptions {
   format: 'text' | 'json';
   maxConcurrency: number;
   guardrails?: GuardrailsCliOptions;
+  /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
+  color?: boolean;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
@@ -49,7 +51,7 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
       );
       return 1;
     }
-    if (options.format === 'text') io.out(renderPlanText(run.plan));
+    if (options.format === 'text') io.out(renderPlanText(run.plan, { color: options.color ?? false }));
     if (run.plan.changes.length === 0) {
       if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');

@@ -8,7 +8,7 @@ import { checkTrustPolicyTemplate } from '../controlplane/template-check.js';
 import { compileDesiredState } from '../desired/compile.js';
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
-import { observeState } from '../observed/observe.js';
+import { observeState } from './observe.js';
 import type { ObservedState } from '../observed/types.js';
 import { buildPlan } from '../plan/plan.js';
 import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';

@@ -3,7 +3,7 @@
 // the file asks for and the ones our field manager set earlier. A ServiceAccount is ours when it has
 // our managed-by label and our owner annotation; one with neither is annotated (not taken over);
 // one marked by another owner is a conflict.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredServiceAccount, DesiredState } from '../desired/types.js';
 import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.js';
 import {
@@ -12,7 +12,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../ownership.js';
+} from '../support/ownership.js';
 import { fieldChange, serviceAccountAddress, serviceAccountKey } from './address.js';
 import type { FieldChange, PlanConflict, ServiceAccountChange } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { SourceLocation } from '../bindings/types.js';
 import type { ObservedRole } from '../observed/types.js';
 import type { Json } from '../policy/types.js';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import { oidcProviderKey } from './address.js';
 import { tagValue } from './tags.js';
 

@@ -6,11 +6,11 @@
 // changed one as a line diff without trailing-comma noise. The comment stays inside a character
 // budget, and diffs are computed only for what fits. Every string that comes from the bindings file
 // or from AWS is escaped (see escape.ts).
-import { applySummaryLine } from '../apply/report.js';
+import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
 import type { Diagnostic } from '../bindings/diagnostics.js';
 import type { Change, FieldChange, Plan, PlanConflict } from '../plan/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
 import { renderBindingGraph } from './mermaid.js';
