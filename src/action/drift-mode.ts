@@ -4,7 +4,7 @@
 // that a later run without drift closes.
 import * as core from '@actions/core';
 import { syncDriftIssue } from '../github/drift-issue.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
 import { inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import type { Outcome } from './outcome.js';
