@@ -220,5 +220,8 @@ async function executeServiceAccountChange(
     return releaseServiceAccount(kube, change.before, keysToRelease(change.before, change.fields));
   }
   if (!change.after) throw unsupported(change);
-  return applyServiceAccount(kube, change.after, { created: change.action === 'create' || change.created });
+  return applyServiceAccount(kube, change.after, {
+    created: change.action === 'create' || change.created,
+    ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),
+  });
 }
