@@ -44,18 +44,28 @@ export interface Workload {
 export const namespaceName = (i: number): string =>
   `team-${String(i % BENCH_NAMESPACE_COUNT).padStart(2, '0')}`;
 
+export interface WorkloadOptions {
+  /**
+   * 2: every binding is a shared role with one ServiceAccount per cluster (the fleet-scale file:
+   * 5,000 bindings, 10,000 ServiceAccounts); 1: every binding has one ServiceAccount; default: a
+   * mix (every third binding shared).
+   */
+  serviceAccountsPerBinding?: 1 | 2;
+}
+
 /**
  * Binding i: role `bench-app-NNNN`. Every third binding is a shared role (one ServiceAccount per
  * cluster, the second one in another namespace); the rest have one ServiceAccount, alternating
  * between the clusters. Every binding has one inline policy; every fourth also a managed policy.
  */
-export function generateWorkload(n: number): Workload {
+export function generateWorkload(n: number, options: WorkloadOptions = {}): Workload {
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`generateWorkload: N must be a positive integer, got ${n}`);
   const bindings: WorkloadBinding[] = [];
   for (let i = 0; i < n; i += 1) {
     const id = String(i).padStart(4, '0');
-    const shared = i % 3 === 0;
+    const shared =
+      options.serviceAccountsPerBinding === undefined ? i % 3 === 0 : options.serviceAccountsPerBinding === 2;
     const serviceAccounts: WorkloadServiceAccount[] = shared
       ? [
           { cluster: BENCH_CLUSTERS[0].key, namespace: namespaceName(i), name: `app-${id}` },

@@ -1,6 +1,7 @@
 // Input parsing (through @actions/core's own getInput/getBooleanInput, fed by INPUT_* variables as
 // the runner sets them), secret masking, the run context from a runner environment, and mode choice.
 import * as core from '@actions/core';
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,11 @@ describe('readInputs', () => {
       requireReviewedPlan: true,
       comment: true,
       commentAuthor: undefined,
+      bindingsFiles: [],
+      changedFrom: '',
+      planRoleArn: '',
+      applyRoleArn: '',
+      driftIssue: true,
     });
     expect(masked).toEqual([]);
   });
@@ -81,6 +87,11 @@ describe('readInputs', () => {
       'require-reviewed-plan': 'false',
       comment: 'FALSE',
       'comment-author': 'my-app[bot]',
+      'bindings-files': 'accounts/**/workload-identity.yaml\n teams/*/workload-identity.yaml, x.yaml',
+      'changed-from': ' abc123 ',
+      'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
+      'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
+      'drift-issue': 'false',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -92,7 +103,19 @@ describe('readInputs', () => {
       requireReviewedPlan: false,
       comment: false,
       commentAuthor: 'my-app[bot]',
+      bindingsFiles: ['accounts/**/workload-identity.yaml', 'teams/*/workload-identity.yaml', 'x.yaml'],
+      changedFrom: 'abc123',
+      planRoleArn: 'arn:aws:iam::{accountId}:role/plan',
+      applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
+      driftIssue: false,
     });
+  });
+
+  test('bindings-files refuses absolute paths and ..', () => {
+    for (const bad of ['/etc/*.yaml', '../other/*.yaml', 'a/../../b.yaml']) {
+      setInputs({ 'bindings-files': bad });
+      expect(() => readInputs(source)).toThrow(/relative to the repository root/);
+    }
   });
 
   test('masks the tokens, the kubeconfig and every credential in it', () => {
@@ -114,7 +137,7 @@ describe('readInputs', () => {
   test('secrets are masked even when another input is invalid', () => {
     setInputs({ 'github-token': 'ghs_abc', kubeconfig: KUBECONFIG, mode: 'destroy' });
     expect(() => readInputs(source)).toThrow(
-      'Input "mode" must be one of auto, plan, apply, drift, got "destroy".',
+      'Input "mode" must be one of auto, plan, apply, drift, discover, got "destroy".',
     );
     expect(masked).toEqual(expect.arrayContaining(['ghs_abc', 'prod-token-123']));
   });
@@ -160,6 +183,22 @@ describe('readInputs', () => {
   test('kubeconfigSecrets finds tokens in YAML that does not parse', () => {
     expect(kubeconfigSecrets('users:\n- user:\n    token: "abc123"\n  bad: [unclosed\n')).toEqual(['abc123']);
     expect(kubeconfigSecrets('clusters: []\n')).toEqual([]);
+  });
+
+  test('kubeconfigSecrets masks an unterminated quoted token without its quote', () => {
+    // Masking `"abc123` would leave `abc123` itself unmasked wherever it is printed without the quote.
+    expect(kubeconfigSecrets('users:\n- user:\n    token: "abc123\n')).toEqual(['abc123']);
+    expect(kubeconfigSecrets("users:\n- user:\n    password: 'pw-456\n")).toEqual(['pw-456']);
+  });
+
+  test('kubeconfigSecrets prints nothing, even for a tag yaml cannot resolve', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      kubeconfigSecrets('users:\n- user:\n    token: !tok-abc123 x\n');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('INPUT_NAMES are the names this module reads', () => {
@@ -223,7 +262,13 @@ describe('run context and mode', () => {
     expect(resolveMode('auto', context('push', {})).mode).toBe('plan');
     expect(resolveMode('auto', context('schedule', { repository })).mode).toBe('drift');
     expect(resolveMode('auto', context('workflow_dispatch', { repository })).mode).toBe('drift');
-    expect(resolveMode('auto', context('pull_request_target', { repository })).mode).toBe('plan');
+    // pull_request_target checks out the base branch: a plan there would plan the wrong file.
+    expect(() => resolveMode('auto', context('pull_request_target', { repository }))).toThrow(
+      /pull_request_target is not supported: it checks out the base branch/,
+    );
+    expect(() => resolveMode('plan', context('pull_request_target', { repository }))).toThrow(
+      /pull_request_target is not supported/,
+    );
     expect(() => resolveMode('auto', context('issues', { repository }))).toThrow(
       'mode "auto" does not know what to do on a "issues" event',
     );

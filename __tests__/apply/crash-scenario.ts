@@ -17,7 +17,7 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 
 export const OWNER = 'acme/crash-recovery';
 export const FOREIGN_OWNER = 'acme/other-team';

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { applyPlan } from '../../src/apply/executor.js';
 import { kubeTargetFromConfig, loadKubeConfig } from '../../src/kube/client.js';
 import type { Plan } from '../../src/plan/types.js';
-import { OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../../src/ownership.js';
+import { OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../../src/support/ownership.js';
 import { kubeconfigFor } from '../../sandbox/kube/emulator.js';
 import { desiredSa, planOf, saChange } from './fixtures.js';
 import { bindingsYaml, noSleep, startSandbox, type ApplySandbox } from './sandbox.js';

@@ -8,7 +8,7 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import type { OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../../src/plan/types.js';
 
 export const ACCOUNT = '123456789012';

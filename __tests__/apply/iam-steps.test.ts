@@ -4,7 +4,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { applyPlan } from '../../src/apply/executor.js';
 import type { ApplyEvent } from '../../src/apply/types.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import { IamEmulator } from '../../sandbox/iam/index.js';
 import {
   desiredProvider,

@@ -8,7 +8,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import type { Plan, ServiceAccountChange } from '../../src/plan/types.js';
 import { ACCOUNT, bindingsYaml, noSleep, OWNER, startSandbox, type ApplySandbox } from './sandbox.js';
 

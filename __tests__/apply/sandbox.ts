@@ -9,7 +9,7 @@ import { loadBindingsText } from '../../src/bindings/load.js';
 import { compileDesiredState } from '../../src/desired/compile.js';
 import { resolveClusters } from '../../src/engine/resolve-clusters.js';
 import { kubeTargetFromConfig, loadKubeConfig, type KubeTarget } from '../../src/kube/client.js';
-import { observeState } from '../../src/observed/observe.js';
+import { observeState } from '../../src/engine/observe.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import type { Plan, PlanConflict } from '../../src/plan/types.js';
 import { positionConflicts } from '../../src/engine/plan.js';

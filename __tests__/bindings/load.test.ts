@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostic, hasErrors } from '../../src/bindings/diagnostics.js';
 import { loadBindingsFile, loadBindingsText } from '../../src/bindings/load.js';
+import { MAX_FILE_BYTES } from '../../src/bindings/parse.js';
 import { summarizeBindings } from '../../src/bindings/summary.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -140,9 +141,9 @@ test('three different errors give three diagnostics', () => {
   expect(diagnostics.every((d) => d.severity === 'error')).toBe(true);
 });
 
-test('a file over 1 MiB is reported without being parsed', async () => {
-  const big = minimal + `# ${'x'.repeat(1024 * 1024)}\n`;
-  const expected = `big.yaml:1:1: the file is ${Buffer.byteLength(big)} bytes, over the 1 MiB (1048576 bytes) limit for a bindings file — split it or remove generated content; it was not parsed`;
+test('a file over 8 MiB is reported without being parsed', async () => {
+  const big = minimal + `# ${'x'.repeat(MAX_FILE_BYTES)}\n`;
+  const expected = `big.yaml:1:1: the file is ${Buffer.byteLength(big)} bytes, over the 8 MiB (8388608 bytes) limit for a bindings file (room for 10,000 bindings) — split it or remove generated content; it was not parsed`;
   expect(loadBindingsText(big, 'big.yaml').diagnostics.map(formatDiagnostic)).toEqual([expected]);
   expect(loadBindingsText(Buffer.from(big), 'big.yaml').diagnostics.map(formatDiagnostic)).toEqual([
     expected,
@@ -152,8 +153,8 @@ test('a file over 1 MiB is reported without being parsed', async () => {
   const fromDisk = await loadBindingsFile(path);
   expect(fromDisk.diagnostics.map(formatDiagnostic)).toEqual([expected.replace('big.yaml:', `${path}:`)]);
   // Just under the limit still parses.
-  const fits = minimal + `# ${'x'.repeat(1024 * 1024 - Buffer.byteLength(minimal) - 3)}\n`;
-  expect(Buffer.byteLength(fits)).toBe(1024 * 1024);
+  const fits = minimal + `# ${'x'.repeat(MAX_FILE_BYTES - Buffer.byteLength(minimal) - 3)}\n`;
+  expect(Buffer.byteLength(fits)).toBe(MAX_FILE_BYTES);
   expect(loadBindingsText(fits, 'fits.yaml').file).toBeDefined();
 });
 

@@ -137,6 +137,9 @@ function kubeRequests(name: keyof typeof ISSUERS): number {
  */
 const oneCluster = (name: string): string =>
   bindingsFile(`${name}.yaml`, {
+    // Its own owner: a file of the main owner without the main file's clusters would be refused
+    // (our roles still trust their issuers: removing a cluster must drain it first).
+    owner: `acme/${name}`,
     aws: { accountId: ACCOUNT },
     clusters: { [name]: { controlPlane: { org: ORG, cluster: name } } },
     bindings: [{ role: `${name}-app`, serviceAccounts: [{ cluster: name, namespace: 'apps', name: 'app' }] }],
@@ -157,12 +160,12 @@ test('plan shows the OIDC providers, the role and the ServiceAccounts; apply cre
   const plan = await cli(['plan', '--file', file, '--out', planPath]);
   expect(plan).toMatchObject({ code: 0, err: expect.stringContaining(`Saved the plan to ${planPath}`) });
   for (const issuer of Object.values(ISSUERS).slice(0, 3))
-    expect(plan.out).toContain(`+ oidc_provider "${hostPath(issuer)}"`);
-  expect(plan.out).toContain('+ role "orders-writer"');
-  expect(plan.out).toContain('+ service_account "prod/apps/orders"');
-  expect(plan.out).toContain('+ service_account "stage/apps/orders"');
+    expect(plan.out).toContain(`+ oidc-provider.${hostPath(issuer)}\n`);
+  expect(plan.out).toContain('+ role.orders-writer\n');
+  expect(plan.out).toContain('+ service-account.prod/apps/orders\n');
+  expect(plan.out).toContain('+ service-account.stage/apps/orders\n');
   expect(plan.out).toMatch(new RegExp(`annotations\\.eks\\.amazonaws\\.com/role-arn +\\= "${ROLE_ARN}"`));
-  expect(plan.out).not.toContain('service_account "edge/');
+  expect(plan.out).not.toContain('service-account.edge/');
   expect(plan.out).toContain('Plan: 6 to add, 0 to change, 0 to destroy.');
   const saved = JSON.parse(readFileSync(planPath, 'utf8')) as PlanJson;
   outputs.push(readFileSync(planPath, 'utf8'));
@@ -267,6 +270,7 @@ test('the Control Plane clusters are looked up together, once each', async () =>
 
 test('one Control Plane cluster under two keys: one lookup and one CA fetch', async () => {
   const file = bindingsFile('two-keys.yaml', {
+    owner: 'acme/blue-green',
     clusters: {
       blue: { controlPlane: { org: ORG, cluster: 'prod' } },
       green: { controlPlane: { org: ORG, cluster: 'prod' } },

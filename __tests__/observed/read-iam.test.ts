@@ -7,7 +7,7 @@ import { resolveAccountId } from '../../src/aws/account.js';
 import { readOidcProviders } from '../../src/aws/read-oidc-providers.js';
 import { readRoles } from '../../src/aws/read-roles.js';
 import type { ObservedRole } from '../../src/observed/types.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 
 const ACCOUNT = '123456789012';
 const ISSUER = 'oidc.example.com/id/ABC123';

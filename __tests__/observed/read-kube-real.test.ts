@@ -5,7 +5,7 @@
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
 import { kubeTargetFromConfig, loadKubeConfig, type KubeTarget } from '../../src/kube/client.js';
 import { readCluster } from '../../src/kube/read-service-accounts.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/ownership.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/support/ownership.js';
 
 const noSleep = async (): Promise<void> => undefined;
 const LABELS = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };

@@ -11,7 +11,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/workload-identity/s3-reader';
 const noSleep = async (): Promise<void> => undefined;

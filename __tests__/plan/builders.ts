@@ -20,7 +20,7 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 
 export const OWNER = 'acme/platform';

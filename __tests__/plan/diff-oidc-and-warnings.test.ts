@@ -1,5 +1,5 @@
 import { diffState } from '../../src/plan/diff.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import { policySize } from '../../src/policy/size.js';
 import {
   desiredProvider,

@@ -1,7 +1,7 @@
 import { diffState } from '../../src/plan/diff.js';
 import type { RoleChange } from '../../src/plan/types.js';
 import { normalizePolicy } from '../../src/policy/normalize.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import type { DesiredRole } from '../../src/desired/types.js';
 import type { ObservedRole } from '../../src/observed/types.js';

@@ -6,7 +6,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import type { DesiredServiceAccount } from '../../src/desired/types.js';
 import type { ObservedCluster, ObservedServiceAccount } from '../../src/observed/types.js';
 import {

@@ -4,7 +4,7 @@ import { bindingsYaml, planFor, S3_READER } from '../action/plan-fixtures.js';
 import type { ApplyReport } from '../../src/apply/types.js';
 import type { Diagnostic } from '../../src/bindings/diagnostics.js';
 import type { ObservedRole } from '../../src/observed/types.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import {
   codeBlock,
   escapeHtml,
@@ -144,7 +144,8 @@ describe('renderPlanMarkdown', () => {
     // Diff markers in column 0, inside a diff fence.
     expect(md).toContain('```diff\n+ path = "/workload-identity/"');
     expect(md).toContain('@@ trustPolicy (broadens access) @@\n+{');
-    expect(md).toMatch(/^\+ {12}"system:serviceaccount:default:app"$/m);
+    // The new trust policy whole, as apply sends it: one subject stays a string.
+    expect(md).toMatch(/^\+ {10}"oidc\.example\.com\/id\/ABC:sub": "system:serviceaccount:default:app"$/m);
     expect(md).toContain('```mermaid\nflowchart LR\n');
     expect(md).toMatch(/n\d+\(\["SA prod\/default\/app \(new\)"\]\) --> n\d+|n\d+ --> n\d+/);
     expect(lines.at(-2)).toMatch(
@@ -153,7 +154,7 @@ describe('renderPlanMarkdown', () => {
     expect(outsideCode(md)).not.toMatch(/<(?!\/?(details|summary|sub|code)\b)/);
   });
 
-  test('an update shows a line diff of the trust policy with - and + lines', async () => {
+  test('adding one subject is exactly one added line in the trust policy diff, no comma churn', async () => {
     const yaml = bindingsYaml(
       S3_READER.replace(
         'name: app }',
@@ -163,9 +164,14 @@ describe('renderPlanMarkdown', () => {
     const plan = await planFor(yaml, { roles: [existingRole('s3-reader')], oidcProviders: [], clusters: [] });
     const md = renderPlanMarkdown(plan, CTX);
     expect(md).toContain('| `~` | role | `role.s3-reader` | ⚠️ broadens access: `trustPolicy` |');
-    expect(md).toMatch(/^-\s+"system:serviceaccount:default:app"$/m);
-    expect(md).toMatch(/^\+\s+"system:serviceaccount:default:worker"$/m);
-    expect(md).toMatch(/^ \s+"Effect": "Allow",$/m);
+    // Was: the neighbour removed and re-added for its trailing comma (`-"…:app"` / `+"…:app",`).
+    const block = md.slice(md.indexOf('@@ trustPolicy (broadens access) @@'));
+    const diff = block.slice(0, block.indexOf('```')).split('\n').slice(1, -1);
+    expect(diff.filter((l) => l.startsWith('+'))).toEqual([
+      '+            "system:serviceaccount:default:worker"',
+    ]);
+    expect(diff.filter((l) => l.startsWith('-'))).toEqual([]);
+    expect(diff).toContain('             "system:serviceaccount:default:app",');
   });
 
   test('no changes', async () => {

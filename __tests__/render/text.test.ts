@@ -15,72 +15,93 @@ function mixedPlan(): Plan {
   return { ...plan, planId: '0123456789abcdef' };
 }
 
-// Written out in full and read line by line: broadening changes lead, each attribute under its
-// resource, policies as line diffs with unchanged lines folded, reasons as comments, one summary line.
+// Written out in full and read line by line (changed deliberately for #19): destroys and
+// replacements lead (a destroyed role says what it had), then changes that broaden access, then the
+// rest; one address format (`role.app`, as in JSON and warnings); new and deleted documents whole as
+// written; a changed policy as structural edits (adding a subject is one line); the OIDC provider's
+// "will be created" warning is not repeated (the change says it); one summary line.
 const MIXED_PLAN_TEXT = `
 Plan 0123456789abcdef for workload-identity.yaml (owner "acme/platform", AWS account 123456789012)
 
 Resource actions are indicated with the following symbols:
+  - destroy
+-/+ destroy and then create replacement
   + create
   ~ update in-place
--/+ destroy and then create replacement
-  - destroy
   ± adopt (start managing an existing resource)
+
+Changes that destroy or replace resources (access they give goes away):
+
+  - role.gone
+      # no binding in the file names this role any more; it carries our workload-identity-bindings/owner tag
+      # had: trusted by system:serviceaccount:default:gone
+      - path               = "/workload-identity/"
+      - maxSessionDuration = 3600
+      - trustPolicy
+          - {
+          -   "Version": "2012-10-17",
+          -   "Statement": [
+          -     {
+          -       "Effect": "Allow",
+          -       "Principal": {
+          -         "Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"
+          -       },
+          -       "Action": "sts:AssumeRoleWithWebIdentity",
+          -       "Condition": {
+          -         "StringEquals": {
+          -           "oidc.example.com/id/ABC:aud": "sts.amazonaws.com",
+          -           "oidc.example.com/id/ABC:sub": "system:serviceaccount:default:gone"
+          -         }
+          -       }
+          -     }
+          -   ]
+          - }
+      - tags.workload-identity-bindings/owner = "acme/platform"
+
+-/+ role.moved
+      # path changes from / to /workload-identity/ (IAM cannot change a role's path)
+      ~ path = "/" -> "/workload-identity/"
+
+  - service-account.prod/default/old
+      # remove our annotations and label (the ServiceAccount was not created by us)
+      - annotations.eks.amazonaws.com/role-arn       = "arn:aws:iam::123456789012:role/workload-identity/old"
+      - annotations.workload-identity-bindings/owner = "acme/platform"
+      - labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
 
 Changes that broaden access:
 
-  + oidc_provider "oidc.example.com/id/ABC"
+  + oidc-provider.oidc.example.com/id/ABC
       + url = "https://oidc.example.com/id/ABC"  # broadens access
       + clientIds
           + "sts.amazonaws.com"
       + tags.workload-identity-bindings/owner = "acme/platform"
 
-  ~ role "app"
+  ~ role.app
       ~ maxSessionDuration = 3600 -> 7200
       ~ trustPolicy  # broadens access
-            # (8 unchanged lines hidden)
-                      "oidc.example.com/id/ABC:aud": [
-                        "sts.amazonaws.com"
-                      ],
-                      "oidc.example.com/id/ABC:sub": [
-          -             "system:serviceaccount:default:app"
-          +             "system:serviceaccount:default:app",
-          +             "system:serviceaccount:default:worker"
-                      ]
-                    }
-                  },
-                  "Effect": "Allow",
-            # (9 unchanged lines hidden)
+          ~ Statement[0].Condition.StringEquals["oidc.example.com/id/ABC:sub"]: + "system:serviceaccount:default:worker"
 
-  + role "s3-reader"
+  + role.s3-reader
       + path               = "/workload-identity/"
       + maxSessionDuration = 3600
       + trustPolicy  # broadens access
           + {
+          +   "Version": "2012-10-17",
           +   "Statement": [
           +     {
-          +       "Action": [
-          +         "sts:AssumeRoleWithWebIdentity"
-          +       ],
-          +       "Condition": {
-          +         "StringEquals": {
-          +           "oidc.example.com/id/ABC:aud": [
-          +             "sts.amazonaws.com"
-          +           ],
-          +           "oidc.example.com/id/ABC:sub": [
-          +             "system:serviceaccount:default:s3-reader"
-          +           ]
-          +         }
-          +       },
           +       "Effect": "Allow",
           +       "Principal": {
-          +         "Federated": [
-          +           "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"
-          +         ]
+          +         "Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/ABC"
+          +       },
+          +       "Action": "sts:AssumeRoleWithWebIdentity",
+          +       "Condition": {
+          +         "StringEquals": {
+          +           "oidc.example.com/id/ABC:aud": "sts.amazonaws.com",
+          +           "oidc.example.com/id/ABC:sub": "system:serviceaccount:default:s3-reader"
+          +         }
           +       }
           +     }
-          +   ],
-          +   "Version": "2012-10-17"
+          +   ]
           + }
       + managedPolicies  # broadens access
           + "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
@@ -88,41 +109,21 @@ Changes that broaden access:
 
 Other changes:
 
-  - role "gone"
-      # no binding in the file names this role any more; it carries our workload-identity-bindings/owner tag
-      - path               = "/workload-identity/"
-      - maxSessionDuration = 3600
-      - trustPolicy        = <policy document, 1 statement>
-      - tags.workload-identity-bindings/owner = "acme/platform"
-
-  ± role "legacy" (adopt)
+  ± role.legacy (adopt)
       + tags.workload-identity-bindings/owner = "acme/platform"
       - tags.team                             = "data"
 
--/+ role "moved"
-      # path changes from / to /workload-identity/ (IAM cannot change a role's path)
-      ~ path = "/" -> "/workload-identity/"
-
-  - service_account "prod/default/old"
-      # remove our annotations and label (the ServiceAccount was not created by us)
-      - annotations.eks.amazonaws.com/role-arn       = "arn:aws:iam::123456789012:role/workload-identity/old"
-      - annotations.workload-identity-bindings/owner = "acme/platform"
-      - labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
-
-  + service_account "prod/default/s3-reader"
+  + service-account.prod/default/s3-reader
       + annotations.eks.amazonaws.com/role-arn         = "arn:aws:iam::123456789012:role/workload-identity/s3-reader"
       + annotations.workload-identity-bindings/created = "true"
       + annotations.workload-identity-bindings/owner   = "acme/platform"
       + labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
 
-Warnings:
-  ! oidc-provider.oidc.example.com/id/ABC: issuer https://oidc.example.com/id/ABC (cluster prod) has no IAM OIDC provider: it will be created.
-
 Plan: 4 to add, 2 to change, 3 to destroy, 1 to adopt.
 `.slice(1);
 
 describe('renderPlanText', () => {
-  test('a mixed plan renders like Terraform, broadening changes first', () => {
+  test('a mixed plan renders like Terraform, destroys first, then broadening changes', () => {
     expect(renderPlanText(mixedPlan())).toBe(MIXED_PLAN_TEXT);
   });
 
@@ -143,18 +144,21 @@ describe('renderPlanText', () => {
     );
   });
 
-  test('without broadening changes the changes sit under one heading', () => {
+  test('without destroys or broadening changes the changes sit under one heading', () => {
     const plan = mixedPlan();
     const quiet = {
       ...plan,
-      changes: plan.changes.filter((c) => !c.fields.some((f) => f.broadensAccess)),
+      changes: plan.changes.filter(
+        (c) => !c.fields.some((f) => f.broadensAccess) && c.action !== 'delete' && c.action !== 'replace',
+      ),
       warnings: [],
     };
     const text = renderPlanText(quiet);
     expect(text).not.toContain('Changes that broaden access:');
+    expect(text).not.toContain('Changes that destroy');
     expect(text).not.toContain('Other changes:');
     expect(text).toContain(
-      'workload-identity-bindings will perform the following actions:\n\n  - role "gone"\n',
+      'workload-identity-bindings will perform the following actions:\n\n  ± role.legacy (adopt)\n',
     );
   });
 
@@ -162,8 +166,8 @@ describe('renderPlanText', () => {
     const plain = renderPlanText(mixedPlan());
     expect(plain).not.toContain('\u001b[');
     const coloured = renderPlanText(mixedPlan(), { color: true });
-    expect(coloured).toContain('\u001b[32m  +\u001b[0m oidc_provider');
-    expect(coloured).toContain('\u001b[31m-/+\u001b[0m role "moved"');
+    expect(coloured).toContain('\u001b[32m  +\u001b[0m oidc-provider.oidc.example.com/id/ABC');
+    expect(coloured).toContain('\u001b[31m-/+\u001b[0m role.moved');
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
   });
 });

@@ -48,18 +48,18 @@ function billionLaughs(levels: number): string {
 
 const generated: GeneratedCase[] = [
   {
-    name: 'five-megabytes.yaml',
-    content: () => `${VALID_HEAD}${VALID_BINDING}# ${'x'.repeat(5 * 1024 * 1024)}\n`,
-    message: /over the 1 MiB \(1048576 bytes\) limit for a bindings file/,
+    name: 'nine-megabytes.yaml',
+    content: () => `${VALID_HEAD}${VALID_BINDING}# ${'x'.repeat(9 * 1024 * 1024)}\n`,
+    message: /over the 8 MiB \(8388608 bytes\) limit for a bindings file/,
     line: 1,
   },
   {
     name: 'one-byte-over-limit.yaml',
     content: () => {
       const head = `${VALID_HEAD}${VALID_BINDING}# `;
-      return `${head}${'y'.repeat(1024 * 1024 + 1 - head.length - 1)}\n`;
+      return `${head}${'y'.repeat(8 * 1024 * 1024 + 1 - head.length - 1)}\n`;
     },
-    message: /is 1048577 bytes, over the 1 MiB/,
+    message: /is 8388609 bytes, over the 8 MiB/,
     line: 1,
   },
   {
@@ -323,9 +323,9 @@ describe('through the action (a subprocess, as on a runner)', () => {
     workspace = join(sandbox.dir, 'workspace');
     mkdirSync(workspace);
     for (const name of SUBSET) copyFileSync(join(invalidDir, name), join(workspace, name));
-    writeFileSync(join(workspace, 'five-megabytes.yaml'), `${VALID_HEAD}# ${'x'.repeat(5 * 1024 * 1024)}\n`);
+    writeFileSync(join(workspace, 'nine-megabytes.yaml'), `${VALID_HEAD}# ${'x'.repeat(9 * 1024 * 1024)}\n`);
     sandbox.resetCounters();
-    const names = [...SUBSET, 'five-megabytes.yaml'];
+    const names = [...SUBSET, 'nine-megabytes.yaml'];
     // Four processes at a time keeps a 2-core machine responsive.
     for (let i = 0; i < names.length; i += 4) {
       await Promise.all(
@@ -385,15 +385,15 @@ describe('through the action (a subprocess, as on a runner)', () => {
     },
   );
 
-  test('five-megabytes.yaml: exit 1 with one annotation at line 1, not the file echoed back', () => {
-    const run = runs.get('five-megabytes.yaml')!;
+  test('nine-megabytes.yaml: exit 1 with one annotation at line 1, not the file echoed back', () => {
+    const run = runs.get('nine-megabytes.yaml')!;
     expect(run.code).toBe(1);
     expect(annotations(run.stdout)).toEqual([
       expect.objectContaining({
-        file: 'five-megabytes.yaml',
+        file: 'nine-megabytes.yaml',
         line: '1',
         col: '1',
-        message: expect.stringMatching(/over the 1 MiB/),
+        message: expect.stringMatching(/over the 8 MiB/),
       }),
     ]);
     expect(run.stdout.length + run.stderr.length + run.summary.length).toBeLessThan(50_000);

@@ -71,6 +71,19 @@ export class ManagedPolicyCatalogue {
     this.removed.add(arn);
   }
 
+  /**
+   * The policies ListPolicies shows: `AWS` the catalogue of AWS managed policies, `Local` the
+   * customer policies added with add() (ARNs accepted only through acceptAnyCustomerPolicy are not
+   * listed, as IAM would not know them either), `All` both. Sorted by ARN.
+   */
+  list(scope: 'All' | 'AWS' | 'Local'): string[] {
+    const isAws = (arn: string): boolean => POLICY_ARN.exec(arn)?.[1] === 'aws';
+    return [...this.known]
+      .filter((arn) => !this.removed.has(arn))
+      .filter((arn) => scope === 'All' || (scope === 'AWS') === isAws(arn))
+      .sort();
+  }
+
   exists(arn: string): boolean {
     if (this.removed.has(arn)) return false;
     if (this.known.has(arn)) return true;

@@ -4,7 +4,7 @@
 // job summary and a comment say why. The result goes to the job summary and the pull request.
 import * as core from '@actions/core';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyText } from '../apply/report.js';
+import { renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
 import { escapeProse, inlineCode } from '../render/escape.js';

@@ -3,9 +3,11 @@
 // so nothing printed afterwards (including a validation error) can reveal them.
 import * as core from '@actions/core';
 import { parse } from 'yaml';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
 
-export const MODES = ['auto', 'plan', 'apply', 'drift'] as const;
+export const MODES = ['auto', 'plan', 'apply', 'drift', 'discover'] as const;
 export type RequestedMode = (typeof MODES)[number];
 
 /** Input names as action.yml declares them. */
@@ -19,13 +21,23 @@ export const INPUT_NAMES = {
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
+  bindingsFiles: 'bindings-files',
+  changedFrom: 'changed-from',
+  planRoleArn: 'plan-role-arn',
+  applyRoleArn: 'apply-role-arn',
+  driftIssue: 'drift-issue',
 } as const;
 
 /** Output names as action.yml declares them. */
-export const OUTPUT_NAMES = ['result', 'has-changes', 'plan-id', 'summary', 'plan-json'] as const;
-
-export const DEFAULT_MAX_CONCURRENCY = 8;
-export const MAX_CONCURRENCY_LIMIT = 64;
+export const OUTPUT_NAMES = [
+  'result',
+  'has-changes',
+  'plan-id',
+  'summary',
+  'plan-json',
+  'matrix',
+  'file-count',
+] as const;
 
 export interface ActionInputs {
   bindingsFile: string;
@@ -40,6 +52,15 @@ export interface ActionInputs {
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
   commentAuthor?: string;
+  /** discover: glob patterns of bindings files. */
+  bindingsFiles: string[];
+  /** discover: only files changed since this ref ('' = every file). */
+  changedFrom: string;
+  /** discover: role ARNs or {accountId} templates ('' = none). */
+  planRoleArn: string;
+  applyRoleArn: string;
+  /** drift: open (and later close) an issue per bindings file that drifted. */
+  driftIssue: boolean;
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -83,7 +104,8 @@ function collectCredentials(value: unknown, into: Set<string>): void {
 export function kubeconfigSecrets(text: string): string[] {
   const found = new Set<string>();
   try {
-    const doc: unknown = parse(text);
+    // Silent: yaml otherwise prints warnings (an unknown tag) to stderr with the line they are on.
+    const doc: unknown = parse(text, { logLevel: 'silent' });
     if (typeof doc === 'object' && doc !== null)
       collectCredentials((doc as { users?: unknown }).users, found);
   } catch {
@@ -92,7 +114,8 @@ export function kubeconfigSecrets(text: string): string[] {
   for (const line of text.split(/\r?\n/)) {
     const match = /^[\s-]*"?([a-z-]+)"?\s*:\s*(.+?)\s*$/.exec(line);
     if (match && CREDENTIAL_KEYS.has(match[1])) {
-      const value = match[2].replace(/^(["'])(.*)\1$/, '$2');
+      // Quotes are stripped one by one: an unterminated "token is still the token.
+      const value = match[2].replace(/^["']/, '').replace(/["']$/, '');
       if (value && !/^[|>]/.test(value)) found.add(value);
     }
   }
@@ -110,11 +133,11 @@ function booleanInput(source: InputSource, name: string, fallback: boolean): boo
 
 function maxConcurrencyInput(source: InputSource): number {
   const raw = source.getInput(INPUT_NAMES.maxConcurrency).trim();
-  if (raw === '') return DEFAULT_MAX_CONCURRENCY;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CONCURRENCY_LIMIT) {
+  if (raw === '') return DEFAULT_CONCURRENCY;
+  const n = parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+  if (n === undefined) {
     throw new Error(
-      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_MAX_CONCURRENCY} suits most accounts.`,
+      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_CONCURRENCY} suits most accounts.`,
     );
   }
   return n;
@@ -140,6 +163,21 @@ function bindingsFileInput(source: InputSource): string {
     );
   }
   return raw;
+}
+
+function patternsInput(source: InputSource): string[] {
+  const raw = source.getInput(INPUT_NAMES.bindingsFiles);
+  const patterns = raw
+    .split(/[\r\n,]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of patterns) {
+    if (p.includes('\0') || p.startsWith('/') || p.split('/').includes('..'))
+      throw new Error(
+        `Input "bindings-files" holds "${p}": give glob patterns relative to the repository root, such as **/workload-identity.yaml.`,
+      );
+  }
+  return patterns;
 }
 
 function commentAuthorInput(source: InputSource): string | undefined {
@@ -177,5 +215,10 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),
+    bindingsFiles: patternsInput(source),
+    changedFrom: source.getInput(INPUT_NAMES.changedFrom).trim(),
+    planRoleArn: source.getInput(INPUT_NAMES.planRoleArn).trim(),
+    applyRoleArn: source.getInput(INPUT_NAMES.applyRoleArn).trim(),
+    driftIssue: booleanInput(source, INPUT_NAMES.driftIssue, true),
   };
 }

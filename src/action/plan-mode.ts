@@ -3,7 +3,7 @@
 // that apply on merge checks. Problems (an invalid file, conflicts, a failed plan) replace the plan
 // in the comment, so reviewers never approve an out-of-date plan by mistake.
 import * as core from '@actions/core';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
 import { postPlanComment } from './comments.js';

@@ -4,8 +4,11 @@
 //   ServiceAccounts moving off or leaving a role → that role's delete
 //   role deletes and updates that drop a provider from their trust → that provider's delete
 // Every edge points from an earlier layer to a later one, so the graph has no cycles.
-import type { Change, OidcProviderChange, RoleChange, ServiceAccountChange } from '../plan/types.js';
-import { ROLE_ARN_ANNOTATION } from '../ownership.js';
+//
+// Linear in the plan's size: every rule looks its partners up in an index keyed by the lower-cased
+// name or ARN (IAM compares both without case), built once, instead of comparing every pair.
+import type { Change } from '../plan/types.js';
+import { ROLE_ARN_ANNOTATION } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 
 export interface ApplyStep {
@@ -18,58 +21,66 @@ export interface ApplyStep {
 
 const lower = (s: string): string => s.toLowerCase();
 
-/** True when the trust policy names this principal ARN (as a whole JSON string value). */
-function trustNames(doc: PolicyDocument | null | undefined, arn: string): boolean {
-  return doc ? lower(JSON.stringify(doc)).includes(`"${lower(arn)}"`) : false;
+/** Every string value in a policy document, lower-cased: the ARNs a trust policy names are among them. */
+function namedStrings(doc: PolicyDocument | null | undefined): Set<string> {
+  const found = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') found.add(lower(value));
+    else if (Array.isArray(value)) for (const item of value) walk(item);
+    else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) walk(item);
+  };
+  walk(doc);
+  return found;
 }
 
-const roleName = (change: RoleChange): string => lower(change.after?.name ?? change.before?.name ?? '');
+/** Appends to the list under `key`, creating it. */
+function index<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 export function dependencyGraph(changes: Change[]): ApplyStep[] {
-  const steps: ApplyStep[] = changes.map((change, index) => ({ index, change, dependsOn: [] }));
-  const of = <K extends Change['kind']>(kind: K) =>
-    steps.filter((s): s is ApplyStep & { change: Extract<Change, { kind: K }> } => s.change.kind === kind);
-  const providers = of('oidc-provider');
-  const roles = of('role');
-  const serviceAccounts = of('service-account');
-  const depend = (step: ApplyStep, on: ApplyStep): void => {
-    if (!step.dependsOn.includes(on.index)) step.dependsOn.push(on.index);
-  };
-
-  for (const role of roles) {
-    if (role.change.action === 'delete') continue;
-    for (const provider of providers) {
-      const p: OidcProviderChange = provider.change;
-      if (p.action !== 'delete' && p.after && trustNames(role.change.after?.trustPolicy, p.after.arn))
-        depend(role, provider);
+  const deps = changes.map(() => new Set<number>());
+  // Indexes of the partners each rule looks for, by lower-cased key.
+  const providersToWrite = new Map<string, number[]>(); // provider create/update, by ARN
+  const providersToDelete = new Map<string, number[]>(); // provider delete, by ARN
+  const rolesToWrite = new Map<string, number[]>(); // role other than delete, by name
+  const saByOldRoleArn = new Map<string, number[]>(); // ServiceAccount, by its current role-arn annotation
+  changes.forEach((change, i) => {
+    if (change.kind === 'oidc-provider') {
+      if (change.action !== 'delete' && change.after) index(providersToWrite, lower(change.after.arn), i);
+      if (change.action === 'delete' && change.before) index(providersToDelete, lower(change.before.arn), i);
+    } else if (change.kind === 'role') {
+      if (change.action !== 'delete')
+        index(rolesToWrite, lower(change.after?.name ?? change.before?.name ?? ''), i);
+    } else {
+      const before = change.before?.annotations[ROLE_ARN_ANNOTATION];
+      if (before !== undefined) index(saByOldRoleArn, lower(before), i);
     }
-  }
+  });
 
-  for (const sa of serviceAccounts) {
-    const s: ServiceAccountChange = sa.change;
-    if (!s.after) continue;
-    const wanted = lower(s.after.role);
-    for (const role of roles)
-      if (role.change.action !== 'delete' && roleName(role.change) === wanted) depend(sa, role);
-  }
-
-  for (const role of roles) {
-    const r: RoleChange = role.change;
-    if (r.action !== 'delete' || !r.before) continue;
-    const arn = lower(r.before.arn);
-    for (const sa of serviceAccounts) {
-      const before = sa.change.before?.annotations[ROLE_ARN_ANNOTATION];
-      if (before !== undefined && lower(before) === arn) depend(role, sa);
+  changes.forEach((change, i) => {
+    if (change.kind === 'role') {
+      if (change.action !== 'delete' && providersToWrite.size > 0) {
+        for (const name of namedStrings(change.after?.trustPolicy))
+          for (const provider of providersToWrite.get(name) ?? []) deps[i].add(provider);
+      }
+      if (change.action === 'delete' && change.before) {
+        for (const sa of saByOldRoleArn.get(lower(change.before.arn)) ?? []) deps[i].add(sa);
+      }
+      if (providersToDelete.size > 0) {
+        for (const name of namedStrings(change.before?.trustPolicy))
+          for (const provider of providersToDelete.get(name) ?? []) deps[provider].add(i);
+      }
+    } else if (change.kind === 'service-account' && change.after) {
+      for (const role of rolesToWrite.get(lower(change.after.role)) ?? []) deps[i].add(role);
     }
-  }
+  });
 
-  for (const provider of providers) {
-    const p: OidcProviderChange = provider.change;
-    if (p.action !== 'delete' || !p.before) continue;
-    for (const role of roles)
-      if (trustNames(role.change.before?.trustPolicy, p.before.arn)) depend(provider, role);
-  }
-
-  for (const step of steps) step.dependsOn.sort((a, b) => a - b);
-  return steps;
+  return changes.map((change, i) => ({
+    index: i,
+    change,
+    dependsOn: [...deps[i]].sort((a, b) => a - b),
+  }));
 }

@@ -33,12 +33,12 @@ import {
   type RoleDetail,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import type { ObservedRole } from '../observed/types.js';
 import type { PolicyDocument } from '../policy/types.js';
-import { DEFAULT_READ_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../observed/concurrency.js';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isAccessDenied, isNoSuchEntity } from './errors.js';
-import { decodePolicyDocument } from './policy-document.js';
+import { decodePolicyDocument } from '../support/policy-document.js';
 import { tagRecord } from './tags.js';
 
 export type RoleReadStrategy = 'account-authorization-details' | 'list-roles';
@@ -64,7 +64,7 @@ const PAGE_SIZE = 1000;
 
 export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleReadResult> {
   const onCall = query.onCall ?? (() => undefined);
-  const concurrency = query.concurrency ?? DEFAULT_READ_CONCURRENCY;
+  const concurrency = query.concurrency ?? DEFAULT_CONCURRENCY;
   const named = new Set(query.roleNames.map((n) => n.toLowerCase()));
 
   const isKept = (d: RoleDetail): boolean =>

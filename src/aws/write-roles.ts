@@ -19,9 +19,9 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { ApplyStepError } from '../apply/step-error.js';
+import { ApplyStepError } from '../support/step-error.js';
 import type { DesiredRole } from '../desired/types.js';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import { policiesEqual } from '../policy/normalize.js';
 import type { PolicyDocument } from '../policy/types.js';
 import {

@@ -1,8 +1,8 @@
 // Turns a checked file into the typed BindingsFile: defaults filled in, JSON policies parsed, every
 // cluster, binding and ServiceAccount carrying its location. Only called when there are no errors,
 // so the casts here rest on the schema and semantic checks.
-import { sortedUnique } from '../desired/order.js';
-import { DEFAULT_ROLE_PATH } from '../ownership.js';
+import { sortedUnique } from '../support/order.js';
+import { DEFAULT_ROLE_PATH } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_MAX_MANAGED_POLICIES, DEFAULT_TRUST_POLICY_SIZE_LIMIT } from './limits.js';
 import type { JsonPath, Locator } from './parse.js';
@@ -61,6 +61,8 @@ export function buildBindingsFile(
   };
   if (aws.accountId !== undefined) awsSettings.accountId = aws.accountId;
   if (aws.permissionsBoundary !== undefined) awsSettings.permissionsBoundary = aws.permissionsBoundary;
+  if (aws.planRoleArn !== undefined) awsSettings.planRoleArn = aws.planRoleArn;
+  if (aws.applyRoleArn !== undefined) awsSettings.applyRoleArn = aws.applyRoleArn;
 
   const clusters = Object.entries(raw.clusters).map(([key, c]): ClusterConfig => {
     const cluster: ClusterConfig = {
@@ -103,5 +105,16 @@ export function buildBindingsFile(
     return binding;
   });
 
-  return { path, version: 1, owner: raw.owner, aws: awsSettings, clusters, bindings };
+  const file: BindingsFile = {
+    path,
+    version: 1,
+    owner: raw.owner,
+    ownerLocation: { file: path, ...locate.key(['owner']) },
+    aws: awsSettings,
+    clusters,
+    clustersLocation: { file: path, ...locate.key(['clusters']) },
+    bindings,
+  };
+  if (raw.aws !== undefined) file.awsLocation = { file: path, ...locate.key(['aws']) };
+  return file;
 }

@@ -50,8 +50,14 @@ export interface ParsedSource {
   diagnostics: Diagnostic[];
 }
 
-/** IAM and Kubernetes objects are small; a bigger file is a mistake (or an attack), not a config. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Sized for a fleet: IAM allows 5,000 roles per account, and the 10,000-binding headroom file of the
+ * bench (two ServiceAccounts, an inline policy and tags per binding, block style) is 5.3 MiB, so
+ * 8 MiB leaves room for longer policies and descriptions. It is not what stops YAML bombs (the
+ * alias, flow-depth and tag limits below do); it bounds memory and parse time for a file that is
+ * a mistake, such as generated output or a log pasted in.
+ */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Anchors are handy for repeated tags; more aliases than this is a "billion laughs" expansion. */
 export const MAX_ALIAS_COUNT = 100;
 /** The yaml library recurses per flow level; thousands of `[` overflow the stack at a varying point. */
@@ -70,7 +76,7 @@ const NON_JSON_TAGS: Record<string, string> = {
 
 /** Reported instead of parsing: the file is over MAX_FILE_BYTES. */
 export function fileTooLarge(size: number, file: string): Diagnostic {
-  const message = `the file is ${size} bytes, over the 1 MiB (${MAX_FILE_BYTES} bytes) limit for a bindings file — split it or remove generated content; it was not parsed`;
+  const message = `the file is ${size} bytes, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB (${MAX_FILE_BYTES} bytes) limit for a bindings file (room for 10,000 bindings) — split it or remove generated content; it was not parsed`;
   return { severity: 'error', file, line: 1, col: 1, message };
 }
 
@@ -115,7 +121,6 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
   const doc = parseDocument(text, {
     lineCounter,
     uniqueKeys: true,
-    keepSourceTokens: true,
     prettyErrors: false,
   });
   const pos = (offset: number): Position => lineCounter.linePos(offset);

@@ -1,12 +1,12 @@
 // The bindings file's JSON Schema (one source of truth in schema/bindings.schema.json: editors, the
 // README reference and the `schema` command read the same file) and the conversion of ajv's errors
 // into diagnostics that say where, what is wrong and what to write instead.
-import Ajv2020Module, { type ErrorObject } from 'ajv/dist/2020.js';
+import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/bindings.schema.json' with { type: 'json' };
 import type { Diagnostic } from './diagnostics.js';
 import { describeField, describeObject, show, typeName } from './describe.js';
 import type { JsonPath, Locator, Position } from './parse.js';
-import { closest, didYouMean } from './suggest.js';
+import { closest, didYouMean } from '../support/suggest.js';
 
 /** The JSON Schema of the bindings file (draft 2020-12). */
 export const bindingsSchema: Readonly<Record<string, unknown>> = schema;
@@ -21,8 +21,22 @@ const validate = ajv.compile(schema);
 
 type SchemaNode = Record<string, unknown>;
 
+/** A compiled schema check: the parsed file in, one diagnostic per problem out. */
+export type SchemaCheck = (value: unknown, locate: Locator, file: string) => Diagnostic[];
+
 /** Checks the shape of the parsed file; returns one diagnostic per problem, all at once. */
-export function checkSchema(value: unknown, locate: Locator, file: string): Diagnostic[] {
+export const checkSchema: SchemaCheck = (value, locate, file) => checkWith(validate, value, locate, file);
+
+/**
+ * The same positioned, "what to write instead" messages for another of our YAML files (the
+ * guardrails file) with its own schema; `x-rule` annotations work the same way.
+ */
+export function schemaCheck(otherSchema: Record<string, unknown>): SchemaCheck {
+  const compiled = ajv.compile(otherSchema);
+  return (value, locate, file) => checkWith(compiled, value, locate, file);
+}
+
+function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, file: string): Diagnostic[] {
   if (validate(value)) return [];
   const errors = relevant(validate.errors ?? []);
   // A misspelt required key is one mistake: the "did you mean" on the unknown key says it all, so

@@ -59,6 +59,9 @@ export interface AwsSettings {
   maxManagedPoliciesPerRole?: number;
   /** The account's quota for trust policy length (AWS default 2048, at most 4096); the loader fills in 2048. */
   trustPolicySizeLimit?: number;
+  /** Roles the reusable workflow assumes for this file; win over the workflow's inputs. */
+  planRoleArn?: string;
+  applyRoleArn?: string;
 }
 
 export interface BindingsFile {
@@ -66,9 +69,15 @@ export interface BindingsFile {
   path: string;
   version: 1;
   owner: string;
+  /** Where `owner:` is written (discovery names it when two files share an owner); set by the loader. */
+  ownerLocation?: SourceLocation;
   aws: AwsSettings;
+  /** Where `aws:` is written, when it is. */
+  awsLocation?: SourceLocation;
   /** In file order. */
   clusters: ClusterConfig[];
+  /** Where the `clusters:` key sits (messages about clusters that left the file point here). */
+  clustersLocation?: SourceLocation;
   /** In file order. */
   bindings: Binding[];
 }

@@ -1,11 +1,17 @@
 // `workload-identity apply`: re-plan, refuse when the reviewed plan is stale, execute, report.
 import { readFile } from 'node:fs/promises';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyJson, renderApplyText } from '../apply/report.js';
+import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
+import {
+  blockedMessage,
+  checkGuardrailsForCli,
+  loadGuardrailsForCli,
+  type GuardrailsCliOptions,
+} from './guardrails.js';
 import type { CommandIo } from './io.js';
 
 export interface ApplyCommandOptions {
@@ -14,12 +20,24 @@ export interface ApplyCommandOptions {
   autoApprove: boolean;
   format: 'text' | 'json';
   maxConcurrency: number;
+  guardrails?: GuardrailsCliOptions;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
   // Read the reviewed plan before touching any service: a bad path fails fast.
   const reviewed = options.planPath ? parsePlanJson(await readFile(options.planPath, 'utf8')) : undefined;
+  // The guardrails hold at apply time too: a guardrails file changed after review still applies.
+  const guardrailsOptions = options.guardrails ?? { strict: false };
+  const guardrails = await loadGuardrailsForCli(options.file, guardrailsOptions, io);
+  if (!guardrails) return 1;
   return withFreshPlan(options.file, io, async (run, session) => {
+    const resolvedIssuers = new Map(run.desired.clusters.map((c) => [c.key, c.issuer]));
+    const check = checkGuardrailsForCli(guardrails, run.file, { ...guardrailsOptions, resolvedIssuers });
+    if (check.section) io.err(check.section);
+    if (check.blocked) {
+      io.err(blockedMessage(check.report, 'nothing was applied or changed.'));
+      return 1;
+    }
     if (reviewed && reviewed.planId !== run.plan.planId) {
       io.err(
         [

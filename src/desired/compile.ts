@@ -9,15 +9,15 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../ownership.js';
+} from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
-import { compareStrings, sortedRecord, sortedUnique } from './order.js';
+import { compareStrings, sortedRecord, sortedUnique } from '../support/order.js';
 import {
   buildTrustPolicy,
   federatedPrincipalArn,
   isWildcardSubject,
   issuerHostPath,
-} from './trust-policy.js';
+} from '../policy/trust-policy.js';
 import type {
   CompileContext,
   DesiredOidcProvider,

@@ -9,9 +9,10 @@ import { checkTrustPolicyTemplate } from '../controlplane/template-check.js';
 import { compileDesiredState } from '../desired/compile.js';
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
-import { observeState } from '../observed/observe.js';
+import { observeState } from './observe.js';
 import type { ObservedState } from '../observed/types.js';
 import { buildPlan } from '../plan/plan.js';
+import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';
 import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
 import { resolveClusters } from './resolve-clusters.js';
 import type { Session } from './session.js';
@@ -58,6 +59,14 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
   const desired = compileDesiredState(file, { accountId, clusters: resolved.clusters });
   const kube = await session.kubeTargets(desired.clusters, resolved.controlPlane);
   const observed = await observeState({ iam: session.aws.iam, kube, desired, rolePath: file.aws.rolePath });
+  // A cluster that left the file can no longer be read: refuse rather than orphan its ServiceAccounts.
+  const retired = findRetiredIssuers(
+    observed.roles,
+    file.owner,
+    resolved.clusters.map((c) => c.issuerHostPath),
+  );
+  if (retired.length)
+    throw new RetiredClusterError(retired, file.clustersLocation ?? { file: file.path, line: 1, col: 1 });
 
   const templateWarnings: PlanWarning[] = [];
   for (const role of desired.roles) {

@@ -2,6 +2,7 @@
 // named or current context; or, for Control Plane clusters, serverUrl + CA + token.
 import { CoreV1Api, KubeConfig, type Cluster } from '@kubernetes/client-node';
 import type { AgentOptions } from 'node:https';
+import { delimiter } from 'node:path';
 
 export interface KubeTarget {
   /** Cluster key from the bindings file, used in messages. */
@@ -21,11 +22,59 @@ export interface KubeconfigSource {
   kubeconfigText?: string;
 }
 
-export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
+export function loadKubeConfig(
+  source: KubeconfigSource = {},
+  env: NodeJS.ProcessEnv = process.env,
+): KubeConfig {
   const kc = new KubeConfig();
-  if (source.kubeconfigText) kc.loadFromString(source.kubeconfigText);
-  else kc.loadFromDefault();
+  try {
+    if (source.kubeconfigText) kc.loadFromString(source.kubeconfigText);
+    else kc.loadFromDefault();
+  } catch (error) {
+    throw kubeconfigLoadError(error, source.kubeconfigText ? 'the kubeconfig input' : kubeconfigFiles(env));
+  }
   return kc;
+}
+
+/** Where loadFromDefault read the kubeconfig from, for messages. */
+function kubeconfigFiles(env: NodeJS.ProcessEnv): string {
+  const files = (env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
+  if (files.length === 0) return '~/.kube/config';
+  return files.length === 1
+    ? `KUBECONFIG (${files[0]})`
+    : `one of the KUBECONFIG files (${files.join(', ')})`;
+}
+
+/** Messages of client-node's own kubeconfig checks: they name a field, never a value. */
+const SHAPE_PROBLEM = /^(clusters|users|contexts)\[\d+\]\.[a-z.-]+ is missing$/;
+
+/**
+ * The kubeconfig failed to load; the error says where, never what. The YAML parser's message quotes
+ * the lines around the problem (a token on the line before a bad indent, both values of a duplicated
+ * `token:`, the tail of an unterminated string) and its reason can quote an alias or tag name, so
+ * only the position and a reason made of plain words are kept.
+ */
+export function kubeconfigLoadError(error: unknown, where: string): Error {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    reason?: unknown;
+    mark?: { line?: unknown; column?: unknown };
+    message?: unknown;
+  };
+  const hidden = 'its text is not shown because a kubeconfig holds credentials';
+  if (e.name === 'YAMLException' && typeof e.mark?.line === 'number') {
+    const column = typeof e.mark.column === 'number' ? `, column ${e.mark.column + 1}` : '';
+    const reason = typeof e.reason === 'string' && /^[a-z ]{1,80}$/.test(e.reason) ? ` (${e.reason})` : '';
+    return new Error(
+      `kubeconfig is not valid YAML at line ${e.mark.line + 1}${column}${reason} in ${where} — fix it there (kubectl config view shows how it parses); ${hidden}.`,
+    );
+  }
+  if (typeof e.message === 'string' && SHAPE_PROBLEM.test(e.message))
+    return new Error(`${where} is not a usable kubeconfig: ${e.message} — fix it there.`);
+  if (typeof e.message === 'string' && /^(ENOENT|EACCES|EISDIR|EPERM): /.test(e.message))
+    return new Error(`cannot read the kubeconfig (${where}): ${e.message.split(',')[0]}.`);
+  const kind = typeof e.name === 'string' && /^\w{1,40}$/.test(e.name) ? e.name : 'error';
+  return new Error(`the kubeconfig in ${where} could not be loaded (${kind}); ${hidden}.`);
 }
 
 /** A client for one context of a kubeconfig (undefined = the current context). */

@@ -16,10 +16,16 @@
 // namespaces known to be missing. client-node does not retry, so 429, 5xx and dropped connections
 // are retried here with backoff.
 import type { V1Namespace, V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
-import { KUBE_TRANSIENT_POLICY, realSleep, withRetry, type RetryPolicy, type Sleep } from '../apply/retry.js';
-import { DEFAULT_READ_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../observed/concurrency.js';
+import {
+  KUBE_TRANSIENT_POLICY,
+  realSleep,
+  withRetry,
+  type RetryPolicy,
+  type Sleep,
+} from '../support/retry.js';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.js';
-import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../ownership.js';
+import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeCallError, kubeFailure, transientKubeFailure } from './errors.js';
 import { otherOwners, ownedKeys } from './managed-fields.js';
@@ -58,7 +64,7 @@ export async function readCluster(
   const toGet = dedupe(wanted).filter(
     (w) => !found.has(keyOf(w)) && (present.has(w.namespace) || !wantedNamespaces.includes(w.namespace)),
   );
-  const fetched = await mapWithConcurrency(toGet, options.concurrency ?? DEFAULT_READ_CONCURRENCY, (w) =>
+  const fetched = await mapWithConcurrency(toGet, options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
     reader.serviceAccount(w),
   );
   for (const sa of fetched) if (sa) found.set(keyOf(sa), sa);
@@ -83,10 +89,8 @@ export async function readServiceAccounts(
   options: ClusterReadOptions = {},
 ): Promise<ObservedServiceAccount[]> {
   const reader = new ClusterReader(target, options);
-  const fetched = await mapWithConcurrency(
-    dedupe(keys),
-    options.concurrency ?? DEFAULT_READ_CONCURRENCY,
-    (w) => reader.serviceAccount(w),
+  const fetched = await mapWithConcurrency(dedupe(keys), options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
+    reader.serviceAccount(w),
   );
   return fetched.filter((sa): sa is ObservedServiceAccount => sa !== undefined);
 }
@@ -128,7 +132,7 @@ class ClusterReader {
     }
     const lists = await mapWithConcurrency(
       namespaces,
-      this.options.concurrency ?? DEFAULT_READ_CONCURRENCY,
+      this.options.concurrency ?? DEFAULT_CONCURRENCY,
       async (namespace) => {
         try {
           return await this.listAll('list serviceaccounts in namespace', (token) =>
@@ -168,10 +172,8 @@ class ClusterReader {
         if (kubeFailure(error).status !== 403) throw kubeCallError(this.target, 'list namespaces', error);
       }
     }
-    const found = await mapWithConcurrency(
-      names,
-      this.options.concurrency ?? DEFAULT_READ_CONCURRENCY,
-      (name) => this.getOrAbsent('get namespace', () => this.target.api.readNamespace({ name })),
+    const found = await mapWithConcurrency(names, this.options.concurrency ?? DEFAULT_CONCURRENCY, (name) =>
+      this.getOrAbsent('get namespace', () => this.target.api.readNamespace({ name })),
     );
     return split(found);
   }

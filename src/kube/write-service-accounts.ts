@@ -5,14 +5,14 @@
 // null (see releaseServiceAccount for why not an empty apply). client-node does not retry, so 429,
 // 5xx and dropped connections are retried here with backoff.
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { ApplyStepError } from '../apply/step-error.js';
+import { ApplyStepError } from '../support/step-error.js';
 import {
   KUBE_TRANSIENT_POLICY,
   withRetry,
   type RetryPolicy,
   type Sleep,
   type StepRetryNotice,
-} from '../apply/retry.js';
+} from '../support/retry.js';
 import type { DesiredServiceAccount } from '../desired/types.js';
 import type { ObservedServiceAccount } from '../observed/types.js';
 import {
@@ -22,8 +22,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../ownership.js';
-import type { FieldChange } from '../plan/types.js';
+} from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeFailure, transientKubeFailure, type KubeFailure } from './errors.js';
 
@@ -150,16 +149,15 @@ export function conflictFields(error: unknown): string[] {
 /**
  * The annotation and label keys to strip from a ServiceAccount we only annotated: our ownership
  * marks, the role ARN (it names our role, which usually goes too), every key our field manager owns,
- * and any key the plan lists as removed — limited to keys the object still has.
+ * and any key the plan lists as removed (`removedFields`: field paths such as `annotations.x`) —
+ * limited to keys the object still has.
  */
 export function keysToRelease(
   before: ObservedServiceAccount,
-  planned: FieldChange[] = [],
+  removedFields: readonly string[] = [],
 ): { annotations: string[]; labels: string[] } {
   const removed = (prefix: string) =>
-    planned
-      .filter((f) => f.field.startsWith(prefix) && f.after === undefined)
-      .map((f) => f.field.slice(prefix.length));
+    removedFields.filter((field) => field.startsWith(prefix)).map((field) => field.slice(prefix.length));
   const annotations = new Set([
     OWNER_ANNOTATION,
     CREATED_ANNOTATION,

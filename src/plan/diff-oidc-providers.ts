@@ -1,10 +1,10 @@
 // Desired IAM OIDC providers against observed ones. Providers are shared: other tools and other
 // owners' roles may trust the same issuer. So we only ever ADD client ids, ignore tag differences,
 // and delete a provider only when it carries our owner tag and no cluster in the file needs it.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredOidcProvider, DesiredState } from '../desired/types.js';
 import type { ObservedOidcProvider } from '../observed/types.js';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import { fieldChange, oidcProviderAddress, oidcProviderKey } from './address.js';
 import { tagValue } from './tags.js';
 import type { FieldChange, OidcProviderChange } from './types.js';

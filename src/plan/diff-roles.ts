@@ -1,10 +1,10 @@
 // Desired IAM roles against observed ones. Ownership decides everything: we change or delete only
 // roles whose owner tag equals the file's owner, adopt untagged roles only when the binding says
 // `adopt: true`, and never touch a role another owner tagged.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredRole, DesiredState } from '../desired/types.js';
 import type { ObservedRole } from '../observed/types.js';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import { normalizePolicy, policiesEqual } from '../policy/normalize.js';
 import type { Json, PolicyDocument } from '../policy/types.js';
 import { fieldChange, roleAddress } from './address.js';

@@ -11,7 +11,7 @@
 // managedFields. So a value we would change that someone else owns is a conflict at plan time,
 // placed at the binding, unless the binding opts in with `takeOver: true`; then the change lists
 // exactly those fields and apply forces them (and only them).
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredServiceAccount, DesiredState } from '../desired/types.js';
 import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.js';
 import {
@@ -20,7 +20,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../ownership.js';
+} from '../support/ownership.js';
 import { fieldChange, serviceAccountAddress, serviceAccountKey } from './address.js';
 import type { FieldChange, PlanConflict, ServiceAccountChange } from './types.js';
 

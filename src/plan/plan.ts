@@ -2,7 +2,7 @@
 // and a planId that identifies exactly these changes. Reviewers approve a planId; apply re-plans and
 // refuses to run when the id differs.
 import { createHash } from 'node:crypto';
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { DesiredState } from '../desired/types.js';
 import type { ObservedState } from '../observed/types.js';
 import { canonicalJson } from './canonical-json.js';

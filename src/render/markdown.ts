@@ -1,19 +1,37 @@
 // The plan, validation problems, conflicts and apply results as GitHub-flavoured Markdown for pull
-// request comments and job summaries. Pure: plan data in, Markdown out. Changes that broaden access
-// lead under a banner, every change gets a table row and a ```diff block with the markers in column 0
-// (GitHub colours them), and the whole comment stays inside a character budget. Every string that
-// comes from the bindings file or from AWS is escaped (see escape.ts).
-import { applySummaryLine } from '../apply/report.js';
+// request comments and job summaries. Pure: plan data in, Markdown out. Destroys and replacements
+// lead under a CAUTION banner, then changes that broaden access under a WARNING banner, then the
+// rest; every change gets a table row and a ```diff block with the markers in column 0 (GitHub
+// colours them): new documents whole as apply sends them, deleted ones whole as IAM holds them, a
+// changed one as a line diff without trailing-comma noise. The comment stays inside a character
+// budget, and diffs are computed only for what fits. Every string that comes from the bindings file
+// or from AWS is escaped (see escape.ts).
+import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
 import type { Diagnostic } from '../bindings/diagnostics.js';
-import type { Change, ChangeAction, FieldChange, Plan, PlanConflict } from '../plan/types.js';
-import { prettyPolicy } from '../policy/normalize.js';
-import type { Json, JsonObject } from '../policy/types.js';
-import { VERSION } from '../version.js';
+import type { Change, FieldChange, Plan, PlanConflict } from '../plan/types.js';
+import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
-import { diffLines } from './line-diff.js';
 import { renderBindingGraph } from './mermaid.js';
+import { documentLines, foldUnchanged, linesDiff, type DiffLine } from './policy-diff.js';
+import {
+  SYMBOL,
+  broadens,
+  destroyHeadline,
+  destroyedHoldings,
+  fieldDocuments,
+  fieldKind,
+  fieldOp,
+  fieldPolicyLineDiff,
+  groupByRisk,
+  isDrift,
+  listDiff,
+  plural,
+  scalarText,
+  shownWarnings,
+  type DriftLabels,
+} from './present.js';
 import { summaryLine } from './text.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; this leaves room for the marker and slack. */
@@ -27,6 +45,10 @@ export interface MarkdownContext {
   jobSummaryUrl?: string;
   /** Characters the Markdown may use (default DEFAULT_COMMENT_BUDGET). */
   budget?: number;
+  /** Which changes undo edits made outside the file (a pull request's plan, or drift mode). */
+  drift?: DriftLabels;
+  /** Lines that lead the plan, before the changes: the Guardrails section (render/guardrails.ts). */
+  lead?: string[];
 }
 
 export interface RenderedMarkdown {
@@ -35,32 +57,17 @@ export interface RenderedMarkdown {
   truncated: boolean;
 }
 
-const SYMBOL: Record<ChangeAction, string> = {
-  create: '+',
-  update: '~',
-  replace: '-/+',
-  delete: '-',
-  adopt: '±',
-  'no-op': ' ',
-};
-
 /** `<details>` starts open when all diffs together are at most this many lines. */
 const OPEN_DETAILS_LINES = 40;
 const DETAIL_FIELDS_SHOWN = 4;
+/** What a destroyed role had, in its table row (the details block lists all of it). */
+const HOLDINGS_SHOWN = 3;
+/** Unchanged lines kept around each change in a policy's line diff. */
+const CONTEXT_LINES = 3;
+/** Drifted addresses listed by name in the drift section. */
+const DRIFT_LISTED = 20;
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isPolicyField(field: FieldChange): boolean {
-  return field.field === 'trustPolicy' || field.field.startsWith('inlinePolicies.');
-}
-
-function broadens(change: Change): boolean {
-  return change.fields.some((f) => f.broadensAccess);
-}
+const isPolicyField = (field: FieldChange): boolean => fieldKind(field) === 'policy';
 
 /** A link only to an http(s) URL, with characters that could end the link target percent-encoded. */
 function safeLink(text: string, url: string): string {
@@ -128,81 +135,135 @@ function createdDetail(change: Change): string {
   return fieldNames(change.fields);
 }
 
-function changeDetail(change: Change): string {
+function holdingsDetail(change: Change): string | undefined {
+  const had = destroyedHoldings(change);
+  if (had.length === 0) return undefined;
+  const shown = had.slice(0, HOLDINGS_SHOWN).map(inlineCode).join(', ');
+  return `had ${shown}${had.length > HOLDINGS_SHOWN ? ` and ${had.length - HOLDINGS_SHOWN} more` : ''}`;
+}
+
+function changeDetail(change: Change, drift: DriftLabels | undefined): string {
   const parts: string[] = [];
+  if (isDrift(drift, change)) parts.push('🔁 drift');
   const broad = change.fields.filter((f) => f.broadensAccess);
   if (broad.length > 0) parts.push(`⚠️ broadens access: ${fieldNames(broad)}`);
   if (change.reason) parts.push(escapeText(change.reason));
+  const had = holdingsDetail(change);
+  if (had) parts.push(had);
   else if (change.action === 'create') parts.push(createdDetail(change));
   else if (change.action !== 'delete') {
     const others = change.fields.filter((f) => !f.broadensAccess);
-    if (others.length > 0) parts.push(broad.length > 0 ? `also ${fieldNames(others)}` : fieldNames(others));
+    if (others.length > 0 && !change.reason)
+      parts.push(broad.length > 0 ? `also ${fieldNames(others)}` : fieldNames(others));
   }
   return parts.join('; ');
 }
 
-function tableRow(change: Change): string {
+function tableRow(change: Change, drift: DriftLabels | undefined): string {
   const cells = [
     inlineCode(SYMBOL[change.action]),
     change.kind,
     inlineCode(change.address),
-    changeDetail(change),
+    changeDetail(change, drift),
   ];
   return `| ${cells.map(tableCell).join(' | ')} |`;
 }
 
-function changeTable(title: string[], changes: Change[]): Piece {
-  return piece([...title, '', '| | Kind | Address | Detail |', '|:-:|---|---|---|'], changes.map(tableRow), [
-    '',
-  ]);
+function changeTable(title: string[], changes: Change[], drift: DriftLabels | undefined): Piece {
+  return piece(
+    [...title, '', '| | Kind | Address | Detail |', '|:-:|---|---|---|'],
+    changes.map((c) => tableRow(c, drift)),
+    [''],
+  );
 }
 
 // ---- the diffs -------------------------------------------------------------------------------
 
-function valueLines(field: FieldChange, value: Json | undefined): string[] {
-  if (value === undefined) return [];
-  if (isPolicyField(field) && isObject(value)) return prettyPolicy(value).split('\n');
-  if (Array.isArray(value)) return value.map((v) => JSON.stringify(v));
-  return JSON.stringify(value, null, 2).split('\n');
+const marked = (lines: readonly DiffLine[]): string[] => lines.map(({ op, text }) => `${op}${text}`);
+
+function foldedLines(lines: readonly DiffLine[]): string[] {
+  return foldUnchanged(lines, CONTEXT_LINES).map((line) =>
+    line.op === 'fold' ? ` ⋯ ${plural(line.hidden, 'unchanged line')}` : `${line.op}${line.text}`,
+  );
 }
 
 /** One field in ```diff form: `+`, `-` or a space in column 0 so GitHub colours the line. */
-function fieldDiff(field: FieldChange): string[] {
+function fieldDiff(change: Change, field: FieldChange): string[] {
   const note = field.broadensAccess ? ' (broadens access)' : '';
-  const isBlock = [field.before, field.after].some((v) => Array.isArray(v) || isObject(v));
-  if (!isBlock) {
+  const kind = fieldKind(field);
+  if (kind === 'scalar') {
     const lines: string[] = [];
-    if (field.before !== undefined) lines.push(`- ${field.field} = ${JSON.stringify(field.before)}`);
-    if (field.after !== undefined) lines.push(`+ ${field.field} = ${JSON.stringify(field.after)}${note}`);
+    if (field.before !== undefined) lines.push(`- ${field.field} = ${scalarText(field.before)}`);
+    if (field.after !== undefined) lines.push(`+ ${field.field} = ${scalarText(field.after)}${note}`);
     return lines;
   }
-  const before = valueLines(field, field.before);
-  const after = valueLines(field, field.after);
-  const lines =
-    Array.isArray(field.before) || Array.isArray(field.after)
-      ? [...new Set([...before, ...after])].sort().map((text) => ({
-          op: !before.includes(text) ? '+' : !after.includes(text) ? '-' : ' ',
-          text,
-        }))
-      : diffLines(before.join('\n'), after.join('\n'));
-  return [`@@ ${field.field}${note} @@`, ...lines.map(({ op, text }) => `${op}${text}`)];
+  const head = `@@ ${field.field}${note} @@`;
+  if (kind === 'list') return [head, ...marked(listDiff(field))];
+  const op = fieldOp(field);
+  if (isPolicyField(field)) {
+    const docs = fieldDocuments(change, field);
+    if (op === '+' && docs.after) return [head, ...documentLines(docs.after).map((l) => `+${l}`)];
+    if (op === '-' && docs.before) return [head, ...documentLines(docs.before).map((l) => `-${l}`)];
+    return [head, ...foldedLines(fieldPolicyLineDiff(change, field))];
+  }
+  const before = field.before === undefined ? [] : documentLines(field.before);
+  const after = field.after === undefined ? [] : documentLines(field.after);
+  return [head, ...foldedLines(linesDiff(before, after))];
 }
 
 function changeDiff(change: Change): string[] {
-  return change.fields.flatMap(fieldDiff);
+  const lines: string[] = [];
+  for (const had of destroyedHoldings(change)) lines.push(`- had: ${had}`);
+  for (const field of change.fields) for (const line of fieldDiff(change, field)) lines.push(line);
+  return lines;
 }
 
-function detailsPiece(change: Change, diff: string[], open: boolean): Piece {
+function detailsPiece(change: Change, diff: string[], open: boolean, drift: DriftLabels | undefined): Piece {
   const fence = fenceFor(diff);
   const flag = broadens(change) ? ' ⚠️' : '';
+  const driftNote = isDrift(drift, change) ? ' 🔁 drift' : '';
   const reason = change.reason ? ` — ${escapeHtml(change.reason)}` : '';
-  const summary = `<summary><code>${escapeHtml(SYMBOL[change.action])}</code> ${escapeHtml(change.address)}${flag}${reason}</summary>`;
+  const summary = `<summary><code>${escapeHtml(SYMBOL[change.action])}</code> ${escapeHtml(change.address)}${flag}${driftNote}${reason}</summary>`;
   return piece([`<details${open ? ' open' : ''}>${summary}`, '', `${fence}diff`], diff, [
     fence,
     '',
     '</details>',
     '',
   ]);
+}
+
+/**
+ * The details blocks, in risk order, each diff computed only when the budget asks for the next
+ * piece. Whether blocks start open needs the total size of small plans only: counting stops at
+ * the threshold.
+ */
+function* detailsSection(ordered: readonly Change[], drift: DriftLabels | undefined): Generator<Piece> {
+  const cache = new Map<Change, string[]>();
+  const diffOf = (change: Change): string[] => {
+    let diff = cache.get(change);
+    if (!diff) {
+      diff = changeDiff(change);
+      cache.set(change, diff);
+    }
+    return diff;
+  };
+  let total = 0;
+  for (const change of ordered) {
+    total += diffOf(change).length;
+    if (total > OPEN_DETAILS_LINES) break;
+  }
+  const open = total <= OPEN_DETAILS_LINES;
+  let first = true;
+  for (const change of ordered) {
+    const diff = diffOf(change);
+    cache.delete(change);
+    if (diff.length === 0) continue;
+    if (first) {
+      yield piece(['#### Details', '']);
+      first = false;
+    }
+    yield detailsPiece(change, diff, open, drift);
+  }
 }
 
 // ---- plan --------------------------------------------------------------------------------------
@@ -226,11 +287,40 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
 }
 
 function warningsSection(plan: Plan): Piece[] {
-  if (plan.warnings.length === 0) return [];
-  const items = plan.warnings.map(
+  const warnings = shownWarnings(plan);
+  if (warnings.length === 0) return [];
+  const items = warnings.map(
     (w) => `- ${w.address ? `${inlineCode(w.address)}: ` : ''}${escapeProse(w.message)}`,
   );
   return [piece(['#### ⚠️ Warnings', ''], items, [''])];
+}
+
+function driftSection(plan: Plan, drift: DriftLabels | undefined): Piece[] {
+  if (!drift) return [];
+  const drifted = plan.changes.filter((c) => isDrift(drift, c));
+  if (drifted.length === 0) return [];
+  const all = drifted.length === plan.changes.length;
+  const intro =
+    drift.kind === 'all'
+      ? 'Drift mode: every change below undoes an edit made to IAM or the cluster by hand; applying the file puts it back.'
+      : `The base branch's bindings file plans ${all ? 'all of these changes' : 'these changes'} too: they are not made by this pull request but undo edits made to IAM or the cluster by hand. Merging applies them.`;
+  const listed = drifted
+    .slice(0, DRIFT_LISTED)
+    .map((c) => `- ${inlineCode(SYMBOL[c.action])} ${inlineCode(c.address)}`);
+  if (drifted.length > DRIFT_LISTED)
+    listed.push(`- and ${drifted.length - DRIFT_LISTED} more (marked 🔁 drift above)`);
+  return [
+    piece(
+      [
+        `#### 🔁 Drift: ${plural(drifted.length, 'change undoes edits', 'changes undo edits')} made outside this file`,
+        '',
+        intro,
+        '',
+      ],
+      listed,
+      [''],
+    ),
+  ];
 }
 
 function graphSection(plan: Plan): Piece[] {
@@ -259,31 +349,40 @@ function graphSection(plan: Plan): Piece[] {
 
 /** The plan comment, cut to the budget when needed (and then says so). */
 export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): RenderedMarkdown {
-  const sections: Piece[][] = [];
-  const broadening = plan.changes.filter(broadens);
-  const others = plan.changes.filter((c) => !broadens(c));
-  if (broadening.length > 0) {
+  const sections: Array<Iterable<Piece>> = ctx.lead?.length ? [[piece([], ctx.lead, [''])]] : [];
+  const groups = groupByRisk(plan.changes);
+  const tables = [groups.destroy, groups.broadens, groups.other].filter((g) => g.length > 0).length;
+  if (groups.destroy.length > 0) {
+    const n = groups.destroy.length;
+    sections.push([
+      changeTable(
+        [
+          '> [!CAUTION]',
+          `> **${destroyHeadline(groups.destroy)}**: ${n === 1 ? 'this resource and the access it gives go' : 'these resources and the access they give go'} away. Review ${n === 1 ? 'it' : 'them'} first.`,
+        ],
+        groups.destroy,
+        ctx.drift,
+      ),
+    ]);
+  }
+  if (groups.broadens.length > 0) {
+    const n = groups.broadens.length;
     sections.push([
       changeTable(
         [
           '> [!WARNING]',
-          `> **${plural(broadening.length, 'change broadens', 'changes broaden')} access**: new subjects, wildcards, issuers or permissions. Review ${broadening.length === 1 ? 'it' : 'them'} first.`,
+          `> **${plural(n, 'change broadens', 'changes broaden')} access**: new subjects, wildcards, issuers or permissions. Review ${n === 1 ? 'it' : 'them'} ${groups.destroy.length > 0 ? 'next' : 'first'}.`,
         ],
-        broadening,
+        groups.broadens,
+        ctx.drift,
       ),
     ]);
   }
-  if (others.length > 0)
-    sections.push([changeTable(broadening.length > 0 ? ['#### Other changes'] : [], others)]);
+  if (groups.other.length > 0)
+    sections.push([changeTable(tables > 1 ? ['#### Other changes'] : [], groups.other, ctx.drift)]);
+  sections.push(driftSection(plan, ctx.drift));
   sections.push(warningsSection(plan));
-
-  const diffs = [...broadening, ...others]
-    .map((change) => ({ change, diff: changeDiff(change) }))
-    .filter((d) => d.diff.length);
-  const open = diffs.reduce((n, d) => n + d.diff.length, 0) <= OPEN_DETAILS_LINES;
-  if (diffs.length > 0) {
-    sections.push([piece(['#### Details', '']), ...diffs.map((d) => detailsPiece(d.change, d.diff, open))]);
-  }
+  sections.push(detailsSection(groups.destroy.concat(groups.broadens, groups.other), ctx.drift));
   sections.push(graphSection(plan));
 
   return fitToBudget(

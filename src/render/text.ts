@@ -1,58 +1,59 @@
 // The plan as terminal text, in Terraform's shape: one symbol per change kind, attributes indented
-// under their resource, policies as line diffs, changes that broaden access first, one summary line.
-// Reviewers read plans fast because they always look the same.
-import type { Change, FieldChange, Plan, PlanSummary, ResourceKind } from '../plan/types.js';
-import { prettyPolicy } from '../policy/normalize.js';
-import type { Json, JsonObject } from '../policy/types.js';
-import { diffLines, foldUnchanged, type DiffLine, type FoldedLines } from './line-diff.js';
+// under their resource, destroys and replacements first, then changes that broaden access, then the
+// rest, one summary line. New documents are shown whole as apply sends them, deleted ones whole as
+// IAM holds them, and a changed policy as structural edits (`~ Statement[0].Action: + "s3:PutObject"`).
+// Built line by line into one array (no spreading: a 10,000-binding plan is ~200,000 lines).
+import type { Change, FieldChange, Plan, PlanSummary } from '../plan/types.js';
+import type { PolicyDocument } from '../policy/types.js';
+import { documentLines, linesDiff, foldUnchanged, type DiffLine, type PolicyEdit } from './policy-diff.js';
+import {
+  LEGEND,
+  SYMBOL,
+  destroyedHoldings,
+  fieldDocuments,
+  fieldKind,
+  fieldOp,
+  fieldPolicyEdits,
+  groupByRisk,
+  isDrift,
+  listDiff,
+  scalarText,
+  shownWarnings,
+  type DriftLabels,
+} from './present.js';
 
 export interface TextRenderOptions {
-  /** ANSI colours (off by default: plans end up in logs and files). */
+  /** ANSI colours (off by default: plans end up in logs and files; see colour.ts for when to ask). */
   color?: boolean;
+  /** Which changes undo edits made outside the file (a pull request's plan, or drift mode). */
+  drift?: DriftLabels;
 }
-
-type Action = Change['action'];
 
 export const NO_CHANGES_TEXT =
   'No changes. IAM roles, OIDC providers and ServiceAccounts match the bindings file.';
 
-const SYMBOLS: Record<Exclude<Action, 'no-op'>, string> = {
-  create: '  +',
-  update: '  ~',
-  replace: '-/+',
-  delete: '  -',
-  adopt: '  ±',
-};
-
-const LEGEND: Array<[Exclude<Action, 'no-op'>, string]> = [
-  ['create', 'create'],
-  ['update', 'update in-place'],
-  ['replace', 'destroy and then create replacement'],
-  ['delete', 'destroy'],
-  ['adopt', 'adopt (start managing an existing resource)'],
-];
-
-const KIND_NAMES: Record<ResourceKind, string> = {
-  'oidc-provider': 'oidc_provider',
-  role: 'role',
-  'service-account': 'service_account',
-};
-
-/** Unchanged policy lines shown around each changed one. */
+/** Unchanged lines shown around each changed one in a line diff. */
 const CONTEXT_LINES = 4;
 
 const ANSI = { green: '32', red: '31', yellow: '33', bold: '1', reset: '0' } as const;
-
-type Paint = (text: string, colour: keyof typeof ANSI) => string;
+type Colour = keyof typeof ANSI;
+type Paint = (text: string, colour: Colour) => string;
 
 function painter(color: boolean): Paint {
   return color ? (text, colour) => `\u001b[${ANSI[colour]}m${text}\u001b[0m` : (text) => text;
 }
 
-function symbolColour(symbol: string): keyof typeof ANSI {
-  if (symbol.includes('+') && !symbol.includes('-')) return 'green';
-  if (symbol.trim() === '-' || symbol.includes('/')) return 'red';
-  return 'yellow';
+const OP_COLOUR: Record<string, Colour> = {
+  '+': 'green',
+  '-': 'red',
+  '~': 'yellow',
+  '-/+': 'red',
+  '±': 'yellow',
+};
+
+/** A symbol right-aligned in three columns, coloured by what it does. */
+function mark(symbol: string, paint: Paint): string {
+  return paint(symbol.padStart(3), OP_COLOUR[symbol] ?? 'yellow');
 }
 
 /** `2 to add, 1 to change, 0 to destroy` (plus `, 1 to adopt` when something is adopted). */
@@ -61,90 +62,92 @@ export function summaryLine(summary: PlanSummary): string {
   return summary.adopt > 0 ? `${line}, ${summary.adopt} to adopt` : line;
 }
 
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Scalars and removed/added whole values sit on one line; lists and documents take a block. */
+function isInline(field: FieldChange): boolean {
+  return fieldKind(field) === 'scalar';
 }
 
-function fieldOp(field: FieldChange): '+' | '-' | '~' {
-  if (field.before === undefined) return '+';
-  if (field.after === undefined) return '-';
-  return '~';
+function pushLines(out: string[], lines: readonly DiffLine[], indent: string, paint: Paint): void {
+  for (const line of lines) {
+    const symbol = line.op === ' ' ? ' ' : paint(line.op, OP_COLOUR[line.op]);
+    out.push(`${indent}${symbol} ${line.text}`.trimEnd());
+  }
 }
 
-function isPolicyField(field: FieldChange): boolean {
-  return field.field === 'trustPolicy' || field.field.startsWith('inlinePolicies.');
+function pushWhole(out: string[], doc: PolicyDocument, op: '+' | '-', paint: Paint): void {
+  pushLines(
+    out,
+    documentLines(doc).map((text) => ({ op, text })),
+    '          ',
+    paint,
+  );
 }
 
-function documentText(field: FieldChange, value: Json | undefined): string {
-  if (value === undefined) return '';
-  return isPolicyField(field) && isObject(value) ? prettyPolicy(value) : JSON.stringify(value, null, 2);
+function pushEdit(out: string[], edit: PolicyEdit, paint: Paint): void {
+  const tilde = paint('~', 'yellow');
+  if (edit.kind === 'value') {
+    out.push(`          ${tilde} ${edit.path}: ${paint(edit.op, OP_COLOUR[edit.op])} ${edit.value}`);
+  } else if (edit.kind === 'change') {
+    out.push(`          ${tilde} ${edit.path}: ${edit.before} -> ${edit.after}`);
+  } else {
+    out.push(`          ${paint(edit.op, OP_COLOUR[edit.op])} ${edit.path}:`);
+    pushLines(
+      out,
+      edit.lines.map((text) => ({ op: edit.op, text })),
+      '              ',
+      paint,
+    );
+  }
 }
 
-function isBlock(field: FieldChange): boolean {
-  return [field.before, field.after].some((v) => Array.isArray(v) || isObject(v));
-}
-
-function listLines(field: FieldChange): DiffLine[] {
-  const before = Array.isArray(field.before) ? field.before.map((v) => JSON.stringify(v)) : [];
-  const after = Array.isArray(field.after) ? field.after.map((v) => JSON.stringify(v)) : [];
-  const items = [...new Set([...before, ...after])].sort();
-  return items.map((text) => ({
-    op: !before.includes(text) ? '+' : !after.includes(text) ? '-' : ' ',
-    text,
-  }));
-}
-
-function statementCount(value: Json | undefined): string {
-  const statements = isObject(value) ? value.Statement : undefined;
-  const count = Array.isArray(statements) ? statements.length : statements === undefined ? 0 : 1;
-  return `<policy document, ${count} statement${count === 1 ? '' : 's'}>`;
-}
-
-function renderField(field: FieldChange, nameWidth: number, paint: Paint): string[] {
+function pushField(out: string[], change: Change, field: FieldChange, nameWidth: number, paint: Paint): void {
   const op = fieldOp(field);
-  const mark = paint(op, op === '+' ? 'green' : op === '-' ? 'red' : 'yellow');
+  const symbol = paint(op, OP_COLOUR[op]);
   const note = field.broadensAccess ? '  # broadens access' : '';
-  if (!isBlock(field) || (op === '-' && isPolicyField(field))) {
-    // A removed policy is named, not printed: what goes away matters less than what arrives.
-    const show = (value: Json | undefined) =>
-      isObject(value) ? statementCount(value) : JSON.stringify(value);
+  const kind = fieldKind(field);
+  if (kind === 'scalar') {
     const name = field.field.padEnd(nameWidth);
     const value =
       op === '+'
-        ? show(field.after)
+        ? scalarText(field.after)
         : op === '-'
-          ? show(field.before)
-          : `${show(field.before)} -> ${show(field.after)}`;
-    return [`      ${mark} ${name} = ${value}${note}`];
+          ? scalarText(field.before)
+          : `${scalarText(field.before)} -> ${scalarText(field.after)}`;
+    out.push(`      ${symbol} ${name} = ${value}${note}`);
+    return;
   }
-  const lines: Array<DiffLine | FoldedLines> =
-    Array.isArray(field.before) || Array.isArray(field.after)
-      ? listLines(field)
-      : foldUnchanged(
-          diffLines(documentText(field, field.before), documentText(field, field.after)),
-          CONTEXT_LINES,
-        );
-  return [
-    `      ${mark} ${field.field}${note}`,
-    ...lines.map((line) => {
-      if (line.op === 'fold') return `            # (${line.hidden} unchanged lines hidden)`;
-      const symbol = line.op === ' ' ? ' ' : paint(line.op, line.op === '+' ? 'green' : 'red');
-      return `          ${symbol} ${line.text}`.trimEnd();
-    }),
-  ];
+  out.push(`      ${symbol} ${field.field}${note}`);
+  if (kind === 'list') {
+    pushLines(out, listDiff(field), '          ', paint);
+    return;
+  }
+  if (kind === 'policy') {
+    const docs = fieldDocuments(change, field);
+    if (op === '+' && docs.after) pushWhole(out, docs.after, '+', paint);
+    else if (op === '-' && docs.before) pushWhole(out, docs.before, '-', paint);
+    else for (const edit of fieldPolicyEdits(change, field)) pushEdit(out, edit, paint);
+    return;
+  }
+  const before = field.before === undefined ? [] : documentLines(field.before);
+  const after = field.after === undefined ? [] : documentLines(field.after);
+  for (const line of foldUnchanged(linesDiff(before, after), CONTEXT_LINES)) {
+    if (line.op === 'fold') out.push(`            # (${line.hidden} unchanged lines hidden)`);
+    else pushLines(out, [line], '          ', paint);
+  }
 }
 
 /** Scalar fields line up their `=` with neighbours of the same group (`tags.*`, plain attributes, …). */
-function nameWidths(fields: FieldChange[]): number[] {
+function nameWidths(fields: readonly FieldChange[]): number[] {
   const group = (f: FieldChange) => (f.field.includes('.') ? f.field.slice(0, f.field.indexOf('.')) : '');
-  const inline = (f: FieldChange) => !isBlock(f) || (fieldOp(f) === '-' && isPolicyField(f));
   const widths = fields.map(() => 0);
   let start = 0;
   while (start < fields.length) {
     let end = start + 1;
-    if (inline(fields[start])) {
-      while (end < fields.length && inline(fields[end]) && group(fields[end]) === group(fields[start])) end++;
-      const width = Math.max(...fields.slice(start, end).map((f) => f.field.length));
+    if (isInline(fields[start])) {
+      while (end < fields.length && isInline(fields[end]) && group(fields[end]) === group(fields[start]))
+        end++;
+      let width = 0;
+      for (let i = start; i < end; i++) width = Math.max(width, fields[i].field.length);
       for (let i = start; i < end; i++) widths[i] = width;
     }
     start = end;
@@ -152,71 +155,79 @@ function nameWidths(fields: FieldChange[]): number[] {
   return widths;
 }
 
-function resourceName(change: Change): string {
-  const prefix = `${change.kind}.`;
-  return change.address.startsWith(prefix) ? change.address.slice(prefix.length) : change.address;
-}
-
-function renderChange(change: Change, paint: Paint): string[] {
-  const symbol = SYMBOLS[change.action as Exclude<Action, 'no-op'>] ?? '   ';
-  const head = `${paint(symbol, symbolColour(symbol))} ${KIND_NAMES[change.kind]} "${resourceName(change)}"`;
+function pushChange(out: string[], change: Change, paint: Paint, drift: DriftLabels | undefined): void {
+  const head = `${mark(SYMBOL[change.action], paint)} ${change.address}`;
+  const labels: string[] = [];
+  if (change.action === 'adopt') labels.push('(adopt)');
+  if (isDrift(drift, change))
+    labels.push(paint('# drift: undoes an edit made outside the bindings file', 'yellow'));
+  out.push(labels.length ? `${head} ${labels.join(' ')}` : head);
+  // Like Terraform's "# forces replacement": why, in words, before the attributes.
+  if (change.reason) out.push(`      # ${change.reason}`);
+  for (const had of destroyedHoldings(change)) out.push(`      # had: ${had}`);
   const widths = nameWidths(change.fields);
-  return [
-    change.action === 'adopt' ? `${head} (adopt)` : head,
-    // Like Terraform's "# forces replacement": why, in words, before the attributes.
-    ...(change.reason ? [`      # ${change.reason}`] : []),
-    ...change.fields.flatMap((field, i) => renderField(field, widths[i], paint)),
-  ];
+  change.fields.forEach((field, i) => pushField(out, change, field, widths[i], paint));
+  out.push('');
 }
 
-function renderChanges(changes: Change[], paint: Paint): string[] {
-  return changes.flatMap((change) => [...renderChange(change, paint), '']);
-}
-
-function legend(changes: Change[], paint: Paint): string[] {
+function pushLegend(out: string[], changes: readonly Change[], paint: Paint): void {
   const used = new Set(changes.map((c) => c.action));
-  return [
-    'Resource actions are indicated with the following symbols:',
-    ...LEGEND.filter(([action]) => used.has(action)).map(
-      ([action, words]) => `${paint(SYMBOLS[action], symbolColour(SYMBOLS[action]))} ${words}`,
-    ),
-    '',
-  ];
+  out.push('Resource actions are indicated with the following symbols:');
+  for (const [action, words] of LEGEND)
+    if (used.has(action)) out.push(`${mark(SYMBOL[action], paint)} ${words}`);
+  out.push('');
 }
 
 export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): string {
   const paint = painter(options.color ?? false);
-  const lines = [
+  const out: string[] = [
     `Plan ${plan.planId} for ${plan.bindingsFile} (owner "${plan.owner}", AWS account ${plan.accountId})`,
     '',
   ];
 
   if (plan.changes.length > 0) {
-    lines.push(...legend(plan.changes, paint));
-    const broadening = plan.changes.filter((c) => c.fields.some((f) => f.broadensAccess));
-    const others = plan.changes.filter((c) => !broadening.includes(c));
-    if (broadening.length > 0) {
-      lines.push(paint('Changes that broaden access:', 'bold'), '', ...renderChanges(broadening, paint));
-      if (others.length > 0) lines.push(paint('Other changes:', 'bold'), '', ...renderChanges(others, paint));
-    } else {
-      lines.push(
-        'workload-identity-bindings will perform the following actions:',
-        '',
-        ...renderChanges(others, paint),
+    pushLegend(out, plan.changes, paint);
+    const groups = groupByRisk(plan.changes);
+    const sections: Array<[string, Change[]]> = [
+      ['Changes that destroy or replace resources (access they give goes away):', groups.destroy],
+      ['Changes that broaden access:', groups.broadens],
+      ['Other changes:', groups.other],
+    ];
+    const shown = sections.filter(([, changes]) => changes.length > 0);
+    for (const [title, changes] of shown) {
+      const heading =
+        shown.length === 1 && title === 'Other changes:'
+          ? 'workload-identity-bindings will perform the following actions:'
+          : title;
+      out.push(paint(heading, title.startsWith('Changes that destroy') ? 'red' : 'bold'), '');
+      for (const change of changes) pushChange(out, change, paint, options.drift);
+    }
+  }
+
+  const warnings = shownWarnings(plan);
+  if (warnings.length > 0) {
+    out.push(paint('Warnings:', 'yellow'));
+    for (const w of warnings)
+      out.push(`  ${paint('!', 'yellow')} ${w.address ? `${w.address}: ` : ''}${w.message}`);
+    out.push('');
+  }
+
+  if (options.drift && plan.changes.length > 0) {
+    const drifted = plan.changes.filter((c) => isDrift(options.drift, c)).length;
+    if (drifted > 0) {
+      out.push(
+        paint(
+          `Drift: ${drifted} of ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} undo edits made outside this file.`,
+          'yellow',
+        ),
       );
     }
   }
 
-  if (plan.warnings.length > 0) {
-    lines.push(paint('Warnings:', 'yellow'));
-    for (const w of plan.warnings) lines.push(`  ! ${w.address ? `${w.address}: ` : ''}${w.message}`);
-    lines.push('');
-  }
-
-  lines.push(
+  out.push(
     plan.changes.length > 0
       ? paint(`Plan: ${summaryLine(plan.summary)}.`, 'bold')
       : paint(NO_CHANGES_TEXT, 'green'),
   );
-  return `${lines.join('\n')}\n`;
+  return `${out.join('\n')}\n`;
 }

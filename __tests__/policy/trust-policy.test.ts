@@ -4,8 +4,8 @@ import {
   isWildcardSubject,
   issuerHostPath,
   subjectClaim,
-} from '../../src/desired/trust-policy.js';
-import { admits, token } from './trust-evaluator.js';
+} from '../../src/policy/trust-policy.js';
+import { admits, token } from '../desired/trust-evaluator.js';
 
 const ACCOUNT = '123456789012';
 const A = { key: 'a', issuerHostPath: 'oidc.example.com/id/A', audience: 'sts.amazonaws.com' };

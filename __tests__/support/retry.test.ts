@@ -1,4 +1,4 @@
-import { backoffDelay, withRetry } from '../../src/apply/retry.js';
+import { backoffDelay, withRetry } from '../../src/support/retry.js';
 
 const policy = { firstDelayMs: 100, maxDelayMs: 1000, budgetMs: 3000 };
 

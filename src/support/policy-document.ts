@@ -1,9 +1,10 @@
 // IAM returns every policy document (trust policy, inline policy) URL-encoded. Observed state keeps
 // the document as IAM holds it: decoded and parsed, never normalised (the diff normalises copies).
-import type { PolicyDocument } from '../policy/types.js';
+import { errorMessage } from './errors.js';
+import type { JsonObject } from './json.js';
 
 /** `what` names the document in the error, e.g. `trust policy of role s3-reader`. */
-export function decodePolicyDocument(encoded: string, what: string): PolicyDocument {
+export function decodePolicyDocument(encoded: string, what: string): JsonObject {
   let text: string;
   try {
     text = decodeURIComponent(encoded);
@@ -16,7 +17,7 @@ export function decodePolicyDocument(encoded: string, what: string): PolicyDocum
     parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `IAM returned a ${what} that is not JSON (${error instanceof Error ? error.message : String(error)}): fix or re-create the document in IAM.`,
+      `IAM returned a ${what} that is not JSON (${errorMessage(error)}): fix or re-create the document in IAM.`,
     );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -24,5 +25,5 @@ export function decodePolicyDocument(encoded: string, what: string): PolicyDocum
       `IAM returned a ${what} that is not a JSON object: fix or re-create the document in IAM.`,
     );
   }
-  return parsed as PolicyDocument;
+  return parsed as JsonObject;
 }

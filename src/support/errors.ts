@@ -8,5 +8,7 @@ export function errorMessage(error: unknown): string {
     typeof (error as { message?: unknown }).message === 'string'
   )
     return (error as { message: string }).message;
-  return typeof error === 'string' ? error : JSON.stringify(error);
+  if (typeof error === 'string') return error;
+  // JSON.stringify gives undefined for undefined, functions and symbols.
+  return JSON.stringify(error) ?? String(error);
 }

@@ -6,9 +6,9 @@ import { readRoles, type RoleReadStrategy } from '../aws/read-roles.js';
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
 import { readCluster, readServiceAccounts, type ServiceAccountKey } from '../kube/read-service-accounts.js';
-import type { CallObserver } from './concurrency.js';
+import type { CallObserver } from '../support/concurrency.js';
 import { trustedServiceAccounts, type TrustedServiceAccount } from './trusted-subjects.js';
-import type { ObservedState } from './types.js';
+import type { ObservedState } from '../observed/types.js';
 
 export interface ReadStats {
   /** `list-roles` means GetAccountAuthorizationDetails was denied: owner-tagged roles outside the role path are not seen. */

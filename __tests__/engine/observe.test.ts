@@ -5,8 +5,13 @@ import { IamEmulator } from '../../sandbox/iam/index.js';
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
 import type { DesiredRole, DesiredServiceAccount, DesiredState } from '../../src/desired/types.js';
 import { kubeTargetFromConfig, loadKubeConfig, type KubeTarget } from '../../src/kube/client.js';
-import { observeState } from '../../src/observed/observe.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_TAG, ROLE_ARN_ANNOTATION } from '../../src/ownership.js';
+import { observeState } from '../../src/engine/observe.js';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  OWNER_TAG,
+  ROLE_ARN_ANNOTATION,
+} from '../../src/support/ownership.js';
 
 const ACCOUNT = '123456789012';
 const ROLE_PATH = '/workload-identity/';

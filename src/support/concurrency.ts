@@ -1,5 +1,6 @@
 // Bounded concurrency for the readers: IAM throttles hard and API servers rate-limit clients, so
 // per-resource reads run a few at a time instead of all at once.
+import pLimit from 'p-limit';
 
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight, keeping the input order. On the
@@ -12,26 +13,28 @@ export async function mapWithConcurrency<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
   let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T, index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  const width = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
-  await Promise.all(Array.from({ length: width }, worker));
+  const run = pLimit(Math.max(1, Math.floor(limit) || 1));
+  await Promise.all(
+    items.map((item, index) =>
+      run(async () => {
+        if (failure) return;
+        try {
+          results[index] = await fn(item, index);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
   if (failure) throw failure.error;
   return results;
 }
 
-/** Default number of per-resource reads in flight against one service. */
-export const DEFAULT_READ_CONCURRENCY = 8;
+/** Default number of calls in flight against one service: per-resource reads, and apply steps. */
+export const DEFAULT_CONCURRENCY = 8;
+/** The most calls in flight a user may ask for (`--max-concurrency`, the `max-concurrency` input). */
+export const MAX_CONCURRENCY = 64;
 
 /** Called once per request a reader sends (retries inside the SDK excluded), for read statistics. */
 export type CallObserver = (operation: string) => void;

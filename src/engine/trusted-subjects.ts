@@ -3,9 +3,9 @@
 // cluster-wide label list cannot find the ones that left the file; the roles that were bound to them
 // still name them (`ISSUER:sub` = system:serviceaccount:NS:NAME) until this apply changes them.
 import type { ResolvedCluster } from '../desired/types.js';
-import { OWNER_TAG } from '../ownership.js';
+import { OWNER_TAG } from '../support/ownership.js';
 import type { Json } from '../policy/types.js';
-import type { ObservedRole } from './types.js';
+import type { ObservedRole } from '../observed/types.js';
 
 export interface TrustedServiceAccount {
   cluster: string;

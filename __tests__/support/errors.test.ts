@@ -1,5 +1,5 @@
 import { runInNewContext } from 'node:vm';
-import { errorMessage } from '../src/errors.js';
+import { errorMessage } from '../../src/support/errors.js';
 
 test('errorMessage reads the message of an Error from another realm', () => {
   expect(errorMessage(runInNewContext('new TypeError("boom")'))).toBe('boom');

@@ -1,6 +1,16 @@
 // The one error type a failed apply step throws: it names the service call, the resource and the
 // service's code, so the report can say exactly what failed where.
-import type { ApplyError } from './types.js';
+
+/** The service call that failed, named the way the service names it. */
+export interface ApplyError {
+  /** e.g. `AttachRolePolicy`, `patch serviceaccount (server-side apply)`. */
+  call: string;
+  /** What the call acted on, e.g. `role s3-reader, policy arn:aws:iam::aws:policy/X`, `prod/default/app`. */
+  resource: string;
+  /** The service's error code (`NoSuchEntity`, `409 Conflict`, …) when it gave one. */
+  code?: string;
+  message: string;
+}
 
 export class ApplyStepError extends Error {
   readonly call: string;

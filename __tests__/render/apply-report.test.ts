@@ -1,4 +1,4 @@
-import { applySummaryLine, renderApplyJson, renderApplyText } from '../../src/apply/report.js';
+import { applySummaryLine, renderApplyJson, renderApplyText } from '../../src/render/apply-report.js';
 import type { ApplyReport } from '../../src/apply/types.js';
 
 const failedReport: ApplyReport = {

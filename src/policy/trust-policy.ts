@@ -12,8 +12,8 @@
 // ServiceAccount names are DNS names), so StringLike matches them exactly; the policy stays one
 // statement per issuer (smaller against the 2,048-character limit, and the layout the plan and the
 // Control Plane template check expect); `:aud` always stays in StringEquals.
-import type { JsonObject, PolicyDocument } from '../policy/types.js';
-import { compareStrings, sortedUnique } from './order.js';
+import type { JsonObject, PolicyDocument } from './types.js';
+import { compareStrings, sortedUnique } from '../support/order.js';
 
 export interface TrustSubject {
   cluster: string;

@@ -2,7 +2,7 @@
 // under it, then Terraform's closing sentence. Symbols are Unicode by default (GitHub logs, step
 // summaries and modern terminals show them); `ascii` gives `[ok]` / `[failed]` / `[skipped]`.
 import type { ChangeAction } from '../plan/types.js';
-import type { ApplyChangeResult, ApplyReport, ApplyStatus, ApplySummary } from './types.js';
+import type { ApplyChangeResult, ApplyReport, ApplyStatus, ApplySummary } from '../apply/types.js';
 
 export interface ApplyTextOptions {
   ascii?: boolean;

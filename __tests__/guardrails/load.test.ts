@@ -1,0 +1,104 @@
+// The guardrails file gets the bindings file's treatment: every problem at file:line:col with what
+// to write instead; no file means the built-in defaults, an explicit path must exist.
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_GUARDRAILS } from '../../src/guardrails/defaults.js';
+import { guardrailsCandidates, loadGuardrails, loadGuardrailsText } from '../../src/guardrails/load.js';
+
+const messages = (text: string) =>
+  loadGuardrailsText(text, 'g.yaml').diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.message}`);
+
+test('schema problems are positioned and say what to write', () => {
+  const found = messages(`version: 1
+managedPolicies:
+  deny:
+    policies: [arn:aws:iam::aws:policy/AdministratorAccess]
+    severity: fatal
+    except:
+      - role: legacy
+inlinePolicies:
+  denyAction:
+    actions: ['iam:*']
+maxSessionDuration:
+  max: { seconds: '3600' }
+`);
+  expect(found).toEqual([
+    expect.stringMatching(/^5:15 error .*severity.* — write severity: error or severity: warning/),
+    expect.stringMatching(/^7:9 error .*missing the required key "reason"/),
+    expect.stringMatching(/^9:3 error unknown key "denyAction" .*did you mean "denyActions"\?/),
+    expect.stringMatching(/^12:19 error .*write it without quotes: 3600/),
+  ]);
+});
+
+test('YAML problems and an empty file are reported for a guardrails file, not a bindings file', () => {
+  expect(messages('')).toEqual([expect.stringContaining('built-in defaults')]);
+  expect(messages('- a\n- b\n')[0]).toContain('version, managedPolicies');
+  expect(messages('version: 1\nversion: 1\n')[0]).toMatch(/^2:1 error duplicate key "version"/);
+  expect(messages('version: 2\n')[0]).toContain('write version: 1');
+});
+
+test('a valid file becomes typed rules with their positions', () => {
+  const { guardrails } = loadGuardrailsText(
+    `version: 1
+subjects:
+  deniedNamespaces:
+    severity: warning
+    namespaces: [kube-system]
+    except: [{ role: node-agent, reason: 'reads node metadata, SEC-7' }]
+`,
+    'g.yaml',
+  );
+  expect(guardrails).toEqual({
+    path: 'g.yaml',
+    rules: [
+      {
+        id: 'subjects.deniedNamespaces',
+        severity: 'warning',
+        namespaces: ['kube-system'],
+        except: [
+          {
+            role: 'node-agent',
+            reason: 'reads node metadata, SEC-7',
+            location: { file: 'g.yaml', line: 6, col: 14 },
+          },
+        ],
+        location: { file: 'g.yaml', line: 3, col: 3 },
+      },
+    ],
+  });
+});
+
+test('the file is looked for next to the bindings file, then at the root; none means the defaults', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'guardrails-'));
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    await mkdir('team');
+    expect(guardrailsCandidates('team/workload-identity.yaml')).toEqual([
+      'team/workload-identity.guardrails.yaml',
+      'workload-identity.guardrails.yaml',
+    ]);
+    expect(await loadGuardrails({ bindingsPath: 'team/workload-identity.yaml' })).toEqual({
+      guardrails: DEFAULT_GUARDRAILS,
+      diagnostics: [],
+    });
+    await writeFile('workload-identity.guardrails.yaml', 'version: 1\n');
+    expect((await loadGuardrails({ bindingsPath: 'team/workload-identity.yaml' })).guardrails).toEqual({
+      path: 'workload-identity.guardrails.yaml',
+      rules: [],
+    });
+    await writeFile(
+      'team/workload-identity.guardrails.yaml',
+      'version: 1\nroles: { namePattern: { pattern: "team-*" } }\n',
+    );
+    expect((await loadGuardrails({ bindingsPath: 'team/workload-identity.yaml' })).guardrails?.path).toBe(
+      'team/workload-identity.guardrails.yaml',
+    );
+    const missing = await loadGuardrails({ bindingsPath: 'x.yaml', explicitPath: 'nope.yaml' });
+    expect(missing.guardrails).toBeUndefined();
+    expect(missing.diagnostics[0].message).toContain('guardrails file not found: tried "nope.yaml"');
+  } finally {
+    process.chdir(cwd);
+  }
+});
