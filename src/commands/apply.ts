@@ -21,6 +21,8 @@ export interface ApplyCommandOptions {
   format: 'text' | 'json';
   maxConcurrency: number;
   guardrails?: GuardrailsCliOptions;
+  /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
+  color?: boolean;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
@@ -49,7 +51,7 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
       );
       return 1;
     }
-    if (options.format === 'text') io.out(renderPlanText(run.plan));
+    if (options.format === 'text') io.out(renderPlanText(run.plan, { color: options.color ?? false }));
     if (run.plan.changes.length === 0) {
       if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');

@@ -59,6 +59,7 @@ export type WarningCode =
   | 'namespace-terminating'
   | 'partial-read'
   | 'missing-oidc-provider'
+  | 'oidc-provider-kept'
   | 'trust-policy-template-mismatch';
 
 export interface PlanWarning {
