@@ -2,7 +2,8 @@
 // state → plan. Shared by the CLI, the action and apply (which re-plans before executing).
 import { loadBindingsFile } from '../bindings/load.js';
 import { hasErrors, InvalidBindingsError, type Diagnostic } from '../bindings/diagnostics.js';
-import type { BindingsFile } from '../bindings/types.js';
+import type { BindingsFile, SourceLocation } from '../bindings/types.js';
+import { serviceAccountAddress } from '../plan/address.js';
 import { resolveAccountId } from '../aws/account.js';
 import { checkTrustPolicyTemplate } from '../controlplane/template-check.js';
 import { compileDesiredState } from '../desired/compile.js';
@@ -96,5 +97,28 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
     trustPolicySizeLimit: file.aws.trustPolicySizeLimit,
     extraWarnings: templateWarnings,
   });
-  return { file, desired, observed, plan, conflicts, kube };
+  return { file, desired, observed, plan, conflicts: positionConflicts(conflicts, file), kube };
+}
+
+/**
+ * Places each ServiceAccount conflict at the entry of the bindings file that names it, so the
+ * message says where to add `takeOver: true` or what to remove: `FILE:LINE:COL: message`.
+ */
+export function positionConflicts(conflicts: PlanConflict[], file: BindingsFile): PlanConflict[] {
+  const where = new Map<string, SourceLocation>();
+  for (const binding of file.bindings) {
+    for (const sa of binding.serviceAccounts) {
+      const address = serviceAccountAddress(sa);
+      if (!where.has(address)) where.set(address, sa.location);
+    }
+  }
+  return conflicts.map((conflict) => {
+    const location = conflict.location ?? where.get(conflict.address);
+    if (!location || conflict.location) return conflict;
+    return {
+      ...conflict,
+      message: `${location.file}:${location.line}:${location.col}: ${conflict.message}`,
+      location,
+    };
+  });
 }
