@@ -4,9 +4,8 @@
 import { compareStrings } from '../support/order.js';
 import type { DesiredOidcProvider, DesiredState } from '../desired/types.js';
 import type { ObservedOidcProvider } from '../observed/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { OWNER_TAG, isOurs } from '../support/ownership.js';
 import { fieldChange, oidcProviderAddress, oidcProviderKey } from './address.js';
-import { tagValue } from './tags.js';
 import type { FieldChange, OidcProviderChange } from './types.js';
 
 function sorted(values: Iterable<string>): string[] {
@@ -46,8 +45,7 @@ export function diffOidcProviders(
   );
   const wanted = new Set(desired.oidcProviders.map((provider) => oidcProviderKey(provider.url)));
   for (const provider of observed) {
-    if (wanted.has(oidcProviderKey(provider.url)) || tagValue(provider.tags, OWNER_TAG) !== desired.owner)
-      continue;
+    if (wanted.has(oidcProviderKey(provider.url)) || !isOurs(provider.tags, desired.owner)) continue;
     changes.push({
       kind: 'oidc-provider',
       address: oidcProviderAddress(provider.url),
