@@ -68,6 +68,20 @@ beforeAll(async () => {
   });
   // Owned by someone else's file: still read (the diff decides), although this file does not name it.
   emulator.seedRole({ roleName: 'queue-worker', path: ROLE_PATH, tags: { [OWNER_TAG]: 'other/repo' } });
+  // Another team's hand-made role trusting the same issuer (host in capitals, as IAM allows).
+  emulator.seedRole({
+    roleName: 'team-b-writer',
+    path: '/',
+    assumeRolePolicyDocument: {
+      ...trustPolicy,
+      Statement: [
+        {
+          ...trustPolicy.Statement[0],
+          Principal: { Federated: [`arn:aws:iam::${ACCOUNT}:oidc-provider/OIDC.Example.com/id/ABC123`] },
+        },
+      ],
+    },
+  });
   // Named by the file, outside the path, untagged (an adoption candidate).
   emulator.seedRole({
     roleName: 'Legacy-App',
@@ -136,6 +150,22 @@ test('GetAccountAuthorizationDetails path: named and owner-tagged roles, decoded
   expect(emulator.server.count('ListRoles')).toBe(1);
   expect(emulator.server.count('GetRole')).toBe(1);
   expect(emulator.server.totalCalls()).toBe(5);
+});
+
+test('every role in the account that federates to an OIDC provider is recorded, whoever owns it', async () => {
+  const { providerTrust } = await readRoles(iam, query);
+  expect(providerTrust.complete).toBe(true);
+  expect(providerTrust.rolesByProvider).toEqual({
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'],
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/OIDC.Example.com/id/ABC123`]: ['team-b-writer'],
+  });
+  // Without GetAccountAuthorizationDetails only the roles under the path are seen: not complete.
+  emulator.deny('GetAccountAuthorizationDetails');
+  const fallback = await readRoles(iam, query);
+  expect(fallback.providerTrust).toEqual({
+    rolesByProvider: { [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'] },
+    complete: false,
+  });
 });
 
 test('when GetRole per kept role is cheaper than paging ListRoles under the path, GetRole is used', async () => {

@@ -9,6 +9,7 @@ import { KubeHandler } from './handler.js';
 import { namespaceJson } from './namespaces.js';
 import { DEFAULT_NAMESPACES, KubeState } from './state.js';
 import { testCertificates } from './tls.js';
+import { TokenIssuer } from './tokens.js';
 import type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
 
 export { OPERATIONS } from './types.js';
@@ -28,6 +29,11 @@ export interface KubeEmulatorOptions {
   namespaces?: string[];
   /** Clock for creationTimestamp and managedFields times (default: the real clock). */
   now?: () => Date;
+  /**
+   * The ServiceAccount issuer (`iss` of tokens, the discovery document's issuer), e.g.
+   * https://oidc.eks.us-east-1.amazonaws.com/id/X. Default: the emulator's own URL.
+   */
+  issuer?: string;
 }
 
 export class KubeEmulator {
@@ -37,6 +43,8 @@ export class KubeEmulator {
   readonly token: string;
   readonly readOnlyToken: string | undefined;
   readonly https: boolean;
+  /** Signs TokenRequest tokens and serves the OIDC discovery document and JWKS. */
+  readonly tokens: TokenIssuer;
   /** The CA certificate (PEM) that signed the server certificate; set by `start()` in https mode. */
   caPem: string | undefined;
 
@@ -46,10 +54,12 @@ export class KubeEmulator {
     this.https = options.https ?? false;
     this.state = new KubeState(options.now);
     for (const ns of options.namespaces ?? DEFAULT_NAMESPACES) this.state.createNamespace(ns);
+    this.tokens = new TokenIssuer(() => this.server.url, options.now ?? (() => new Date()), options.issuer);
     this.handler = new KubeHandler(
       this.state,
       { token: this.token, readOnlyToken: this.readOnlyToken },
       () => this.server.url,
+      this.tokens,
     );
     this.server = new EmulatorServer('kube', this.handler);
   }
@@ -68,6 +78,11 @@ export class KubeEmulator {
 
   get url(): string {
     return this.server.url;
+  }
+
+  /** The `iss` of the tokens this cluster signs. */
+  get issuer(): string {
+    return this.tokens.issuer;
   }
 
   /**

@@ -9,6 +9,8 @@ import { OPENAPI_V3_CORE_V1, OPENAPI_V3_INDEX } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { PATCH_TYPES, ServiceAccountApi, type PatchType, type WriteContext } from './serviceaccounts.js';
 import type { KubeState } from './state.js';
+import { createToken } from './token-request.js';
+import type { TokenIssuer } from './tokens.js';
 import {
   forbidden,
   internalError,
@@ -56,17 +58,25 @@ export class KubeHandler implements ServiceHandler {
   private readonly namespaces: NamespaceApi;
   private readonly serviceAccounts: ServiceAccountApi;
   private readonly serverAddress: () => string;
+  private readonly state: KubeState;
+  private readonly issuer: TokenIssuer;
   /** Requests refused with 401 (never counted as operations: they are refused before routing). */
   unauthenticated = 0;
 
-  constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string) {
+  constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string, issuer: TokenIssuer) {
     this.auth = auth;
+    this.state = state;
+    this.issuer = issuer;
     this.namespaces = new NamespaceApi(state);
     this.serviceAccounts = new ServiceAccountApi(state);
     this.serverAddress = serverAddress;
   }
 
   route(req: EmulatorRequest): Route | EmulatorResponse {
+    // Service account issuer discovery is public (EKS serves it to the internet; a cluster grants
+    // it to system:unauthenticated through system:service-account-issuer-discovery).
+    const discovery = this.issuerDiscovery(req);
+    if (discovery) return discovery;
     const user = this.authenticate(req.headers.authorization);
     if (!user) {
       this.unauthenticated += 1;
@@ -96,6 +106,27 @@ export class KubeHandler implements ServiceHandler {
 
   serverError(operation: string): EmulatorResponse {
     return internalError(operation);
+  }
+
+  private issuerDiscovery(req: EmulatorRequest): Route | undefined {
+    if (req.method !== 'GET') return undefined;
+    if (req.path === '/.well-known/openid-configuration')
+      return {
+        operation: OPERATIONS.openidConfiguration,
+        mutating: false,
+        handle: () => jsonResponse(200, this.issuer.discovery()),
+      };
+    if (req.path === '/openid/v1/jwks')
+      return {
+        operation: OPERATIONS.jwks,
+        mutating: false,
+        handle: () => ({
+          status: 200,
+          headers: { 'content-type': 'application/jwk-set+json' },
+          body: JSON.stringify(this.issuer.jwks()),
+        }),
+      };
+    return undefined;
   }
 
   private authenticate(header: string | undefined): string | undefined {
@@ -192,6 +223,25 @@ export class KubeHandler implements ServiceHandler {
         };
       }
       return methodNotAllowed();
+    }
+    // /api/v1/namespaces/{ns}/serviceaccounts/{name}/token (TokenRequest)
+    if (
+      rest[0] === 'namespaces' &&
+      rest[2] === 'serviceaccounts' &&
+      rest.length === 5 &&
+      rest[4] === 'token'
+    ) {
+      const [, namespace, , name] = rest;
+      if (method !== 'POST') return methodNotAllowed();
+      return {
+        operation: sa.createToken,
+        mutating: true,
+        verb: 'create',
+        resource: 'serviceaccounts/token',
+        name,
+        namespace,
+        run: () => createToken(this.state, this.issuer, namespace, name, ctx.body, ctx.contentType),
+      };
     }
     // /api/v1/namespaces/{ns}/serviceaccounts[/{name}]
     if (

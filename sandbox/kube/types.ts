@@ -17,6 +17,9 @@ export const OPERATIONS = {
   strategicPatchServiceAccount: 'patch serviceaccount (strategic)',
   jsonPatchServiceAccount: 'patch serviceaccount (json)',
   deleteServiceAccount: 'delete serviceaccount',
+  createToken: 'create serviceaccount token',
+  openidConfiguration: 'get openid-configuration',
+  jwks: 'get jwks',
 } as const;
 
 /** A leaf field: its path from the object root and its JSON value. */

@@ -82,6 +82,10 @@ export function buildBindingsFile(
     for (const [name, doc] of Object.entries(b.inlinePolicies ?? {})) {
       inlinePolicies[name] = typeof doc === 'string' ? (JSON.parse(doc) as PolicyDocument) : doc;
     }
+    const managedPolicyLocations: Record<string, SourceLocation> = {};
+    (b.managedPolicies ?? []).forEach((arn, j) => {
+      managedPolicyLocations[arn] ??= at(['bindings', i, 'managedPolicies', j]);
+    });
     const binding: Binding = {
       role: b.role,
       serviceAccounts: b.serviceAccounts.map((sa, j) => ({
@@ -91,6 +95,7 @@ export function buildBindingsFile(
         location: at(['bindings', i, 'serviceAccounts', j]),
       })),
       managedPolicies: sortedUnique(b.managedPolicies ?? []),
+      managedPolicyLocations,
       inlinePolicies,
       maxSessionDuration: b.maxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
       tags: { ...b.tags },

@@ -37,6 +37,8 @@ export interface Binding {
   serviceAccounts: Array<ServiceAccountRef & { location: SourceLocation }>;
   /** Sorted, de-duplicated. */
   managedPolicies: string[];
+  /** Where each managed policy ARN is written (its first occurrence in the binding). */
+  managedPolicyLocations?: Record<string, SourceLocation>;
   /** Policy name → document (JSON strings already parsed). */
   inlinePolicies: Record<string, PolicyDocument>;
   maxSessionDuration: number;

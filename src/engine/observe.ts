@@ -68,6 +68,7 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
   return {
     roles: roleRead.roles,
     oidcProviders,
+    providerTrust: roleRead.providerTrust,
     clusters: clusters.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     stats: {
       iamStrategy: roleRead.strategy,

@@ -10,6 +10,12 @@ import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
 import { observeState } from './observe.js';
 import type { ObservedState } from '../observed/types.js';
+import { checkManagedPolicies } from '../aws/check-managed-policies.js';
+import {
+  managedPoliciesToCheck,
+  MissingManagedPolicyError,
+  missingPolicyDiagnostics,
+} from '../plan/managed-policy-check.js';
 import { buildPlan } from '../plan/plan.js';
 import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';
 import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
@@ -66,6 +72,15 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
   );
   if (retired.length)
     throw new RetiredClusterError(retired, file.clustersLocation ?? { file: file.path, line: 1, col: 1 });
+  // A policy that does not exist would fail apply halfway through a new role: find it now instead.
+  const missing = await checkManagedPolicies(
+    session.aws.iam,
+    managedPoliciesToCheck(desired, observed.roles),
+    {
+      cache: session.managedPolicies,
+    },
+  );
+  if (missing.length) throw new MissingManagedPolicyError(missingPolicyDiagnostics(file, missing));
 
   const templateWarnings: PlanWarning[] = [];
   for (const role of desired.roles) {

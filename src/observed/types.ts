@@ -46,9 +46,26 @@ export interface ObservedCluster {
   existingNamespaces: string[];
 }
 
+/**
+ * Which roles in the whole account trust which OIDC providers: an OIDC provider is shared by every
+ * role that federates to it, whoever owns the role, so deleting one can break roles this file never
+ * names.
+ */
+export interface ProviderTrust {
+  /** Role names by federated principal ARN as the trust policies spell it, every role in the account. */
+  rolesByProvider: Record<string, string[]>;
+  /** False when not every role could be read (GetAccountAuthorizationDetails denied). */
+  complete: boolean;
+}
+
 export interface ObservedState {
   /** Roles that are named in the file or carry our owner tag (any owner's tag is kept: the diff decides). */
   roles: ObservedRole[];
   oidcProviders: ObservedOidcProvider[];
   clusters: ObservedCluster[];
+  /**
+   * Who trusts which provider, read by observeState. Absent only in hand-built states (unit tests of
+   * other parts of the diff), where no role outside `roles` exists.
+   */
+  providerTrust?: ProviderTrust;
 }

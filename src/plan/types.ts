@@ -51,6 +51,7 @@ export type WarningCode =
   | 'trust-policy-size'
   | 'missing-namespace'
   | 'missing-oidc-provider'
+  | 'oidc-provider-kept'
   | 'trust-policy-template-mismatch';
 
 export interface PlanWarning {
