@@ -237,7 +237,10 @@ async function executeServiceAccountChange(
     );
   }
   if (!change.after) throw unsupported(change);
-  return applyServiceAccount(kube, change.after, { created: change.action === 'create' || change.created });
+  return applyServiceAccount(kube, change.after, {
+    created: change.action === 'create' || change.created,
+    ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),
+  });
 }
 
 /** The field paths a plan removes (no value after), for the writers that take plain data. */

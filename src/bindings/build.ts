@@ -35,6 +35,7 @@ interface RawBinding {
   tags?: Record<string, string>;
   serviceAccountAnnotations?: Record<string, string>;
   adopt?: boolean;
+  takeOver?: boolean;
 }
 
 interface RawFile {
@@ -103,6 +104,7 @@ export function buildBindingsFile(
       adopt: b.adopt ?? false,
       location: at(['bindings', i]),
     };
+    if (b.takeOver) binding.takeOver = true;
     if (b.description !== undefined) binding.description = b.description;
     if (b.permissionsBoundary !== undefined) binding.permissionsBoundary = b.permissionsBoundary;
     return binding;

@@ -47,6 +47,8 @@ export interface Binding {
   tags: Record<string, string>;
   serviceAccountAnnotations: Record<string, string>;
   adopt: boolean;
+  /** Take over our annotations from another field manager (force, for the planned fields only). */
+  takeOver?: boolean;
   location: SourceLocation;
 }
 
