@@ -8,7 +8,7 @@ import {
   desiredState,
   mixedScenario,
   observedServiceAccount,
-} from './builders.js';
+} from '../builders.js';
 
 /** The same value with every object's keys in reverse insertion order. */
 function reverseKeys<T>(value: T): T {

@@ -7,7 +7,7 @@ import {
   desiredServiceAccount,
   desiredState,
   mixedScenario,
-} from '../plan/builders.js';
+} from '../builders.js';
 
 function mixedPlan(): Plan {
   const { plan } = buildPlan({ ...mixedScenario(), bindingsFile: 'workload-identity.yaml' });
