@@ -25,7 +25,7 @@ import {
   paginateListRolePolicies,
 } from '@aws-sdk/client-iam';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { mapWithConcurrency } from '../src/observed/concurrency.js';
+import { mapWithConcurrency } from '../src/support/concurrency.js';
 
 export const TERRAFORM_PARALLELISM = 10;
 

@@ -15,7 +15,7 @@ import { checkSemantics } from '../src/bindings/validate.js';
 import { compileDesiredState } from '../src/desired/compile.js';
 import type { DesiredState, ResolvedCluster } from '../src/desired/types.js';
 import type { ObservedState } from '../src/observed/types.js';
-import { CREATED_ANNOTATION } from '../src/ownership.js';
+import { CREATED_ANNOTATION } from '../src/support/ownership.js';
 import { buildPlan, computePlanId } from '../src/plan/plan.js';
 import { renderPlanJson } from '../src/render/json.js';
 import { renderPlanMarkdown } from '../src/render/markdown.js';

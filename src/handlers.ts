@@ -4,6 +4,7 @@
 // bundle beside dist/index.js, so the action's entry stays small and a run that fails on its inputs
 // never parses the heavy code.
 import { applyMode } from './action/apply-mode.js';
+import { discoverMode } from './action/discover-mode.js';
 import { driftMode } from './action/drift-mode.js';
 import type { Mode } from './action/mode.js';
 import type { Outcome } from './action/outcome.js';
@@ -16,6 +17,7 @@ export const HANDLERS: Record<Mode, Handler> = {
   plan: planMode,
   apply: applyMode,
   drift: driftMode,
+  discover: discoverMode,
 };
 
 export { Runtime };

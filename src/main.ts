@@ -6,7 +6,7 @@ import { resolveMode } from './action/mode.js';
 import { Outcome } from './action/outcome.js';
 import { readRunContext } from './action/run-context.js';
 import { writeJobSummary } from './action/summary.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from './support/errors.js';
 import { codeBlock } from './render/escape.js';
 
 export async function run(): Promise<void> {

@@ -67,6 +67,13 @@ describe('readInputs', () => {
       requireReviewedPlan: true,
       comment: true,
       commentAuthor: undefined,
+      guardrailsFile: undefined,
+      strict: false,
+      bindingsFiles: [],
+      changedFrom: '',
+      planRoleArn: '',
+      applyRoleArn: '',
+      driftIssue: true,
     });
     expect(masked).toEqual([]);
   });
@@ -82,6 +89,13 @@ describe('readInputs', () => {
       'require-reviewed-plan': 'false',
       comment: 'FALSE',
       'comment-author': 'my-app[bot]',
+      'guardrails-file': ' security/guardrails.yaml ',
+      strict: 'true',
+      'bindings-files': 'accounts/**/workload-identity.yaml\n teams/*/workload-identity.yaml, x.yaml',
+      'changed-from': ' abc123 ',
+      'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
+      'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
+      'drift-issue': 'false',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -93,7 +107,21 @@ describe('readInputs', () => {
       requireReviewedPlan: false,
       comment: false,
       commentAuthor: 'my-app[bot]',
+      guardrailsFile: 'security/guardrails.yaml',
+      strict: true,
+      bindingsFiles: ['accounts/**/workload-identity.yaml', 'teams/*/workload-identity.yaml', 'x.yaml'],
+      changedFrom: 'abc123',
+      planRoleArn: 'arn:aws:iam::{accountId}:role/plan',
+      applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
+      driftIssue: false,
     });
+  });
+
+  test('bindings-files refuses absolute paths and ..', () => {
+    for (const bad of ['/etc/*.yaml', '../other/*.yaml', 'a/../../b.yaml']) {
+      setInputs({ 'bindings-files': bad });
+      expect(() => readInputs(source)).toThrow(/relative to the repository root/);
+    }
   });
 
   test('masks the tokens, the kubeconfig and every credential in it', () => {
@@ -115,7 +143,7 @@ describe('readInputs', () => {
   test('secrets are masked even when another input is invalid', () => {
     setInputs({ 'github-token': 'ghs_abc', kubeconfig: KUBECONFIG, mode: 'destroy' });
     expect(() => readInputs(source)).toThrow(
-      'Input "mode" must be one of auto, plan, apply, drift, got "destroy".',
+      'Input "mode" must be one of auto, plan, apply, drift, discover, got "destroy".',
     );
     expect(masked).toEqual(expect.arrayContaining(['ghs_abc', 'prod-token-123']));
   });
@@ -240,7 +268,13 @@ describe('run context and mode', () => {
     expect(resolveMode('auto', context('push', {})).mode).toBe('plan');
     expect(resolveMode('auto', context('schedule', { repository })).mode).toBe('drift');
     expect(resolveMode('auto', context('workflow_dispatch', { repository })).mode).toBe('drift');
-    expect(resolveMode('auto', context('pull_request_target', { repository })).mode).toBe('plan');
+    // pull_request_target checks out the base branch: a plan there would plan the wrong file.
+    expect(() => resolveMode('auto', context('pull_request_target', { repository }))).toThrow(
+      /pull_request_target is not supported: it checks out the base branch/,
+    );
+    expect(() => resolveMode('plan', context('pull_request_target', { repository }))).toThrow(
+      /pull_request_target is not supported/,
+    );
     expect(() => resolveMode('auto', context('issues', { repository }))).toThrow(
       'mode "auto" does not know what to do on a "issues" event',
     );

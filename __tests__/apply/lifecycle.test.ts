@@ -7,7 +7,7 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import { bindingsYaml, noSleep, OWNER, startSandbox, tagsOf, type ApplySandbox } from './sandbox.js';
 
 let sandbox: ApplySandbox;

@@ -5,7 +5,7 @@ import {
   namespaceProblem,
   serviceAccountNameProblem,
 } from '../../src/bindings/names.js';
-import { closest, levenshtein } from '../../src/bindings/suggest.js';
+import { closest, levenshtein } from '../../src/support/suggest.js';
 
 test('namespaces are DNS-1123 labels; wildcards count as letters', () => {
   for (const ok of ['default', 'a', 'team-1', 'x'.repeat(63), 'team-*', '*', '?eam', 'kube-system'])

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/support/version.js';
 import { captureIo } from './io.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -66,6 +66,15 @@ test('usage errors name the problem and exit 1', async () => {
     [['apply', '--auto-approve', '--plan', 'p.json'], /exactly one of/],
     [
       ['apply', '--auto-approve', '--max-concurrency', '0'],
+      /--max-concurrency must be an integer from 1 to 64/,
+    ],
+    // Read as the action reads its max-concurrency input: decimal digits only (Number() takes these).
+    [
+      ['apply', '--auto-approve', '--max-concurrency', '1e1'],
+      /--max-concurrency must be an integer from 1 to 64/,
+    ],
+    [
+      ['apply', '--auto-approve', '--max-concurrency', '0x10'],
       /--max-concurrency must be an integer from 1 to 64/,
     ],
     [['validate', '--out', 'x'], /--out is not an option of validate/],

@@ -6,9 +6,9 @@ import { formatDiagnostic } from '../../src/bindings/diagnostics.js';
 import { loadBindingsText } from '../../src/bindings/load.js';
 import type { BindingsFile } from '../../src/bindings/types.js';
 import { compileDesiredState } from '../../src/desired/compile.js';
-import { issuerHostPath } from '../../src/desired/trust-policy.js';
+import { issuerHostPath } from '../../src/policy/trust-policy.js';
 import type { DesiredState, ResolvedCluster } from '../../src/desired/types.js';
-import { DEFAULT_AUDIENCE } from '../../src/ownership.js';
+import { DEFAULT_AUDIENCE } from '../../src/support/ownership.js';
 import { admits, token } from './trust-evaluator.js';
 
 const CONTROL_PLANE_ISSUER = 'https://oidc.cpln.io/00000000-0000-0000-0000-000000000000';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/main.js';
-import { CREATED_ANNOTATION, ROLE_ARN_ANNOTATION } from '../../src/ownership.js';
+import { CREATED_ANNOTATION, ROLE_ARN_ANNOTATION } from '../../src/support/ownership.js';
 import { startLocalSandbox, type LocalSandbox } from '../../sandbox/local.js';
 import { captureIo } from '../cli/io.js';
 import { setProcessEnv } from '../safety/harness.js';

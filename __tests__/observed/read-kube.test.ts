@@ -11,7 +11,7 @@ import {
   MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/workload-identity/s3-reader';
 const noSleep = async (): Promise<void> => undefined;
@@ -109,8 +109,11 @@ test('one paged list of labelled ServiceAccounts, GETs for the other wanted ones
     name: 'app',
     annotations: { [ROLE_ARN_ANNOTATION]: ROLE_ARN, [OWNER_ANNOTATION]: 'acme/platform', team: 'data' },
     labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+    uid: expect.any(String),
     resourceVersion: expect.any(String),
     ownedByUs: { annotations: [ROLE_ARN_ANNOTATION, OWNER_ANNOTATION].sort(), labels: [MANAGED_BY_LABEL] },
+    // #20: who else holds each key, so the plan can show a conflict before apply meets it.
+    fieldOwners: { 'annotations.team': ['kubectl-annotate'] },
   });
   expect(cluster.serviceAccounts.find((sa) => sa.name === 'builder')).toMatchObject({
     namespace: 'default',

@@ -1,9 +1,9 @@
 // The readers' pure parts: bounded concurrency, managedFields ownership, policy decoding and the
 // Kubernetes error messages.
-import { decodePolicyDocument } from '../../src/aws/policy-document.js';
+import { decodePolicyDocument } from '../../src/support/policy-document.js';
 import { kubeCallError, transientKubeFailure, kubeFailure } from '../../src/kube/errors.js';
 import { ownedKeys } from '../../src/kube/managed-fields.js';
-import { mapWithConcurrency } from '../../src/observed/concurrency.js';
+import { mapWithConcurrency } from '../../src/support/concurrency.js';
 import type { KubeTarget } from '../../src/kube/client.js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 

@@ -1,7 +1,7 @@
 import { diffState } from '../../src/plan/diff.js';
 import type { RoleChange } from '../../src/plan/types.js';
 import { normalizePolicy } from '../../src/policy/normalize.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import type { DesiredRole } from '../../src/desired/types.js';
 import type { ObservedRole } from '../../src/observed/types.js';
@@ -13,7 +13,7 @@ import {
   OWNER,
   s3ReadPolicy,
   trustPolicy,
-} from './builders.js';
+} from '../builders.js';
 
 function diffOne(desired: DesiredRole[], observed: ObservedRole[]) {
   const result = diffState(desiredState({ roles: desired }), observedState({ roles: observed }));

@@ -1,8 +1,8 @@
 // Which issuers our roles still trust that no cluster of the file has: the mark of a removed cluster.
 import { findRetiredIssuers, retiredIssuerMessage, trustedIssuers } from '../../src/plan/retired-issuers.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import type { Json, PolicyDocument } from '../../src/policy/types.js';
-import { desiredRole, ISSUER_HOST, observedRole, OWNER, trustPolicy } from './builders.js';
+import { desiredRole, ISSUER_HOST, observedRole, OWNER, trustPolicy } from '../builders.js';
 
 const EU = 'oidc.eu.example.com/id/EU1';
 

@@ -4,7 +4,7 @@ import { bindingsYaml, planFor, S3_READER } from '../action/plan-fixtures.js';
 import type { ApplyReport } from '../../src/apply/types.js';
 import type { Diagnostic } from '../../src/bindings/diagnostics.js';
 import type { ObservedRole } from '../../src/observed/types.js';
-import { OWNER_TAG } from '../../src/ownership.js';
+import { OWNER_TAG } from '../../src/support/ownership.js';
 import {
   codeBlock,
   escapeHtml,

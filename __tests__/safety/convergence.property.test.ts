@@ -18,7 +18,7 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/ownership.js';
+} from '../../src/support/ownership.js';
 import { renderPlanText } from '../../src/render/text.js';
 import { startLocalSandbox, type LocalSandbox } from '../../sandbox/local.js';
 import { setProcessEnv } from './harness.js';

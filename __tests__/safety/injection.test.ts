@@ -15,7 +15,7 @@ import { loadBindingsFile } from '../../src/bindings/load.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadValidBindings, runPlan } from '../../src/engine/plan.js';
 import { Session } from '../../src/engine/session.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_ANNOTATION } from '../../src/ownership.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_ANNOTATION } from '../../src/support/ownership.js';
 import {
   codeBlock,
   escapeHtml,

@@ -12,9 +12,9 @@ import { formatDiagnostic } from '../../src/bindings/diagnostics.js';
 import { loadBindingsText } from '../../src/bindings/load.js';
 import type { BindingsFile } from '../../src/bindings/types.js';
 import { compileDesiredState } from '../../src/desired/compile.js';
-import { issuerHostPath } from '../../src/desired/trust-policy.js';
+import { issuerHostPath } from '../../src/policy/trust-policy.js';
 import type { DesiredRole, ResolvedCluster } from '../../src/desired/types.js';
-import { DEFAULT_AUDIENCE } from '../../src/ownership.js';
+import { DEFAULT_AUDIENCE } from '../../src/support/ownership.js';
 import type { JsonObject, PolicyDocument } from '../../src/policy/types.js';
 import { admits, type WebIdentityToken } from '../desired/trust-evaluator.js';
 

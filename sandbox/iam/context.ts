@@ -24,4 +24,4 @@ export interface IamContext {
 }
 
 /** Returns the inner XML of the `<ActionResult>` element, or undefined for actions without one. */
-export type ActionHandler = (q: QueryParams) => string | undefined;
+export type ActionHandler = (q: QueryParams) => string | undefined | Promise<string | undefined>;

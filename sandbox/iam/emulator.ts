@@ -20,6 +20,7 @@ import { roleActions } from './role-actions.js';
 import { IamState, type OidcProviderRecord, type RoleRecord } from './state.js';
 import { STS_NAMESPACE, STS_VERSION, stsActions, type CallerIdentity } from './sts.js';
 import { checkName, checkPath, rejectViolations } from './validate.js';
+import { WebIdentityVerifier, type IssuerEndpoints } from './web-identity.js';
 import { errorResponse, queryResponse, requestId } from './xml.js';
 
 export const IAM_VERSION = '2010-05-08';
@@ -51,6 +52,8 @@ export interface IamEmulatorOptions {
   callerArn?: string;
   /** Seed for role ids (default 1). */
   seed?: number;
+  /** The region STS records in RoleLastUsed (default us-east-1). */
+  region?: string;
 }
 
 /** A role as a test seeds it; documents may be given as objects (stored as their JSON text). */
@@ -82,6 +85,8 @@ export interface RoleState {
   tags: Tag[];
   inlinePolicies: Record<string, string>;
   attachedPolicyArns: string[];
+  /** RoleLastUsed: set by a successful AssumeRoleWithWebIdentity or seeded. */
+  lastUsed?: { date: Date; region: string };
 }
 
 export interface SeedOidcProvider {
@@ -126,6 +131,9 @@ export class IamEmulator {
   private readonly iam: Record<string, ActionHandler>;
   private readonly sts: Record<string, ActionHandler>;
   private readonly denied = new Set<string>();
+  private readonly issuerEndpoints: IssuerEndpoints = new Map();
+  /** Verifies web-identity tokens; `fetches` counts discovery and JWKS requests. */
+  readonly webIdentity: WebIdentityVerifier;
 
   constructor(options: IamEmulatorOptions = {}) {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -169,7 +177,8 @@ export class IamEmulator {
       arn: this.callerArn,
       userId: `${state.newId('AROA')}:emulator`,
     };
-    this.sts = stsActions(() => identity);
+    this.webIdentity = new WebIdentityVerifier(this.issuerEndpoints);
+    this.sts = stsActions(() => identity, ctx, this.webIdentity, options.region ?? 'us-east-1');
     this.server = new EmulatorServer('iam', this.handler());
   }
 
@@ -183,6 +192,16 @@ export class IamEmulator {
 
   get url(): string {
     return this.server.url;
+  }
+
+  /**
+   * Where STS finds an OIDC issuer's discovery document and JWKS: `issuer` (the token's `iss`, an
+   * https URL) is served at `baseUrl` (e.g. a KubeEmulator's http://127.0.0.1:PORT), as DNS would
+   * route it; `caPem` is the CA to trust when `baseUrl` is https with a test certificate. Issuers
+   * never routed are fetched at their own URL.
+   */
+  routeIssuer(issuer: string, baseUrl: string, caPem?: string): void {
+    this.issuerEndpoints.set(issuer.replace(/\/+$/, ''), { baseUrl: baseUrl.replace(/\/+$/, ''), caPem });
   }
 
   /** Every later call of this action (IAM or STS name) answers AccessDenied 403. */
@@ -281,6 +300,14 @@ export class IamEmulator {
     return provider && providerSnapshot(provider);
   }
 
+  /** Removes a provider behind the tool's back (by ARN or URL); true when it existed. */
+  deleteOidcProviderState(arnOrUrl: string): boolean {
+    const arn = arnOrUrl.startsWith('arn:')
+      ? arnOrUrl
+      : this.state.providerArn(arnOrUrl.replace(/^https:\/\//i, ''));
+    return this.state.deleteProvider(arn);
+  }
+
   listOidcProviderArns(): string[] {
     return this.state
       .allProviders()
@@ -315,11 +342,11 @@ export class IamEmulator {
     return {
       operation: action,
       mutating: MUTATING.test(action),
-      handle: () => {
+      handle: async () => {
         try {
           if (this.denied.has(action)) throw this.accessDenied(isSts ? 'sts' : 'iam', action, q);
           const id = requestId();
-          return xmlAnswer(200, id, queryResponse(namespace, action, handler(q), id));
+          return xmlAnswer(200, id, queryResponse(namespace, action, await handler(q), id));
         } catch (error) {
           if (error instanceof IamError) return errorAnswer(namespace, error);
           throw error;
@@ -367,6 +394,9 @@ function roleSnapshot(role: RoleRecord): RoleState {
     tags: role.tags.map((t) => ({ ...t })),
     inlinePolicies: Object.fromEntries(role.inlinePolicies),
     attachedPolicyArns: [...role.attachedPolicyArns],
+    ...(role.lastUsed
+      ? { lastUsed: { date: new Date(role.lastUsed.date), region: role.lastUsed.region } }
+      : {}),
   };
 }
 

@@ -47,5 +47,14 @@ export const CORE_V1_RESOURCES = {
       shortNames: ['sa'],
       storageVersionHash: 'pbx9ZvyFpBE=',
     },
+    {
+      name: 'serviceaccounts/token',
+      singularName: '',
+      namespaced: true,
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      kind: 'TokenRequest',
+      verbs: ['create'],
+    },
   ],
 };

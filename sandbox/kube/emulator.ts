@@ -5,13 +5,17 @@
 import { stringify } from 'yaml';
 import { EmulatorServer } from '../core/server.js';
 import { serviceAccountJson } from './codec.js';
-import { KubeHandler } from './handler.js';
+import { KubeHandler, type DenyRule } from './handler.js';
+import type { ContinueExpiry } from './paging.js';
 import { namespaceJson } from './namespaces.js';
 import { DEFAULT_NAMESPACES, KubeState } from './state.js';
 import { testCertificates } from './tls.js';
+import { TokenIssuer } from './tokens.js';
 import type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
 
 export { OPERATIONS } from './types.js';
+export type { DenyRule } from './handler.js';
+export type { ContinueExpiry } from './paging.js';
 export type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
 
 /** The bearer token every emulator accepts unless `token` is given. */
@@ -28,6 +32,11 @@ export interface KubeEmulatorOptions {
   namespaces?: string[];
   /** Clock for creationTimestamp and managedFields times (default: the real clock). */
   now?: () => Date;
+  /**
+   * The ServiceAccount issuer (`iss` of tokens, the discovery document's issuer), e.g.
+   * https://oidc.eks.us-east-1.amazonaws.com/id/X. Default: the emulator's own URL.
+   */
+  issuer?: string;
 }
 
 export class KubeEmulator {
@@ -37,6 +46,8 @@ export class KubeEmulator {
   readonly token: string;
   readonly readOnlyToken: string | undefined;
   readonly https: boolean;
+  /** Signs TokenRequest tokens and serves the OIDC discovery document and JWKS. */
+  readonly tokens: TokenIssuer;
   /** The CA certificate (PEM) that signed the server certificate; set by `start()` in https mode. */
   caPem: string | undefined;
 
@@ -46,10 +57,12 @@ export class KubeEmulator {
     this.https = options.https ?? false;
     this.state = new KubeState(options.now);
     for (const ns of options.namespaces ?? DEFAULT_NAMESPACES) this.state.createNamespace(ns);
+    this.tokens = new TokenIssuer(() => this.server.url, options.now ?? (() => new Date()), options.issuer);
     this.handler = new KubeHandler(
       this.state,
       { token: this.token, readOnlyToken: this.readOnlyToken },
       () => this.server.url,
+      this.tokens,
     );
     this.server = new EmulatorServer('kube', this.handler);
   }
@@ -70,6 +83,11 @@ export class KubeEmulator {
     return this.server.url;
   }
 
+  /** The `iss` of the tokens this cluster signs. */
+  get issuer(): string {
+    return this.tokens.issuer;
+  }
+
   /**
    * Requests refused with 401 because the bearer token was missing or unknown. `server` counters
    * never include them, so "no request at all" is `server.totalCalls() + unauthenticatedRequests()`.
@@ -82,6 +100,29 @@ export class KubeEmulator {
   resetCounters(): void {
     this.server.resetCounters();
     this.handler.unauthenticated = 0;
+  }
+
+  /** RBAC gaps for every token from now on (replaces earlier ones; `[]` allows everything again). */
+  denyRequests(rules: DenyRule[]): void {
+    this.handler.deny = [...rules];
+  }
+
+  /** How continue tokens expire from now on (`{}`: never). See ContinueExpiry. */
+  expireContinueTokens(expiry: ContinueExpiry): void {
+    const target = this.state.continueExpiry;
+    delete target.ttlMs;
+    delete target.expireNext;
+    Object.assign(target, expiry);
+  }
+
+  /** Deletes a namespace as `kubectl delete namespace` would: it stays Terminating until finalized. */
+  terminateNamespace(name: string): void {
+    this.state.terminateNamespace(name);
+  }
+
+  /** Finishes a namespace deletion: its ServiceAccounts and the namespace go. */
+  finalizeNamespace(name: string): void {
+    this.state.finalizeNamespace(name);
   }
 
   seedNamespace(name: string, labels: Record<string, string> = {}): void {

@@ -9,6 +9,8 @@ import { OPENAPI_V3_CORE_V1, OPENAPI_V3_INDEX } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { PATCH_TYPES, ServiceAccountApi, type PatchType, type WriteContext } from './serviceaccounts.js';
 import type { KubeState } from './state.js';
+import { createToken } from './token-request.js';
+import type { TokenIssuer } from './tokens.js';
 import {
   forbidden,
   internalError,
@@ -25,6 +27,17 @@ export interface KubeAuthOptions {
   token: string;
   /** Bearer token that may only read (writes get 403 Forbidden). */
   readOnlyToken?: string;
+}
+
+/**
+ * An RBAC gap for every token: requests matching `verb` and `resource` get the authorizer's 403.
+ * `scope: 'cluster'` denies only cluster-wide requests (e.g. listing ServiceAccounts in all
+ * namespaces while a RoleBinding still allows each namespace); `'namespace'` only namespaced ones.
+ */
+export interface DenyRule {
+  verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
+  resource: 'namespaces' | 'serviceaccounts';
+  scope?: 'cluster' | 'namespace';
 }
 
 /** User names the API server would report for the two tokens (they appear in 403 messages). */
@@ -56,17 +69,27 @@ export class KubeHandler implements ServiceHandler {
   private readonly namespaces: NamespaceApi;
   private readonly serviceAccounts: ServiceAccountApi;
   private readonly serverAddress: () => string;
+  private readonly state: KubeState;
+  private readonly issuer: TokenIssuer;
   /** Requests refused with 401 (never counted as operations: they are refused before routing). */
   unauthenticated = 0;
+  /** RBAC denials for every user (see DenyRule). */
+  deny: DenyRule[] = [];
 
-  constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string) {
+  constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string, issuer: TokenIssuer) {
     this.auth = auth;
+    this.state = state;
+    this.issuer = issuer;
     this.namespaces = new NamespaceApi(state);
     this.serviceAccounts = new ServiceAccountApi(state);
     this.serverAddress = serverAddress;
   }
 
   route(req: EmulatorRequest): Route | EmulatorResponse {
+    // Service account issuer discovery is public (EKS serves it to the internet; a cluster grants
+    // it to system:unauthenticated through system:service-account-issuer-discovery).
+    const discovery = this.issuerDiscovery(req);
+    if (discovery) return discovery;
     const user = this.authenticate(req.headers.authorization);
     if (!user) {
       this.unauthenticated += 1;
@@ -80,6 +103,8 @@ export class KubeHandler implements ServiceHandler {
       handle: () => {
         try {
           if (found.mutating && user === READ_ONLY_USER)
+            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+          if (this.deny.some((rule) => denies(rule, found)))
             throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
           return found.run();
         } catch (error) {
@@ -96,6 +121,27 @@ export class KubeHandler implements ServiceHandler {
 
   serverError(operation: string): EmulatorResponse {
     return internalError(operation);
+  }
+
+  private issuerDiscovery(req: EmulatorRequest): Route | undefined {
+    if (req.method !== 'GET') return undefined;
+    if (req.path === '/.well-known/openid-configuration')
+      return {
+        operation: OPERATIONS.openidConfiguration,
+        mutating: false,
+        handle: () => jsonResponse(200, this.issuer.discovery()),
+      };
+    if (req.path === '/openid/v1/jwks')
+      return {
+        operation: OPERATIONS.jwks,
+        mutating: false,
+        handle: () => ({
+          status: 200,
+          headers: { 'content-type': 'application/jwk-set+json' },
+          body: JSON.stringify(this.issuer.jwks()),
+        }),
+      };
+    return undefined;
   }
 
   private authenticate(header: string | undefined): string | undefined {
@@ -176,7 +222,19 @@ export class KubeHandler implements ServiceHandler {
           verb: 'get',
           resource: 'namespaces',
           name,
+          // RequestInfo gives a namespace request its own name as namespace (it shows in 403s).
+          namespace: name,
           run: () => this.namespaces.get(name),
+        };
+      if (method === 'DELETE')
+        return {
+          operation: sa.deleteNamespace,
+          mutating: true,
+          verb: 'delete',
+          resource: 'namespaces',
+          name,
+          namespace: name,
+          run: () => this.namespaces.delete(name),
         };
       return methodNotAllowed();
     }
@@ -192,6 +250,25 @@ export class KubeHandler implements ServiceHandler {
         };
       }
       return methodNotAllowed();
+    }
+    // /api/v1/namespaces/{ns}/serviceaccounts/{name}/token (TokenRequest)
+    if (
+      rest[0] === 'namespaces' &&
+      rest[2] === 'serviceaccounts' &&
+      rest.length === 5 &&
+      rest[4] === 'token'
+    ) {
+      const [, namespace, , name] = rest;
+      if (method !== 'POST') return methodNotAllowed();
+      return {
+        operation: sa.createToken,
+        mutating: true,
+        verb: 'create',
+        resource: 'serviceaccounts/token',
+        name,
+        namespace,
+        run: () => createToken(this.state, this.issuer, namespace, name, ctx.body, ctx.contentType),
+      };
     }
     // /api/v1/namespaces/{ns}/serviceaccounts[/{name}]
     if (
@@ -297,6 +374,15 @@ function objectBody(req: EmulatorRequest): { body: string; contentType: string }
     `the body of the request was in an unknown format (${contentType}) - accepted media types include: application/json, application/yaml, ${PROTOBUF_CONTENT_TYPE}`,
     {},
   );
+}
+
+function denies(rule: DenyRule, endpoint: Endpoint): boolean {
+  if (rule.verb !== endpoint.verb || rule.resource !== endpoint.resource) return false;
+  // A namespace is itself cluster-scoped even though its authorization attributes carry its name.
+  const clusterWide = endpoint.resource === 'namespaces' || endpoint.namespace === undefined;
+  if (rule.scope === 'cluster') return clusterWide;
+  if (rule.scope === 'namespace') return !clusterWide;
+  return true;
 }
 
 function patchType(contentType: string): PatchType | undefined {

@@ -92,6 +92,22 @@ function reference(buf: Buffer, nameField: number): { name: string } {
   return { name };
 }
 
+/** TokenRequest: metadata 1, spec 2 (audiences 1, boundObjectRef 3, expirationSeconds 4). */
+function tokenRequest(raw: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields(raw)) {
+    if (f.field === 1 && f.bytes) out.metadata = objectMeta(f.bytes);
+    if (f.field !== 2 || !f.bytes) continue;
+    const spec: { audiences: string[]; expirationSeconds?: number } = { audiences: [] };
+    for (const s of fields(f.bytes)) {
+      if (s.field === 1) spec.audiences.push(text(s));
+      if (s.field === 4 && s.varint !== undefined) spec.expirationSeconds = Number(s.varint);
+    }
+    out.spec = spec;
+  }
+  return out;
+}
+
 /** Decodes a "k8s\0"-prefixed runtime.Unknown holding a v1 ServiceAccount or Namespace into its JSON form. */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -109,9 +125,10 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
     } else if (f.field === 2 && f.bytes) raw = f.bytes;
   }
   const object: Record<string, unknown> = { apiVersion, kind };
+  if (kind === 'TokenRequest') return { ...object, ...tokenRequest(raw) };
   if (kind !== 'ServiceAccount' && kind !== 'Namespace') {
     throw badRequest(
-      `the kube emulator reads protobuf only for ServiceAccount and Namespace, not "${kind}"; send JSON`,
+      `the kube emulator reads protobuf only for ServiceAccount, Namespace and TokenRequest, not "${kind}"; send JSON`,
     );
   }
   const secrets: { name: string }[] = [];

@@ -3,9 +3,11 @@
 // so nothing printed afterwards (including a validation error) can reveal them.
 import * as core from '@actions/core';
 import { parse } from 'yaml';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
 
-export const MODES = ['auto', 'plan', 'apply', 'drift'] as const;
+export const MODES = ['auto', 'plan', 'apply', 'drift', 'discover'] as const;
 export type RequestedMode = (typeof MODES)[number];
 
 /** Input names as action.yml declares them. */
@@ -19,13 +21,25 @@ export const INPUT_NAMES = {
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
+  guardrailsFile: 'guardrails-file',
+  strict: 'strict',
+  bindingsFiles: 'bindings-files',
+  changedFrom: 'changed-from',
+  planRoleArn: 'plan-role-arn',
+  applyRoleArn: 'apply-role-arn',
+  driftIssue: 'drift-issue',
 } as const;
 
 /** Output names as action.yml declares them. */
-export const OUTPUT_NAMES = ['result', 'has-changes', 'plan-id', 'summary', 'plan-json'] as const;
-
-export const DEFAULT_MAX_CONCURRENCY = 8;
-export const MAX_CONCURRENCY_LIMIT = 64;
+export const OUTPUT_NAMES = [
+  'result',
+  'has-changes',
+  'plan-id',
+  'summary',
+  'plan-json',
+  'matrix',
+  'file-count',
+] as const;
 
 export interface ActionInputs {
   bindingsFile: string;
@@ -40,6 +54,19 @@ export interface ActionInputs {
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
   commentAuthor?: string;
+  /** The guardrails file; undefined = next to the bindings file, then the root, else the defaults. */
+  guardrailsFile?: string;
+  /** Guardrail warnings count as errors. */
+  strict: boolean;
+  /** discover: glob patterns of bindings files. */
+  bindingsFiles: string[];
+  /** discover: only files changed since this ref ('' = every file). */
+  changedFrom: string;
+  /** discover: role ARNs or {accountId} templates ('' = none). */
+  planRoleArn: string;
+  applyRoleArn: string;
+  /** drift: open (and later close) an issue per bindings file that drifted. */
+  driftIssue: boolean;
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -112,11 +139,11 @@ function booleanInput(source: InputSource, name: string, fallback: boolean): boo
 
 function maxConcurrencyInput(source: InputSource): number {
   const raw = source.getInput(INPUT_NAMES.maxConcurrency).trim();
-  if (raw === '') return DEFAULT_MAX_CONCURRENCY;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_CONCURRENCY_LIMIT) {
+  if (raw === '') return DEFAULT_CONCURRENCY;
+  const n = parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+  if (n === undefined) {
     throw new Error(
-      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY_LIMIT}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_MAX_CONCURRENCY} suits most accounts.`,
+      `Input "max-concurrency" must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${raw}". IAM throttles bursts, so the default ${DEFAULT_CONCURRENCY} suits most accounts.`,
     );
   }
   return n;
@@ -142,6 +169,28 @@ function bindingsFileInput(source: InputSource): string {
     );
   }
   return raw;
+}
+
+function guardrailsFileInput(source: InputSource): string | undefined {
+  const raw = source.getInput(INPUT_NAMES.guardrailsFile).trim();
+  if (raw === '') return undefined;
+  if (/[\r\n\0]/.test(raw)) throw new Error('Input "guardrails-file" must be one path (no line breaks).');
+  return raw;
+}
+
+function patternsInput(source: InputSource): string[] {
+  const raw = source.getInput(INPUT_NAMES.bindingsFiles);
+  const patterns = raw
+    .split(/[\r\n,]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of patterns) {
+    if (p.includes('\0') || p.startsWith('/') || p.split('/').includes('..'))
+      throw new Error(
+        `Input "bindings-files" holds "${p}": give glob patterns relative to the repository root, such as **/workload-identity.yaml.`,
+      );
+  }
+  return patterns;
 }
 
 function commentAuthorInput(source: InputSource): string | undefined {
@@ -179,5 +228,12 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),
+    guardrailsFile: guardrailsFileInput(source),
+    strict: booleanInput(source, INPUT_NAMES.strict, false),
+    bindingsFiles: patternsInput(source),
+    changedFrom: source.getInput(INPUT_NAMES.changedFrom).trim(),
+    planRoleArn: source.getInput(INPUT_NAMES.planRoleArn).trim(),
+    applyRoleArn: source.getInput(INPUT_NAMES.applyRoleArn).trim(),
+    driftIssue: booleanInput(source, INPUT_NAMES.driftIssue, true),
   };
 }

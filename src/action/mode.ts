@@ -4,7 +4,7 @@
 import type { RequestedMode } from './inputs.js';
 import type { RunContext } from './run-context.js';
 
-export type Mode = 'plan' | 'apply' | 'drift';
+export type Mode = 'plan' | 'apply' | 'drift' | 'discover';
 
 export interface ResolvedMode {
   mode: Mode;
@@ -12,7 +12,7 @@ export interface ResolvedMode {
   why: string;
 }
 
-const PLAN_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const PLAN_EVENTS = new Set(['pull_request']);
 const DRIFT_EVENTS = new Set(['schedule', 'workflow_dispatch']);
 
 export function isDefaultBranchRef(context: RunContext): boolean {
@@ -20,8 +20,16 @@ export function isDefaultBranchRef(context: RunContext): boolean {
 }
 
 export function resolveMode(requested: RequestedMode, context: RunContext): ResolvedMode {
-  if (requested !== 'auto') return { mode: requested, why: 'the mode input' };
   const event = context.eventName;
+  if (event === 'pull_request_target' && requested !== 'discover') {
+    // pull_request_target runs the base branch's workflow with the base branch checked out by
+    // default: a plan there would plan the base's file, not the pull request's, and checking out
+    // the head would hand code from a fork a token with write access.
+    throw new Error(
+      "pull_request_target is not supported: it checks out the base branch, so the plan would show the base branch's bindings file, not the pull request's. Trigger the workflow on pull_request (fork pull requests then get no AWS credentials, which is the safe outcome).",
+    );
+  }
+  if (requested !== 'auto') return { mode: requested, why: 'the mode input' };
   if (PLAN_EVENTS.has(event)) return { mode: 'plan', why: `auto: a ${event} event` };
   if (DRIFT_EVENTS.has(event)) return { mode: 'drift', why: `auto: a ${event} event` };
   if (event === 'push') {

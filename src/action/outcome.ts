@@ -2,7 +2,7 @@
 // step throws halfway (the plan id and plan file known by then are still reported).
 import * as core from '@actions/core';
 
-export type Result = 'no-changes' | 'planned' | 'applied' | 'drift' | 'failed';
+export type Result = 'no-changes' | 'planned' | 'applied' | 'drift' | 'discovered' | 'failed';
 
 export class Outcome {
   result: Result = 'failed';
@@ -12,6 +12,9 @@ export class Outcome {
   summary = '';
   /** Path of the JSON plan. */
   planJson = '';
+  /** discover: the matrix JSON and how many files it holds. */
+  matrix = '';
+  fileCount = '';
   /** When set, the step fails with this message. */
   failure?: string;
 
@@ -28,5 +31,7 @@ export class Outcome {
     core.setOutput('plan-id', this.planId);
     core.setOutput('summary', this.summary);
     core.setOutput('plan-json', this.planJson);
+    core.setOutput('matrix', this.matrix);
+    core.setOutput('file-count', this.fileCount);
   }
 }

@@ -7,7 +7,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { addOidcClientIds, createOidcProvider, deleteOidcProvider } from '../aws/write-oidc-providers.js';
 import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
 import type { IamWriteContext } from '../aws/write-call.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
 import type { KubeTarget } from '../kube/client.js';
 import {
   applyServiceAccount,
@@ -16,11 +16,19 @@ import {
   releaseServiceAccount,
   type KubeWriteContext,
 } from '../kube/write-service-accounts.js';
-import type { Change, OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../plan/types.js';
+import type {
+  Change,
+  FieldChange,
+  OidcProviderChange,
+  Plan,
+  RoleChange,
+  ServiceAccountChange,
+} from '../plan/types.js';
 import { dependencyGraph } from './graph.js';
-import { realSleep, type RetryPolicy, type Sleep, type StepRetryNotice } from './retry.js';
+import { realSleep, type RetryPolicy, type Sleep, type StepRetryNotice } from '../support/retry.js';
 import { runInDependencyOrder } from './scheduler.js';
-import { ApplyStepError } from './step-error.js';
+import { ApplyStepError } from '../support/step-error.js';
+import { DEFAULT_CONCURRENCY } from '../support/concurrency.js';
 import type { ApplyChangeResult, ApplyEvent, ApplyReport, ApplySummary } from './types.js';
 
 export interface ApplyTargets {
@@ -41,14 +49,12 @@ export interface ApplyOptions {
   kubeRetryPolicy?: RetryPolicy;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 8;
-
 export async function applyPlan(
   plan: Plan,
   targets: ApplyTargets,
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
-  const maxConcurrency = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_CONCURRENCY;
   const sleep = options.sleep ?? realSleep;
   const emit = (event: ApplyEvent): void => options.onEvent?.(event);
   const steps = dependencyGraph(plan.changes);
@@ -95,7 +101,8 @@ export async function applyPlan(
           error instanceof ApplyStepError
             ? error.toApplyError()
             : { call: 'apply', resource: change.address, message: errorMessage(error) };
-        finish(change, index, { status: 'failed', error: details });
+        const incomplete = error instanceof ApplyStepError && error.createdIncomplete;
+        finish(change, index, { status: 'failed', error: details, ...(incomplete ? { incomplete } : {}) });
         return false;
       }
     },
@@ -128,7 +135,13 @@ export async function applyPlan(
 function summarize(changes: ApplyChangeResult[]): ApplySummary {
   const summary: ApplySummary = { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 };
   for (const c of changes) {
-    if (c.status === 'failed') summary.failed += 1;
+    if (c.status === 'failed' && c.incomplete) {
+      // Created but unfinished: it exists now, so it is added (and failed, and incomplete).
+      summary.failed += 1;
+      summary.added += 1;
+      summary.incomplete = (summary.incomplete ?? 0) + 1;
+      if (c.action === 'replace') summary.destroyed += 1;
+    } else if (c.status === 'failed') summary.failed += 1;
     else if (c.status === 'skipped') summary.skipped += 1;
     else if (c.action === 'create') summary.added += 1;
     else if (c.action === 'update' || c.action === 'adopt') summary.changed += 1;
@@ -217,8 +230,20 @@ async function executeServiceAccountChange(
   if (change.action === 'delete') {
     if (!change.before) throw unsupported(change);
     if (change.created) return deleteServiceAccount(kube, change.before);
-    return releaseServiceAccount(kube, change.before, keysToRelease(change.before, change.fields));
+    return releaseServiceAccount(
+      kube,
+      change.before,
+      keysToRelease(change.before, removedFields(change.fields)),
+    );
   }
   if (!change.after) throw unsupported(change);
-  return applyServiceAccount(kube, change.after, { created: change.action === 'create' || change.created });
+  return applyServiceAccount(kube, change.after, {
+    created: change.action === 'create' || change.created,
+    ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),
+  });
+}
+
+/** The field paths a plan removes (no value after), for the writers that take plain data. */
+function removedFields(fields: readonly FieldChange[]): string[] {
+  return fields.filter((f) => f.after === undefined).map((f) => f.field);
 }

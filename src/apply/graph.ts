@@ -8,7 +8,7 @@
 // Linear in the plan's size: every rule looks its partners up in an index keyed by the lower-cased
 // name or ARN (IAM compares both without case), built once, instead of comparing every pair.
 import type { Change } from '../plan/types.js';
-import { ROLE_ARN_ANNOTATION } from '../ownership.js';
+import { ROLE_ARN_ANNOTATION } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 
 export interface ApplyStep {

@@ -1,19 +1,11 @@
 // What apply reports: one result per planned change, a Terraform-like summary, and progress events
 // the CLI and the action can log while the apply runs.
 import type { ChangeAction, ResourceKind } from '../plan/types.js';
+import type { ApplyError } from '../support/step-error.js';
+
+export type { ApplyError };
 
 export type ApplyStatus = 'ok' | 'failed' | 'skipped';
-
-/** The service call that failed, named the way the service names it. */
-export interface ApplyError {
-  /** e.g. `AttachRolePolicy`, `patch serviceaccount (server-side apply)`. */
-  call: string;
-  /** What the call acted on, e.g. `role s3-reader, policy arn:aws:iam::aws:policy/X`, `prod/default/app`. */
-  resource: string;
-  /** The service's error code (`NoSuchEntity`, `409 Conflict`, …) when it gave one. */
-  code?: string;
-  message: string;
-}
 
 export interface ApplyChangeResult {
   address: string;
@@ -23,6 +15,11 @@ export interface ApplyChangeResult {
   error?: ApplyError;
   /** Why a change was skipped; for done changes, the plan's reason (e.g. why a role was replaced). */
   reason?: string;
+  /**
+   * A failed create (or replace) whose resource was created before a later step failed: it exists
+   * but is not finished ("created, incomplete"); the next plan shows what is left.
+   */
+  incomplete?: true;
 }
 
 export interface ApplySummary {
@@ -31,6 +28,8 @@ export interface ApplySummary {
   destroyed: number;
   failed: number;
   skipped: number;
+  /** Failed creates whose resource exists but is unfinished; also counted in `added` and `failed`. */
+  incomplete?: number;
 }
 
 export interface ApplyReport {

@@ -1,4 +1,5 @@
 // One way to describe an AWS SDK error in messages: `Code: message`, never the request's credentials.
+import { errorMessage } from '../support/errors.js';
 export function awsErrorCode(error: unknown): string | undefined {
   if (error && typeof error === 'object') {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
@@ -9,7 +10,7 @@ export function awsErrorCode(error: unknown): string | undefined {
 
 export function describeAwsError(error: unknown): string {
   const code = awsErrorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
 

@@ -16,9 +16,9 @@ import {
   ListOpenIDConnectProvidersCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../ownership.js';
+import { ownerOf } from '../support/ownership.js';
 import type { ObservedOidcProvider } from '../observed/types.js';
-import { DEFAULT_READ_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../observed/concurrency.js';
+import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isNoSuchEntity } from './errors.js';
 import { tagRecord } from './tags.js';
 
@@ -50,12 +50,12 @@ export async function readOidcProviders(
 
   const readAll = arns.length <= SMALL_ACCOUNT_PROVIDERS;
   const toRead = readAll ? arns : arns.filter((arn) => wanted.has(hostPathKey(arnHostPath(arn))));
-  const read = await mapWithConcurrency(toRead, options.concurrency ?? DEFAULT_READ_CONCURRENCY, (arn) =>
+  const read = await mapWithConcurrency(toRead, options.concurrency ?? DEFAULT_CONCURRENCY, (arn) =>
     getProvider(iam, arn, onCall),
   );
   return read
     .filter((p): p is ObservedOidcProvider => p !== undefined)
-    .filter((p) => wanted.has(hostPathKey(p.url)) || OWNER_TAG in p.tags)
+    .filter((p) => wanted.has(hostPathKey(p.url)) || ownerOf(p.tags) !== undefined)
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 }
 

@@ -3,15 +3,16 @@
 // done" (so every step can be re-run after a crash) and IAM's eventual consistency right after a
 // create — and turns every other failure into an ApplyStepError naming the call and the resource.
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { ApplyStepError } from '../apply/step-error.js';
+import { ApplyStepError } from '../support/step-error.js';
 import {
   IAM_CONSISTENCY_POLICY,
   withRetry,
   type RetryPolicy,
   type Sleep,
   type StepRetryNotice,
-} from '../apply/retry.js';
+} from '../support/retry.js';
 import { awsErrorCode } from './errors.js';
+import { errorMessage } from '../support/errors.js';
 
 export interface IamWriteContext {
   iam: IAMClient;
@@ -62,10 +63,6 @@ export const isCode =
   (code) =>
     code !== undefined && codes.includes(code);
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Sends one IAM write. Resolves to the answer, or to undefined when `alreadyDone` recognised the
  * error; throws ApplyStepError for every other failure.
@@ -82,13 +79,13 @@ export async function iamCall<T>(
     return await withRetry(send, {
       policy: ctx.consistencyPolicy ?? IAM_CONSISTENCY_POLICY,
       sleep: ctx.sleep,
-      retryable: (error) => (consistency ? consistency(awsErrorCode(error), messageOf(error)) : undefined),
+      retryable: (error) => (consistency ? consistency(awsErrorCode(error), errorMessage(error)) : undefined),
       onRetry: (n) => ctx.onRetry?.({ call, resource, attempt: n.attempt, delayMs: n.delayMs, why: n.why }),
     });
   } catch (error) {
     if (error instanceof ApplyStepError) throw error;
     const code = awsErrorCode(error);
-    const message = messageOf(error);
+    const message = errorMessage(error);
     if (options.alreadyDone?.(code, message)) return undefined;
     throw new ApplyStepError({ call, resource, code, message });
   }

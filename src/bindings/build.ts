@@ -1,8 +1,8 @@
 // Turns a checked file into the typed BindingsFile: defaults filled in, JSON policies parsed, every
 // cluster, binding and ServiceAccount carrying its location. Only called when there are no errors,
 // so the casts here rest on the schema and semantic checks.
-import { sortedUnique } from '../desired/order.js';
-import { DEFAULT_ROLE_PATH } from '../ownership.js';
+import { sortedUnique } from '../support/order.js';
+import { DEFAULT_ROLE_PATH } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_MAX_MANAGED_POLICIES, DEFAULT_TRUST_POLICY_SIZE_LIMIT } from './limits.js';
 import type { JsonPath, Locator } from './parse.js';
@@ -35,6 +35,7 @@ interface RawBinding {
   tags?: Record<string, string>;
   serviceAccountAnnotations?: Record<string, string>;
   adopt?: boolean;
+  takeOver?: boolean;
 }
 
 interface RawFile {
@@ -60,6 +61,8 @@ export function buildBindingsFile(
   };
   if (aws.accountId !== undefined) awsSettings.accountId = aws.accountId;
   if (aws.permissionsBoundary !== undefined) awsSettings.permissionsBoundary = aws.permissionsBoundary;
+  if (aws.planRoleArn !== undefined) awsSettings.planRoleArn = aws.planRoleArn;
+  if (aws.applyRoleArn !== undefined) awsSettings.applyRoleArn = aws.applyRoleArn;
 
   const clusters = Object.entries(raw.clusters).map(([key, c]): ClusterConfig => {
     const cluster: ClusterConfig = {
@@ -80,6 +83,10 @@ export function buildBindingsFile(
     for (const [name, doc] of Object.entries(b.inlinePolicies ?? {})) {
       inlinePolicies[name] = typeof doc === 'string' ? (JSON.parse(doc) as PolicyDocument) : doc;
     }
+    const managedPolicyLocations: Record<string, SourceLocation> = {};
+    (b.managedPolicies ?? []).forEach((arn, j) => {
+      managedPolicyLocations[arn] ??= at(['bindings', i, 'managedPolicies', j]);
+    });
     const binding: Binding = {
       role: b.role,
       serviceAccounts: b.serviceAccounts.map((sa, j) => ({
@@ -89,6 +96,7 @@ export function buildBindingsFile(
         location: at(['bindings', i, 'serviceAccounts', j]),
       })),
       managedPolicies: sortedUnique(b.managedPolicies ?? []),
+      managedPolicyLocations,
       inlinePolicies,
       maxSessionDuration: b.maxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
       tags: { ...b.tags },
@@ -96,11 +104,22 @@ export function buildBindingsFile(
       adopt: b.adopt ?? false,
       location: at(['bindings', i]),
     };
+    if (b.takeOver) binding.takeOver = true;
     if (b.description !== undefined) binding.description = b.description;
     if (b.permissionsBoundary !== undefined) binding.permissionsBoundary = b.permissionsBoundary;
     return binding;
   });
 
-  const clustersLocation = { file: path, ...locate.key(['clusters']) };
-  return { path, version: 1, owner: raw.owner, aws: awsSettings, clusters, clustersLocation, bindings };
+  const file: BindingsFile = {
+    path,
+    version: 1,
+    owner: raw.owner,
+    ownerLocation: { file: path, ...locate.key(['owner']) },
+    aws: awsSettings,
+    clusters,
+    clustersLocation: { file: path, ...locate.key(['clusters']) },
+    bindings,
+  };
+  if (raw.aws !== undefined) file.awsLocation = { file: path, ...locate.key(['aws']) };
+  return file;
 }

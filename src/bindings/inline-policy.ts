@@ -1,6 +1,7 @@
 // Inline policies may be YAML maps or JSON strings (pasted from the console). A JSON string that does
 // not parse is reported at the broken character in the file, not at the start of the string.
 import type { Position, ScalarSource } from './parse.js';
+import { errorMessage } from '../support/errors.js';
 
 export type InlinePolicyRead =
   { ok: true; document: unknown } | { ok: false; problem: string; at?: Position };
@@ -10,7 +11,7 @@ export function readInlinePolicy(value: unknown, source: ScalarSource | undefine
   try {
     return { ok: true, document: JSON.parse(value) };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     const offset = /position (\d+)/.exec(message);
     const reason = message
       .replace(/ in JSON at position \d+.*$/, '')

@@ -5,8 +5,8 @@ import {
   issuerHostPath,
   type TrustCluster,
   type TrustSubject,
-} from '../desired/trust-policy.js';
-import { DEFAULT_AUDIENCE } from '../ownership.js';
+} from '../policy/trust-policy.js';
+import { DEFAULT_AUDIENCE } from '../support/ownership.js';
 import { policySize } from '../policy/size.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { describeBinding } from './describe.js';

@@ -2,7 +2,7 @@
 // problem in words (what is wrong and what to write), or undefined when the name is fine.
 // Namespaces and ServiceAccount names may hold IAM StringLike wildcards (`*`, `?`); the other
 // characters must still follow Kubernetes' rules, or no real ServiceAccount could ever match.
-import { OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../ownership.js';
+import { OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../support/ownership.js';
 
 const WILDCARD = /[*?]/;
 const LABEL_RULE = 'at most 63 lowercase letters, digits and -, starting and ending with a letter or digit';

@@ -6,7 +6,7 @@ import schema from '../../schema/bindings.schema.json' with { type: 'json' };
 import type { Diagnostic } from './diagnostics.js';
 import { describeField, describeObject, show, typeName } from './describe.js';
 import type { JsonPath, Locator, Position } from './parse.js';
-import { closest, didYouMean } from './suggest.js';
+import { closest, didYouMean } from '../support/suggest.js';
 
 /** The JSON Schema of the bindings file (draft 2020-12). */
 export const bindingsSchema: Readonly<Record<string, unknown>> = schema;

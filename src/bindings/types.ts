@@ -37,6 +37,8 @@ export interface Binding {
   serviceAccounts: Array<ServiceAccountRef & { location: SourceLocation }>;
   /** Sorted, de-duplicated. */
   managedPolicies: string[];
+  /** Where each managed policy ARN is written (its first occurrence in the binding). */
+  managedPolicyLocations?: Record<string, SourceLocation>;
   /** Policy name → document (JSON strings already parsed). */
   inlinePolicies: Record<string, PolicyDocument>;
   maxSessionDuration: number;
@@ -45,6 +47,8 @@ export interface Binding {
   tags: Record<string, string>;
   serviceAccountAnnotations: Record<string, string>;
   adopt: boolean;
+  /** Take over our annotations from another field manager (force, for the planned fields only). */
+  takeOver?: boolean;
   location: SourceLocation;
 }
 
@@ -57,6 +61,9 @@ export interface AwsSettings {
   maxManagedPoliciesPerRole?: number;
   /** The account's quota for trust policy length (AWS default 2048, at most 4096); the loader fills in 2048. */
   trustPolicySizeLimit?: number;
+  /** Roles the reusable workflow assumes for this file; win over the workflow's inputs. */
+  planRoleArn?: string;
+  applyRoleArn?: string;
 }
 
 export interface BindingsFile {
@@ -64,7 +71,11 @@ export interface BindingsFile {
   path: string;
   version: 1;
   owner: string;
+  /** Where `owner:` is written (discovery names it when two files share an owner); set by the loader. */
+  ownerLocation?: SourceLocation;
   aws: AwsSettings;
+  /** Where `aws:` is written, when it is. */
+  awsLocation?: SourceLocation;
   /** In file order. */
   clusters: ClusterConfig[];
   /** Where the `clusters:` key sits (messages about clusters that left the file point here). */

@@ -1,9 +1,7 @@
 // Narrowing helpers for the parsed file, which is `unknown` until the checks have passed.
 import type { JsonPath } from './parse.js';
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { isObject } from '../support/json.js';
 
 export function valueAt(root: unknown, path: JsonPath): unknown {
   let current = root;

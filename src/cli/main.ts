@@ -2,14 +2,19 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
-import type { PlanFormat } from '../commands/plan.js';
+import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
+import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
+import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
+import { parseWholeNumber } from '../support/numbers.js';
+import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
+import { VERSION } from '../support/version.js';
 import { DEFAULT_GUARDRAILS_FILE } from '../guardrails/load.js';
-import { DEFAULT_BINDINGS_FILE } from '../ownership.js';
-import { VERSION } from '../version.js';
+import { useColour } from '../render/colour.js';
 
 const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
 const GUARDRAILS_HELP = `      --guardrails FILE  guardrails file (default: ${DEFAULT_GUARDRAILS_FILE} next to the bindings
@@ -28,6 +33,7 @@ Commands:
   plan       Show what apply would change in IAM and Kubernetes
   apply      Apply a reviewed plan (--plan FILE) or plan and apply (--auto-approve)
   schema     Print the JSON Schema of the bindings file
+  discover   List the repository's bindings files as a GitHub Actions matrix (many files, accounts)
 
 Options:
   -h, --help     Show help (also after a command: workload-identity plan --help)
@@ -44,7 +50,7 @@ contacting any service. Prints every problem as file:line:col: message. Exit 0 w
 ${FILE_HELP}
 ${GUARDRAILS_HELP}
 ${BASE_HELP}`,
-  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--guardrails FILE] [--strict] [--base-guardrails FILE]
+  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--guardrails FILE] [--strict] [--base-guardrails FILE] [--base-file FILE | --base-ref REF] [--no-color]
 
 Reads IAM and the clusters, compares them with the bindings file and prints the changes apply would make,
 led by the Guardrails section. A guardrail error blocks the plan: exit 1, no plan shown or saved.
@@ -54,8 +60,14 @@ ${GUARDRAILS_HELP}
 ${BASE_HELP}
       --format FORMAT    text (default), markdown (the pull-request comment) or json
       --out FILE         also save the plan as JSON, for apply --plan FILE
-      --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)`,
-  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict]
+      --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)
+      --base-file FILE   the bindings file as the base branch has it: changes it plans too are
+                         labelled drift (they undo edits made outside the file), the rest come
+                         from the change under review
+      --base-ref REF     the same, read from git: the file as it is at REF (e.g. origin/main)
+      --no-color         no colours in the text plan (also NO_COLOR; FORCE_COLOR forces them;
+                         colour is used only when stdout is a terminal)`,
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict] [--no-color]
 
 Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
 Checks the guardrails again first: a guardrail error refuses the apply.
@@ -65,7 +77,21 @@ ${GUARDRAILS_HELP}
       --plan FILE          the reviewed plan saved by plan --out
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
-      --max-concurrency N  independent changes run in parallel (default 8)`,
+      --max-concurrency N  independent changes run in parallel (default 8)
+      --no-color           no colours in the text plan (also NO_COLOR)`,
+  discover: `Usage: workload-identity discover [--pattern GLOB]... [--changed-from REF] [--plan-role-arn ARN] [--apply-role-arn ARN] [--format json|text]
+
+Finds every bindings file (tracked or new files in git; default pattern ${DEFAULT_DISCOVER_PATTERN}),
+checks each one and the files together — no two files may share an owner, no role may be bound by
+two files in one AWS account — and prints the matrix ({"include": [...]}) for strategy.matrix.
+Exit 0 with the matrix, 1 with every problem as file:line:col: message.
+
+      --pattern GLOB         which files are bindings files (repeatable)
+      --changed-from REF     only files changed between REF and HEAD (and files whose
+                             ${'workload-identity.guardrails.yaml'} changed); the checks still cover all
+      --plan-role-arn ARN    role for plans; {accountId} is replaced by the file's aws.accountId
+      --apply-role-arn ARN   role for applies, likewise (a file's aws.planRoleArn/applyRoleArn win)
+      --format FORMAT        json (default) or text`,
   schema: `Usage: workload-identity schema
 
 Prints the JSON Schema of the bindings file (for editors: yaml-language-server).`,
@@ -81,16 +107,35 @@ const OPTIONS = {
   plan: { type: 'string' },
   'auto-approve': { type: 'boolean' },
   'max-concurrency': { type: 'string' },
+  pattern: { type: 'string', multiple: true },
+  'changed-from': { type: 'string' },
+  'plan-role-arn': { type: 'string' },
+  'apply-role-arn': { type: 'string' },
   guardrails: { type: 'string' },
   strict: { type: 'boolean' },
   'base-guardrails': { type: 'string' },
+  'base-file': { type: 'string' },
+  'base-ref': { type: 'string' },
+  'no-color': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   validate: ['file', 'guardrails', 'strict', 'base-guardrails'],
-  plan: ['file', 'format', 'out', 'detailed-exitcode', 'guardrails', 'strict', 'base-guardrails'],
-  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict'],
+  plan: [
+    'file',
+    'format',
+    'out',
+    'detailed-exitcode',
+    'guardrails',
+    'strict',
+    'base-guardrails',
+    'base-file',
+    'base-ref',
+    'no-color',
+  ],
+  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict', 'no-color'],
   schema: [],
+  discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
 };
 
 function oneOf<T extends string>(
@@ -102,6 +147,14 @@ function oneOf<T extends string>(
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function baseOption(file: string | undefined, ref: string | undefined): BaseOption | undefined {
+  if (file !== undefined && ref !== undefined)
+    throw new UsageError('give at most one of --base-file FILE and --base-ref REF');
+  if (file !== undefined) return { file };
+  if (ref !== undefined) return { ref };
+  return undefined;
 }
 
 function isInvalidBindingsError(error: unknown): error is InvalidBindingsError {
@@ -132,7 +185,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   }
   if (!HELP[command]) {
     io.err(
-      `Unknown command "${command}". Commands: validate, plan, apply, schema. Run workload-identity --help.`,
+      `Unknown command "${command}". Commands: validate, plan, apply, schema, discover. Run workload-identity --help.`,
     );
     return 1;
   }
@@ -156,6 +209,18 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return await validateCommand(file, io, guardrails);
       case 'schema':
         return schemaCommand(io);
+      case 'discover':
+        return await discoverCommand(
+          {
+            root: '.',
+            patterns: values.pattern?.length ? values.pattern : [DEFAULT_DISCOVER_PATTERN],
+            changedFrom: values['changed-from'],
+            planRoleTemplate: values['plan-role-arn'] ?? '',
+            applyRoleTemplate: values['apply-role-arn'] ?? '',
+            format: oneOf(values.format, ['json', 'text'] as const, 'json', 'format'),
+          },
+          io,
+        );
       case 'plan':
         return await (
           await loadCliCommands()
@@ -166,25 +231,30 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             out: values.out,
             detailedExitCode: values['detailed-exitcode'] ?? false,
             guardrails,
+            base: baseOption(values['base-file'], values['base-ref']),
+            color: useColour({ noColorFlag: values['no-color'], env: io.env, isTTY: io.isTTY }),
           },
           io,
         );
       default: {
         if (!values.plan === !values['auto-approve'])
           throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
-        const max = Number(values['max-concurrency'] ?? '8');
-        if (!Number.isInteger(max) || max < 1 || max > 64)
-          throw new UsageError('--max-concurrency must be an integer from 1 to 64');
+        const raw = values['max-concurrency'];
+        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+        if (max === undefined)
+          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
         return await (
           await loadCliCommands()
         ).applyCommand(
           {
-            file,
+            // Unset: apply --plan re-plans the file the plan records.
+            file: values.file,
             planPath: values.plan,
             autoApprove: values['auto-approve'] ?? false,
             format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
             maxConcurrency: max,
             guardrails,
+            color: useColour({ noColorFlag: values['no-color'], env: io.env, isTTY: io.isTTY }),
           },
           io,
         );

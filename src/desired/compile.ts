@@ -9,15 +9,15 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../ownership.js';
+} from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
-import { compareStrings, sortedRecord, sortedUnique } from './order.js';
+import { compareStrings, sortedRecord, sortedUnique } from '../support/order.js';
 import {
   buildTrustPolicy,
   federatedPrincipalArn,
   isWildcardSubject,
   issuerHostPath,
-} from './trust-policy.js';
+} from '../policy/trust-policy.js';
 import type {
   CompileContext,
   DesiredOidcProvider,
@@ -135,6 +135,7 @@ function compileServiceAccounts(
       role: role.name,
       annotations: { ...annotations },
       labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ...(binding.takeOver ? { takeOver: true as const } : {}),
     }));
 }
 

@@ -8,7 +8,8 @@ import {
   type Mk8sCluster,
 } from '../controlplane/client.js';
 import type { ResolvedCluster } from '../desired/types.js';
-import { DEFAULT_AUDIENCE } from '../ownership.js';
+import { DEFAULT_AUDIENCE } from '../support/ownership.js';
+import { errorMessage } from '../support/errors.js';
 
 export interface ResolvedClusters {
   clusters: ResolvedCluster[];
@@ -82,16 +83,14 @@ export async function resolveClusters(
     if (config.controlPlane) {
       const result = settled.get(`${config.controlPlane.org}/${config.controlPlane.cluster}`)!;
       if (result.status === 'rejected') {
-        problems.push(
-          `cluster "${config.key}": ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`,
-        );
+        problems.push(`cluster "${config.key}": ${errorMessage(result.reason)}`);
         continue;
       }
       try {
         clusters.push(fromControlPlane(config, result.value));
         found.set(config.key, result.value);
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        problems.push(errorMessage(error));
       }
     } else {
       const { issuer, hostPath } = stripIssuer(config.issuer ?? '');

@@ -1,7 +1,7 @@
 // GitHub API failures named the way a user can act on them: the method, the path, the status and
 // GitHub's message (`GitHub POST /repos/o/r/issues/7/comments failed: 403 Resource not accessible by
 // integration`), plus what kind of failure it is so callers can decide (retry, read-only, gone).
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../support/errors.js';
 
 export interface RequestErrorLike {
   status: number;

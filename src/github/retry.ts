@@ -2,11 +2,8 @@
 // GitHub answers bursts of comment writes with the secondary rate limit (403 or 429 with
 // `retry-after`). Those are waited out as GitHub asks; 5xx answers are retried with backoff only
 // for calls that are safe to repeat. The sleep is injectable so tests do not wait.
+import { realSleep, type Sleep } from '../support/retry.js';
 import { gitHubError, GitHubApiError } from './errors.js';
-
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface GitHubRetryOptions {
   sleep?: Sleep;

@@ -7,7 +7,7 @@
 // ObjectSerializer, whose type map holds all ~2,700 generated model classes, so loading CoreV1Api
 // loads the whole generated client. Measured (Node 24, this machine): importing the package costs
 // ~129 MB RSS against ~81 MB for KubeConfig alone with the generated index left out, and the
-// bundled CLI's plan went from ~300 MB to the figures in bench/results/latest.md. For six calls on
+// bundled CLI's plan went from ~300 MB to the figures in bench/results/latest.md. For seven calls on
 // one kind of object, a method each over the same pipeline is the better trade. The answers are
 // returned in client-node's shapes (ListMeta `continue` as `_continue`, timestamps as Date), and
 // failures as its ApiException (code, body, headers), so callers cannot tell the difference; a
@@ -17,6 +17,7 @@ import type {
   CoreV1Api,
   CoreV1ApiDeleteNamespacedServiceAccountRequest,
   CoreV1ApiListNamespaceRequest,
+  CoreV1ApiListNamespacedServiceAccountRequest,
   CoreV1ApiListServiceAccountForAllNamespacesRequest,
   CoreV1ApiPatchNamespacedServiceAccountRequest,
   CoreV1ApiReadNamespaceRequest,
@@ -33,6 +34,7 @@ import type { RequestContext, ResponseContext } from '@kubernetes/client-node/di
 export type KubeCoreApi = Pick<
   CoreV1Api,
   | 'listServiceAccountForAllNamespaces'
+  | 'listNamespacedServiceAccount'
   | 'readNamespace'
   | 'listNamespace'
   | 'readNamespacedServiceAccount'
@@ -80,6 +82,22 @@ export class KubeCoreClient implements KubeCoreApi {
       continue: param._continue,
       resourceVersion: param.resourceVersion,
     });
+  }
+
+  listNamespacedServiceAccount(
+    param: CoreV1ApiListNamespacedServiceAccountRequest,
+  ): Promise<V1ServiceAccountList> {
+    return this.send<V1ServiceAccountList>(
+      'GET',
+      path('/api/v1/namespaces/{namespace}/serviceaccounts', { namespace: param.namespace }),
+      {
+        labelSelector: param.labelSelector,
+        fieldSelector: param.fieldSelector,
+        limit: param.limit,
+        continue: param._continue,
+        resourceVersion: param.resourceVersion,
+      },
+    );
   }
 
   readNamespace(param: CoreV1ApiReadNamespaceRequest): Promise<V1Namespace> {

@@ -11,16 +11,13 @@
 // Extra conditions in A only restrict it further.
 import { comparablePolicy } from '../policy/normalize.js';
 import type { Json, JsonObject, PolicyDocument } from '../policy/types.js';
+import { isObject } from '../support/json.js';
 
 const COMPARED_FIELDS = new Set(['Effect', 'Sid', 'Principal', 'Action', 'Resource', 'Condition']);
 
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function statementsOf(doc: PolicyDocument): JsonObject[] {
   const list = comparablePolicy(doc).Statement;
-  return (Array.isArray(list) ? list : []).filter(isObject);
+  return (Array.isArray(list) ? list : []).filter((s): s is JsonObject => isObject(s));
 }
 
 function strings(value: Json | undefined): string[] {

@@ -1,6 +1,6 @@
 // JSON with object keys sorted at every level: the same value always gives the same text, whatever
 // order its objects were built in. Used to hash plans.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

@@ -1,6 +1,7 @@
 // Reads a plan file written by `workload-identity plan --out`. Checks the format version and the
 // shape apply relies on, so an old, foreign or hand-edited file fails with a clear message.
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
+import { errorMessage } from '../support/errors.js';
 
 const ACTIONS = new Set(['create', 'update', 'replace', 'delete', 'adopt', 'no-op']);
 const KINDS = new Set(['oidc-provider', 'role', 'service-account']);
@@ -20,7 +21,7 @@ export function parsePlanJson(text: string): Plan {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    fail(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    fail(`is not valid JSON (${errorMessage(error)})`);
   }
   if (!isRecord(value)) fail('is not a JSON object');
   if (value.formatVersion !== PLAN_FORMAT_VERSION) {

@@ -1,6 +1,6 @@
 // Why a reviewed plan is stale: the differences between it and a fresh plan, in words, so the
 // person re-running apply sees what moved since the review instead of two opaque ids.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Change, Plan } from './types.js';
 

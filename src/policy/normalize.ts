@@ -7,18 +7,16 @@
 // spelling of condition keys, so diffs show what the user wrote. The comparison form
 // (`canonicalPolicyJson`, `policiesEqual`) also applies IAM's equivalences that change spelling:
 // condition keys are case-insensitive (operators are not) and a missing Version means 2008-10-17.
-import { compareStrings } from '../desired/order.js';
+import { compareStrings } from '../support/order.js';
 import type { Json, JsonObject, PolicyDocument } from './types.js';
+import { isObject } from '../support/json.js';
+import { errorMessage } from '../support/errors.js';
 
 /** The Version IAM assumes when a document has none. */
 export const IMPLICIT_POLICY_VERSION = '2008-10-17';
 
 const LIST_FIELDS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
 const PRINCIPAL_FIELDS = new Set(['Principal', 'NotPrincipal']);
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A document from an object, a JSON string or IAM's URL-encoded JSON string. */
 function parseDocument(doc: PolicyDocument | string): PolicyDocument {
@@ -30,7 +28,7 @@ function parseDocument(doc: PolicyDocument | string): PolicyDocument {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `policy document is not valid JSON (${error instanceof Error ? error.message : String(error)}): write it as a JSON object with Version and Statement.`,
+      `policy document is not valid JSON (${errorMessage(error)}): write it as a JSON object with Version and Statement.`,
       { cause: error },
     );
   }

@@ -1,7 +1,8 @@
 // IAM policy documents as plain JSON values. Documents come from users (YAML maps or JSON strings)
 // and from IAM (URL-encoded JSON), so the core treats them as JSON and normalises before comparing.
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { JsonObject } from '../support/json.js';
+
+export type { Json, JsonObject } from '../support/json.js';
 
 /**
  * An IAM policy document (identity or trust policy): `Version`, optional `Id`, `Statement` (one

@@ -1,7 +1,8 @@
 // Checks that a policy document has IAM's shape before IAM sees it, so a typo fails in `validate`
 // with a pointer into the file instead of as a MalformedPolicyDocument error halfway through apply.
 // It checks structure (keys, Effect, Action/Resource pairs, Condition nesting), not meaning.
-import { didYouMean } from '../bindings/suggest.js';
+import { didYouMean } from '../support/suggest.js';
+import { isObject } from '../support/json.js';
 
 /** identity: attached to a role (no Principal, needs Resource); trust: who may assume it. */
 export type PolicyKind = 'identity' | 'trust';
@@ -217,8 +218,4 @@ function checkCondition(condition: unknown, at: Array<string | number>, problem:
       }
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -6,11 +6,11 @@
 // changed one as a line diff without trailing-comma noise. The comment stays inside a character
 // budget, and diffs are computed only for what fits. Every string that comes from the bindings file
 // or from AWS is escaped (see escape.ts).
-import { applySummaryLine } from '../apply/report.js';
+import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
 import type { Diagnostic } from '../bindings/diagnostics.js';
 import type { Change, FieldChange, Plan, PlanConflict } from '../plan/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
 import { renderBindingGraph } from './mermaid.js';
@@ -33,6 +33,7 @@ import {
   type DriftLabels,
 } from './present.js';
 import { summaryLine } from './text.js';
+import { changedResources } from '../plan/counts.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; this leaves room for the marker and slack. */
 export const DEFAULT_COMMENT_BUDGET = 50_000;
@@ -279,7 +280,7 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
     ];
   }
   return [
-    `### 📝 workload-identity-bindings: ${plural(plan.changes.length, 'change')} for ${file}`,
+    `### 📝 workload-identity-bindings: ${plural(changedResources(plan.summary), 'change')} for ${file}`,
     '',
     `**Plan:** ${summaryLine(plan.summary)}.`,
     '',
@@ -492,6 +493,7 @@ function applyDetail(result: ApplyChangeResult): string {
   if (result.status === 'failed' && result.error) {
     const e = result.error;
     return [
+      result.incomplete ? '**created, incomplete** (plan again to see what is left)' : undefined,
       `${inlineCode(e.call)} on ${inlineCode(e.resource)}`,
       e.code ? inlineCode(e.code) : undefined,
       escapeProse(e.message),
