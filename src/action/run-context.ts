@@ -7,6 +7,8 @@ import type { Repository } from '../github/client.js';
 export interface PullRequestRef {
   number: number;
   headSha: string;
+  /** The base branch's commit the pull request is compared with (for drift labels). */
+  baseSha?: string;
   /** `owner/repo` of the head branch; differs from the base repository for forks. */
   headRepo?: string;
 }
@@ -51,9 +53,11 @@ function pullRequestOf(payload: Payload): PullRequestRef | undefined {
   if (!pull || typeof pull.number !== 'number') return undefined;
   const head = record(pull.head);
   const headRepo = record(head?.repo);
+  const base = record(pull.base);
   return {
     number: pull.number,
     headSha: typeof head?.sha === 'string' ? head.sha : '',
+    ...(typeof base?.sha === 'string' && base.sha ? { baseSha: base.sha } : {}),
     headRepo: typeof headRepo?.full_name === 'string' ? headRepo.full_name : undefined,
   };
 }
