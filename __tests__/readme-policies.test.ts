@@ -242,7 +242,9 @@ function bindingsFile(step: 'create' | 'update' | 'adopt' | 'delete'): string {
       managedPolicies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
     });
   }
-  if (step === 'delete') delete clusters.staging;
+  // Removing a cluster takes two steps (first without bindings, then the entry): this is the first,
+  // which deletes the role and the OIDC provider that only staging used.
+  if (step === 'delete') clusters.staging = { issuer: ISSUERS.staging, kubernetes: false };
   return stringify({
     version: 1,
     owner: OWNER,

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { IamEmulator } from '../../sandbox/iam/index.js';
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
-import { parseMarker, APPLY_MARKER } from '../../src/github/marker.js';
+import { parseMarker, APPLY_MARKER, DRIFT_MARKER } from '../../src/github/marker.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ENTRY = resolve(ROOT, process.env.WIB_ACTION_ENTRY ?? 'dist/index.js');
@@ -420,20 +420,85 @@ describe('drift, forks and invalid files', () => {
     expect(run.summary).toContain('Drift mode: every change below undoes an edit');
     expect(run.summary).toContain('- description = "edited in the console"');
     expect(iam.server.totalCalls({ mutating: true })).toBe(0);
+    // One sticky issue for the file, with the drift plan.
+    const issues = github.state.issues(OWNER, REPO).filter((i) => !i.pull);
+    expect(issues.map((i) => [i.title, i.user, i.state])).toEqual([
+      ['Drift: IAM or Kubernetes differ from workload-identity.yaml', BOT, 'open'],
+    ]);
+    expect(parseMarker(issues[0].body, DRIFT_MARKER)).toMatchObject({ file: FILE });
+    expect(issues[0].body).toContain('edited in the console');
+  });
+
+  test('drift issue: a second drift run updates the same issue; a clean run closes it with a comment', async () => {
+    const again = await runAction({
+      event: 'schedule',
+      payload: { schedule: '17 4 * * *', repository },
+      sha: sha(),
+      ref: 'refs/heads/main',
+    });
+    expect(again.outputs.result).toBe('drift');
+    let issues = github.state.issues(OWNER, REPO).filter((i) => !i.pull);
+    expect(issues).toHaveLength(1);
+    // Put the role back as the file says.
+    iam.seedRole({ ...iam.getRoleState('s3-reader')!, description: 'Reads the assets bucket' });
+    const clean = await runAction({
+      event: 'schedule',
+      payload: { schedule: '17 4 * * *', repository },
+      sha: sha(),
+      ref: 'refs/heads/main',
+    });
+    expect(clean.code).toBe(0);
+    expect(clean.outputs.result).toBe('no-changes');
+    issues = github.state.issues(OWNER, REPO).filter((i) => !i.pull);
+    expect(issues.map((i) => [i.state, i.stateReason])).toEqual([['closed', 'completed']]);
+    expect(github.comments(OWNER, REPO, issues[0].number).map((c) => c.body)).toEqual([
+      expect.stringMatching(/^No drift any more: IAM and Kubernetes match `workload-identity.yaml`/),
+    ]);
+  });
+
+  test('discover: the matrix of bindings files as outputs, no AWS call', async () => {
+    const calls = iam.server.totalCalls({});
+    const run = await runAction({
+      event: 'pull_request',
+      payload: pullRequestPayload(40, sha(), 'opened'),
+      sha: sha(),
+      ref: 'refs/pull/40/merge',
+      inputs: {
+        mode: 'discover',
+        'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
+        'apply-role-arn': '',
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.result).toBe('discovered');
+    expect(run.outputs['file-count']).toBe('1');
+    expect(JSON.parse(run.outputs.matrix)).toEqual({
+      include: [
+        {
+          path: FILE,
+          owner: 'acme/platform-iam',
+          accountId: '123456789012',
+          planRoleArn: 'arn:aws:iam::123456789012:role/plan',
+          applyRoleArn: null,
+        },
+      ],
+    });
+    expect(run.summary).toContain('| `workload-identity.yaml` | `acme/platform-iam` | 123456789012 |');
+    expect(iam.server.totalCalls({})).toBe(calls);
   });
 
   test('fork token: summary only, a warning, exit 0', async () => {
     const run = await runAction({
-      ...openPull(3, sha(), 'contributor/infra'),
+      ...openPull(30, sha(), 'contributor/infra'),
       token: GITHUB_TOKENS.forkRead,
     });
     expect(run.code).toBe(0);
     expect(run.outputs.result).toBe('planned');
     expect(run.stdout).toMatch(
-      /::warning::Could not comment on pull request #3: GitHub POST \/repos\/acme\/infra\/issues\/3\/comments failed: 403/,
+      /::warning::Could not comment on pull request #30: GitHub POST \/repos\/acme\/infra\/issues\/30\/comments failed: 403/,
     );
     expect(run.summary).toContain('### 📝 workload-identity-bindings');
-    expect(github.comments(OWNER, REPO, 3)).toHaveLength(0);
+    expect(github.comments(OWNER, REPO, 30)).toHaveLength(0);
   });
 
   test('invalid file: annotations, a failing comment, no request to IAM or Kubernetes', async () => {

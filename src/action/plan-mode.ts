@@ -6,12 +6,14 @@ import * as core from '@actions/core';
 import { errorMessage } from '../support/errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
+import { renderGuardrailsMarkdown } from '../render/guardrails.js';
 import { labelDrift } from '../engine/base-plan.js';
 import type { PlanRun } from '../engine/plan.js';
 import type { Session } from '../engine/session.js';
 import type { DriftLabels } from '../plan/drift.js';
 import { readBaseBindings } from './base-file.js';
 import { postPlanComment } from './comments.js';
+import { loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
 import { loadBindingsOrReport, planOrReport } from './plan-step.js';
 import type { Runtime } from './runtime.js';
@@ -67,20 +69,24 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
   };
   const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
   if (!bindings) return;
+  const guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, { compareWithBase: true });
+  if (!guardrails) return;
 
   const session = rt.newSession();
   try {
-    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish);
+    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
     if (!run) return;
     const { plan } = run;
+    const lead = run.guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
     const drift = await pullRequestDrift(rt, session, run, pull?.baseSha);
     await writeJobSummary(
-      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, drift }),
+      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
     );
     const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
       bindingsFile: file,
       headSha,
       jobSummaryUrl: rt.context.runUrl,
+      lead,
       drift,
     });
     await comment(markdown, plan.planId, truncated);

@@ -7,10 +7,10 @@ import type { Repository } from '../github/client.js';
 export interface PullRequestRef {
   number: number;
   headSha: string;
-  /** The base branch's commit the pull request is compared with (for drift labels). */
-  baseSha?: string;
   /** `owner/repo` of the head branch; differs from the base repository for forks. */
   headRepo?: string;
+  /** The base branch's commit when the event fired (what the guardrails and drift labels compare with). */
+  baseSha?: string;
 }
 
 export interface RunContext {
@@ -54,12 +54,13 @@ function pullRequestOf(payload: Payload): PullRequestRef | undefined {
   const head = record(pull.head);
   const headRepo = record(head?.repo);
   const base = record(pull.base);
-  return {
+  const ref: PullRequestRef = {
     number: pull.number,
     headSha: typeof head?.sha === 'string' ? head.sha : '',
-    ...(typeof base?.sha === 'string' && base.sha ? { baseSha: base.sha } : {}),
     headRepo: typeof headRepo?.full_name === 'string' ? headRepo.full_name : undefined,
   };
+  if (typeof base?.sha === 'string' && /^[0-9a-f]{40}$/i.test(base.sha)) ref.baseSha = base.sha;
+  return ref;
 }
 
 function repositoryOf(env: NodeJS.ProcessEnv, payload: Payload): Repository {

@@ -108,7 +108,16 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
   }
   // CreateRole set everything but the policies; converging now only attaches and puts those.
   const fresh: CurrentRole = { ...role, managedPolicies: [], inlinePolicies: {} };
-  await convergeRole(ctx, fresh, role, { justCreated: true });
+  try {
+    await convergeRole(ctx, fresh, role, { justCreated: true });
+  } catch (error) {
+    // The role exists (with our owner tag) but lacks policies: say so, never "0 added".
+    throw ApplyStepError.afterCreate(error, {
+      call: 'CreateRole',
+      resource,
+      message: `role ${role.name} was created but could not be finished: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
 }
 
 const ownerTag = (tags: Record<string, string>): string | undefined =>

@@ -247,7 +247,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           await loadCliCommands()
         ).applyCommand(
           {
-            file,
+            // Unset: apply --plan re-plans the file the plan records.
+            file: values.file,
             planPath: values.plan,
             autoApprove: values['auto-approve'] ?? false,
             format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),

@@ -492,6 +492,7 @@ function applyDetail(result: ApplyChangeResult): string {
   if (result.status === 'failed' && result.error) {
     const e = result.error;
     return [
+      result.incomplete ? '**created, incomplete** (plan again to see what is left)' : undefined,
       `${inlineCode(e.call)} on ${inlineCode(e.resource)}`,
       e.code ? inlineCode(e.code) : undefined,
       escapeProse(e.message),
