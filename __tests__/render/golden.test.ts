@@ -24,7 +24,7 @@ import {
   observedState,
   s3ReadPolicy,
   trustPolicy,
-} from '../plan/builders.js';
+} from '../builders.js';
 
 const DIR = join(import.meta.dirname, 'golden');
 const CTX = {

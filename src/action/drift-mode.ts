@@ -41,6 +41,7 @@ export async function driftMode(rt: Runtime, outcome: Outcome): Promise<void> {
               headSha,
               budget: ISSUE_BUDGET,
               jobSummaryUrl: rt.context.runUrl,
+              drift: { kind: 'all' },
             }),
           }
         : {
