@@ -305,7 +305,13 @@ test('resolveAccountId asks STS, and says what to do when it cannot', async () =
     await expect(resolveAccountId(sts)).resolves.toBe(ACCOUNT);
     emulator.deny('GetCallerIdentity');
     await expect(resolveAccountId(sts)).rejects.toThrow(
-      /^STS GetCallerIdentity failed \(AccessDenied: .*\): configure AWS credentials .* or set aws.accountId/,
+      /^STS GetCallerIdentity failed \(AccessDenied: .*\): configure AWS credentials /,
+    );
+    emulator.allow('GetCallerIdentity');
+    // The file's account must be the credentials' account.
+    await expect(resolveAccountId(sts, { accountId: ACCOUNT })).resolves.toBe(ACCOUNT);
+    await expect(resolveAccountId(sts, { accountId: '111111111111', where: 'f.yaml:3:1' })).rejects.toThrow(
+      /^f\.yaml:3:1: aws\.accountId is 111111111111, but the AWS credentials belong to account 123456789012 \(arn:aws:sts::123456789012:\S+\) — run with credentials for 111111111111, or correct aws\.accountId\. Nothing was read or changed\.$/,
     );
   } finally {
     emulator.allow('GetCallerIdentity');

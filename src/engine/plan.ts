@@ -58,10 +58,12 @@ export class PlanConflictError extends Error {
 }
 
 export async function runPlan(session: Session, file: BindingsFile): Promise<PlanRun> {
-  const [resolved, accountId] = await Promise.all([
-    resolveClusters(file, session.controlPlane),
-    file.aws.accountId ? Promise.resolve(file.aws.accountId) : resolveAccountId(session.aws.sts),
-  ]);
+  // First, before anything is read: the credentials must belong to the file's account.
+  const where = file.awsLocation
+    ? `${file.awsLocation.file}:${file.awsLocation.line}:${file.awsLocation.col}`
+    : undefined;
+  const accountId = await resolveAccountId(session.aws.sts, { accountId: file.aws.accountId, where });
+  const resolved = await resolveClusters(file, session.controlPlane);
   const desired = compileDesiredState(file, { accountId, clusters: resolved.clusters });
   const kube = await session.kubeTargets(desired.clusters, resolved.controlPlane);
   const observed = await observeState({ iam: session.aws.iam, kube, desired, rolePath: file.aws.rolePath });

@@ -33,6 +33,7 @@ import {
   type DriftLabels,
 } from './present.js';
 import { summaryLine } from './text.js';
+import { changedResources } from '../plan/counts.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; this leaves room for the marker and slack. */
 export const DEFAULT_COMMENT_BUDGET = 50_000;
@@ -61,7 +62,7 @@ export interface RenderedMarkdown {
 const OPEN_DETAILS_LINES = 40;
 const DETAIL_FIELDS_SHOWN = 4;
 /** What a destroyed role had, in its table row (the details block lists all of it). */
-const HOLDINGS_SHOWN = 3;
+const HOLDINGS_SHOWN = 6;
 /** Unchanged lines kept around each change in a policy's line diff. */
 const CONTEXT_LINES = 3;
 /** Drifted addresses listed by name in the drift section. */
@@ -279,7 +280,7 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
     ];
   }
   return [
-    `### 📝 workload-identity-bindings: ${plural(plan.changes.length, 'change')} for ${file}`,
+    `### 📝 workload-identity-bindings: ${plural(changedResources(plan.summary), 'change')} for ${file}`,
     '',
     `**Plan:** ${summaryLine(plan.summary)}.`,
     '',
