@@ -188,6 +188,13 @@ test('the reusable workflow passes the action inputs it used to hide', () => {
     expect([name, inputs[name]]).toEqual([name, expect.objectContaining({ default: expect.anything() })]);
   expect(inputs['bindings-file'].default).toBe('workload-identity.yaml');
   expect(inputs['bindings-files'].default).toBe('');
+  for (const job of [reusable.jobs.plan, reusable.jobs.apply])
+    expect(job.steps.find((s) => s.id === 'bindings')?.with).toMatchObject({
+      'guardrails-file': '${{ inputs.guardrails-file }}',
+      strict: '${{ inputs.strict }}',
+    });
+  // The plan's checkout keeps the parent commit: the guardrails file before the pull request.
+  expect(reusable.jobs.plan.steps[0]).toMatchObject({ with: { 'fetch-depth': 2 } });
   const apply = reusable.jobs.apply.steps.find((s) => s.id === 'bindings');
   expect(apply?.with).toMatchObject({
     'require-reviewed-plan': '${{ inputs.require-reviewed-plan }}',

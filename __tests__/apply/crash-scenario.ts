@@ -117,7 +117,7 @@ const FILE_PROVIDER_URLS = new Set(Object.values(ISSUERS).map((url) => url.repla
 /** The ServiceAccount the file binds that exists beforehand without our marks: we only annotate it. */
 export const BOUND_UNOWNED_SA: SaRef = { cluster: 'west', namespace: 'batch', name: 'app-03' };
 
-/** What apply must add to BOUND_UNOWNED_SA: the role ARN, the binding's extras, our marks. */
+/** What apply must add to BOUND_UNOWNED_SA: the role ARN, the binding's extras, our owner annotation. */
 function ourMarksOn(ref: SaRef): { annotations: Record<string, string>; labels: Record<string, string> } {
   const spec = FILE_SERVICE_ACCOUNTS.get(saKey(ref));
   if (!spec) throw new Error(`the bindings file does not bind ${saKey(ref)}`);
@@ -127,7 +127,8 @@ function ourMarksOn(ref: SaRef): { annotations: Record<string, string>; labels: 
       [ROLE_ARN_ANNOTATION]: roleArn(spec.role),
       [OWNER_ANNOTATION]: OWNER,
     },
-    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+    // #20: no label on a ServiceAccount we did not create (its managed-by label may be Helm's).
+    labels: {},
   };
 }
 

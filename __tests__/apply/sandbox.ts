@@ -11,7 +11,8 @@ import { resolveClusters } from '../../src/engine/resolve-clusters.js';
 import { kubeTargetFromConfig, loadKubeConfig, type KubeTarget } from '../../src/kube/client.js';
 import { observeState } from '../../src/engine/observe.js';
 import { buildPlan } from '../../src/plan/plan.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, PlanConflict } from '../../src/plan/types.js';
+import { positionConflicts } from '../../src/engine/plan.js';
 import { IamEmulator, type IamEmulatorOptions } from '../../sandbox/iam/index.js';
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
 
@@ -40,6 +41,8 @@ export interface ApplySandbox {
   kube: Map<string, KubeTarget>;
   /** Plans the YAML against the emulators; fails the test on conflicts. */
   plan(yaml: string): Promise<Plan>;
+  /** Plans the YAML and returns the conflicts too, placed in the file as the engine places them. */
+  planRun(yaml: string): Promise<{ plan: Plan; conflicts: PlanConflict[] }>;
   apply(plan: Plan, options?: ApplyOptions): Promise<ApplyReport>;
   stop(): Promise<void>;
 }
@@ -64,7 +67,7 @@ export async function startSandbox(
   const kubeconfig = loadKubeConfig({ kubeconfigText: kubeconfigFor(kubeEmulator, { context: 'prod' }) });
   const kube = new Map([['prod', kubeTargetFromConfig('prod', kubeconfig, 'prod')]]);
 
-  const plan = async (yaml: string): Promise<Plan> => {
+  const planRun = async (yaml: string): Promise<{ plan: Plan; conflicts: PlanConflict[] }> => {
     const { file, diagnostics } = loadBindingsText(yaml, 'workload-identity.yaml');
     if (!file)
       throw new Error(`test bindings file is invalid:\n${diagnostics.map((d) => d.message).join('\n')}`);
@@ -73,6 +76,10 @@ export async function startSandbox(
     const targets = new Map([...kube].filter(([key]) => desired.clusters.some((c) => c.key === key)));
     const observed = await observeState({ iam, kube: targets, desired, rolePath: file.aws.rolePath });
     const { plan: built, conflicts } = buildPlan({ desired, observed, bindingsFile: file.path });
+    return { plan: built, conflicts: positionConflicts(conflicts, file) };
+  };
+  const plan = async (yaml: string): Promise<Plan> => {
+    const { plan: built, conflicts } = await planRun(yaml);
     if (conflicts.length) throw new Error(`unexpected plan conflicts: ${JSON.stringify(conflicts)}`);
     return built;
   };
@@ -83,6 +90,7 @@ export async function startSandbox(
     iam,
     kube,
     plan,
+    planRun,
     apply: (p, applyOptions) => applyPlan(p, { iam, kube }, applyOptions),
     stop: async () => {
       iam.destroy();

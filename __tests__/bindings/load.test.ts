@@ -16,6 +16,7 @@ test('a minimal file loads with every default filled in', () => {
     path: 'workload-identity.yaml',
     version: 1,
     owner: 'acme/platform-iam',
+    ownerLocation: { file: 'workload-identity.yaml', line: 2, col: 1 },
     aws: {
       rolePath: '/workload-identity/',
       tags: {},
@@ -30,6 +31,7 @@ test('a minimal file loads with every default filled in', () => {
         location: { file: 'workload-identity.yaml', line: 4, col: 3 },
       },
     ],
+    clustersLocation: { file: 'workload-identity.yaml', line: 3, col: 1 },
     bindings: [
       {
         role: 's3-reader',
@@ -42,6 +44,7 @@ test('a minimal file loads with every default filled in', () => {
           },
         ],
         managedPolicies: [],
+        managedPolicyLocations: {},
         inlinePolicies: {},
         maxSessionDuration: 3600,
         tags: {},

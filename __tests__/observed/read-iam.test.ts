@@ -68,6 +68,20 @@ beforeAll(async () => {
   });
   // Owned by someone else's file: still read (the diff decides), although this file does not name it.
   emulator.seedRole({ roleName: 'queue-worker', path: ROLE_PATH, tags: { [OWNER_TAG]: 'other/repo' } });
+  // Another team's hand-made role trusting the same issuer (host in capitals, as IAM allows).
+  emulator.seedRole({
+    roleName: 'team-b-writer',
+    path: '/',
+    assumeRolePolicyDocument: {
+      ...trustPolicy,
+      Statement: [
+        {
+          ...trustPolicy.Statement[0],
+          Principal: { Federated: [`arn:aws:iam::${ACCOUNT}:oidc-provider/OIDC.Example.com/id/ABC123`] },
+        },
+      ],
+    },
+  });
   // Named by the file, outside the path, untagged (an adoption candidate).
   emulator.seedRole({
     roleName: 'Legacy-App',
@@ -136,6 +150,22 @@ test('GetAccountAuthorizationDetails path: named and owner-tagged roles, decoded
   expect(emulator.server.count('ListRoles')).toBe(1);
   expect(emulator.server.count('GetRole')).toBe(1);
   expect(emulator.server.totalCalls()).toBe(5);
+});
+
+test('every role in the account that federates to an OIDC provider is recorded, whoever owns it', async () => {
+  const { providerTrust } = await readRoles(iam, query);
+  expect(providerTrust.complete).toBe(true);
+  expect(providerTrust.rolesByProvider).toEqual({
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'],
+    [`arn:aws:iam::${ACCOUNT}:oidc-provider/OIDC.Example.com/id/ABC123`]: ['team-b-writer'],
+  });
+  // Without GetAccountAuthorizationDetails only the roles under the path are seen: not complete.
+  emulator.deny('GetAccountAuthorizationDetails');
+  const fallback = await readRoles(iam, query);
+  expect(fallback.providerTrust).toEqual({
+    rolesByProvider: { [`arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`]: ['s3-reader'] },
+    complete: false,
+  });
 });
 
 test('when GetRole per kept role is cheaper than paging ListRoles under the path, GetRole is used', async () => {
@@ -275,7 +305,13 @@ test('resolveAccountId asks STS, and says what to do when it cannot', async () =
     await expect(resolveAccountId(sts)).resolves.toBe(ACCOUNT);
     emulator.deny('GetCallerIdentity');
     await expect(resolveAccountId(sts)).rejects.toThrow(
-      /^STS GetCallerIdentity failed \(AccessDenied: .*\): configure AWS credentials .* or set aws.accountId/,
+      /^STS GetCallerIdentity failed \(AccessDenied: .*\): configure AWS credentials /,
+    );
+    emulator.allow('GetCallerIdentity');
+    // The file's account must be the credentials' account.
+    await expect(resolveAccountId(sts, { accountId: ACCOUNT })).resolves.toBe(ACCOUNT);
+    await expect(resolveAccountId(sts, { accountId: '111111111111', where: 'f.yaml:3:1' })).rejects.toThrow(
+      /^f\.yaml:3:1: aws\.accountId is 111111111111, but the AWS credentials belong to account 123456789012 \(arn:aws:sts::123456789012:\S+\) — run with credentials for 111111111111, or correct aws\.accountId\. Nothing was read or changed\.$/,
     );
   } finally {
     emulator.allow('GetCallerIdentity');

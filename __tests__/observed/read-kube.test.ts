@@ -109,8 +109,11 @@ test('one paged list of labelled ServiceAccounts, GETs for the other wanted ones
     name: 'app',
     annotations: { [ROLE_ARN_ANNOTATION]: ROLE_ARN, [OWNER_ANNOTATION]: 'acme/platform', team: 'data' },
     labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+    uid: expect.any(String),
     resourceVersion: expect.any(String),
     ownedByUs: { annotations: [ROLE_ARN_ANNOTATION, OWNER_ANNOTATION].sort(), labels: [MANAGED_BY_LABEL] },
+    // #20: who else holds each key, so the plan can show a conflict before apply meets it.
+    fieldOwners: { 'annotations.team': ['kubectl-annotate'] },
   });
   expect(cluster.serviceAccounts.find((sa) => sa.name === 'builder')).toMatchObject({
     namespace: 'default',

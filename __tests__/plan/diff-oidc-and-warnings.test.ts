@@ -1,3 +1,4 @@
+import type { ObservedRole, ObservedState } from '../../src/observed/types.js';
 import { diffState } from '../../src/plan/diff.js';
 import { OWNER_TAG } from '../../src/support/ownership.js';
 import { policySize } from '../../src/policy/size.js';
@@ -9,10 +10,11 @@ import {
   ISSUER,
   observedCluster,
   observedProvider,
+  observedRole,
   observedState,
   OWNER,
   s3ReadPolicy,
-} from './builders.js';
+} from '../builders.js';
 
 describe('OIDC providers', () => {
   const providerChanges = (desired = [desiredProvider()], observed = [observedProvider()]) =>
@@ -76,7 +78,7 @@ describe('OIDC providers', () => {
         kind: 'oidc-provider',
         address: 'oidc-provider.old.example.com',
         action: 'delete',
-        reason: `no cluster in the file uses this issuer any more; it carries our ${OWNER_TAG} tag`,
+        reason: `no cluster in the file uses this issuer any more and no role outside this file trusts it; it carries our ${OWNER_TAG} tag`,
         before: ours,
         after: null,
         fields: [
@@ -85,6 +87,57 @@ describe('OIDC providers', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('an OIDC provider shared with roles outside the file', () => {
+  const OLD_ARN = 'arn:aws:iam::123456789012:oidc-provider/old.example.com/id/X';
+  const ours = observedProvider({ url: 'https://old.example.com/id/X', arn: OLD_ARN });
+  const plan = (providerTrust: ObservedState['providerTrust'], roles: ObservedRole[] = []) =>
+    diffState(
+      desiredState({ oidcProviders: [] }),
+      observedState({ oidcProviders: [ours], roles, providerTrust }),
+    );
+
+  test("another owner's role trusting it keeps it, and the plan says why, naming the roles", () => {
+    const diff = plan({
+      // Spelled with a capital host, as a hand-written trust policy may: IAM ignores the host's case.
+      rolesByProvider: {
+        'arn:aws:iam::123456789012:oidc-provider/Old.Example.com/id/X': ['team-b-writer'],
+        [OLD_ARN]: ['legacy-reader'],
+      },
+      complete: true,
+    });
+    expect(diff.changes.filter((c) => c.kind === 'oidc-provider')).toEqual([]);
+    expect(diff.warnings).toContainEqual({
+      code: 'oidc-provider-kept',
+      address: 'oidc-provider.old.example.com/id/X',
+      message: expect.stringMatching(
+        /issuer old\.example\.com\/id\/X .* kept: 2 roles outside this file still trust it \(legacy-reader, team-b-writer\)/,
+      ),
+    });
+  });
+
+  test('our own roles trusting it (deleted or updated by the same plan) do not keep it', () => {
+    const mine = observedRole(desiredRole('old-app'), { tags: { [OWNER_TAG]: OWNER } });
+    const diff = plan({ rolesByProvider: { [OLD_ARN]: ['old-app'] }, complete: true }, [mine]);
+    expect(diff.changes.filter((c) => c.kind === 'oidc-provider').map((c) => c.action)).toEqual(['delete']);
+  });
+
+  test('a provider of the same issuer in another account is a different provider', () => {
+    const diff = plan({
+      rolesByProvider: { '999999999999:old.example.com/id/X': ['elsewhere'] },
+      complete: true,
+    });
+    expect(diff.changes.filter((c) => c.kind === 'oidc-provider').map((c) => c.action)).toEqual(['delete']);
+  });
+
+  test('when not every role could be read, the provider is kept and the plan says so', () => {
+    const diff = plan({ rolesByProvider: {}, complete: false });
+    expect(diff.changes.filter((c) => c.kind === 'oidc-provider')).toEqual([]);
+    expect(diff.warnings.find((w) => w.code === 'oidc-provider-kept')?.message).toMatch(
+      /not every role in the account could be read \(GetAccountAuthorizationDetails was denied\)/,
+    );
   });
 });
 

@@ -182,4 +182,156 @@ describeWithKubectl('kubectl against the kube emulator', () => {
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain('Unauthorized');
   });
+
+  describe('failing the way a real API server does (#20)', () => {
+    /** A manifest for any ServiceAccount, applied with kubectl's default field manager. */
+    function saFile(file: string, namespace: string, name: string, meta: string[]): string {
+      const path = join(dir, file);
+      writeFileSync(
+        path,
+        [
+          'apiVersion: v1',
+          'kind: ServiceAccount',
+          'metadata:',
+          `  name: ${name}`,
+          `  namespace: ${namespace}`,
+          ...meta,
+          '',
+        ].join('\n'),
+      );
+      return path;
+    }
+
+    test('an object without managedFields: the first apply assigns its fields to "before-first-apply"', async () => {
+      emulator.seedServiceAccount({
+        namespace: 'legacy',
+        name: 'old',
+        annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/old' },
+      });
+      const file = saFile('old.yaml', 'legacy', 'old', [
+        '  annotations:',
+        '    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/new',
+      ]);
+      const refused = await kubectl('apply', '--server-side', '-f', file);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'conflict with "before-first-apply" using v1: .metadata.annotations.eks.amazonaws.com/role-arn',
+      );
+      // The same value is no conflict: both managers own it afterwards.
+      const same = saFile('same.yaml', 'legacy', 'old', [
+        '  annotations:',
+        '    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/old',
+      ]);
+      expect((await kubectl('apply', '--server-side', '-f', same)).code).toBe(0);
+      const managers = emulator.getServiceAccount('legacy', 'old')?.metadata.managedFields ?? [];
+      expect(managers.map((m) => [m.manager, m.operation])).toEqual([
+        ['before-first-apply', 'Update'],
+        ['kubectl', 'Apply'],
+      ]);
+    });
+
+    test('a Helm-installed ServiceAccount: its managed-by label belongs to "helm"', async () => {
+      emulator.seedServiceAccount({
+        namespace: 'charts',
+        name: 'web',
+        labels: { 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'web-0.1.0' },
+        annotations: { 'meta.helm.sh/release-name': 'web', 'meta.helm.sh/release-namespace': 'charts' },
+        fieldManager: 'helm',
+      });
+      const labelled = saFile('label.yaml', 'charts', 'web', [
+        '  labels:',
+        '    app.kubernetes.io/managed-by: workload-identity-bindings',
+      ]);
+      const refused = await kubectl(
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'workload-identity-bindings',
+        '-f',
+        labelled,
+      );
+      expect(refused.stderr).toContain(
+        'conflict with "helm" using v1: .metadata.labels.app.kubernetes.io/managed-by',
+      );
+      const annotated = saFile('annotate.yaml', 'charts', 'web', [
+        '  annotations:',
+        '    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/web',
+      ]);
+      const ok = await kubectl(
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'workload-identity-bindings',
+        '-f',
+        annotated,
+      );
+      expect(ok.code).toBe(0);
+      expect(emulator.getServiceAccount('charts', 'web')?.metadata.labels).toEqual({
+        'app.kubernetes.io/managed-by': 'Helm',
+        'helm.sh/chart': 'web-0.1.0',
+      });
+    });
+
+    test('kubectl delete namespace leaves it Terminating, and creates in it get 403 NamespaceTerminating', async () => {
+      expect((await kubectl('create', 'namespace', 'going')).code).toBe(0);
+      expect((await kubectl('create', 'serviceaccount', 'stays', '-n', 'going')).code).toBe(0);
+      const deleted = await kubectl('delete', 'namespace', 'going', '--wait=false');
+      expect(deleted).toMatchObject({ code: 0, stdout: 'namespace "going" deleted\n' });
+      const phase = await kubectl('get', 'namespace', 'going', '-o', 'jsonpath={.status.phase}');
+      expect(phase.stdout).toBe('Terminating');
+      const refused = await kubectl('create', 'serviceaccount', 'late', '-n', 'going');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'serviceaccounts "late" is forbidden: unable to create new content in namespace going because it is being terminated',
+      );
+      // Existing objects can still be changed.
+      expect((await kubectl('annotate', 'sa', 'stays', '-n', 'going', 'k=v')).code).toBe(0);
+    });
+
+    test("an expired continue token is 410 Expired with the API server's message", async () => {
+      emulator.expireContinueTokens({ expireNext: 1 });
+      try {
+        const run = await kubectl('get', 'sa', '-A', '--chunk-size=1');
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          'The provided continue parameter is too old to display a consistent list result',
+        );
+      } finally {
+        emulator.expireContinueTokens({});
+      }
+      const again = await kubectl('get', 'sa', '-A', '--chunk-size=1', '-o', 'name');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('serviceaccount/reader');
+    });
+
+    test('annotation size counts bytes: 256 KiB of two-byte characters is too long', async () => {
+      expect((await kubectl('create', 'serviceaccount', 'big', '-n', 'team-a')).code).toBe(0);
+      // 100,000 characters but 200,000 bytes each; two of them exceed 262,144 bytes, not characters.
+      const value = 'é'.repeat(100_000);
+      const file = saFile('big.yaml', 'team-a', 'big', [
+        '  annotations:',
+        `    a: ${value}`,
+        `    b: ${value}`,
+      ]);
+      const refused = await kubectl('apply', '--server-side', '-f', file);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('metadata.annotations: Too long: may not be more than 262144 bytes');
+    });
+
+    test('RBAC can deny a cluster-wide list while each namespace may still be listed', async () => {
+      emulator.denyRequests([{ verb: 'list', resource: 'serviceaccounts', scope: 'cluster' }]);
+      try {
+        const all = await kubectl('get', 'sa', '-A');
+        expect(all.code).not.toBe(0);
+        expect(all.stderr).toContain(
+          'serviceaccounts is forbidden: User "kubernetes-admin" cannot list resource "serviceaccounts" in API group "" at the cluster scope',
+        );
+        const one = await kubectl('get', 'sa', '-n', 'team-a', '-o', 'name');
+        expect(one.code).toBe(0);
+        expect(one.stdout).toContain('serviceaccount/reader');
+      } finally {
+        emulator.denyRequests([]);
+      }
+    });
+  });
 });

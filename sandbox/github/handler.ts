@@ -6,7 +6,7 @@
 import type { EmulatorRequest, EmulatorResponse, Route, ServiceHandler } from '../core/server.js';
 import type { GitHubState } from './state.js';
 import type { GitHubUser, StoredRepo, TokenGrant } from './types.js';
-import { commentJson, DOCS, errorBody, pullJson, userJson } from './wire.js';
+import { commentJson, DOCS, errorBody, issueJson, pullJson, userJson } from './wire.js';
 
 /** GitHub's limit on an issue comment body, in characters. */
 export const MAX_COMMENT_LENGTH = 65536;
@@ -259,6 +259,19 @@ export class GitHubHandler implements ServiceHandler {
         return repoEndpoint('delete comment', true, DOCS.deleteComment, (_c, r) => this.deleteComment(r, id));
       }
     }
+    if (rest.length === 1 && rest[0] === 'issues') {
+      if (method === 'GET')
+        return repoEndpoint('list issues', false, DOCS.listIssues, (c, r) => this.listIssues(c, r));
+      if (method === 'POST')
+        return repoEndpoint('create issue', true, DOCS.createIssue, (c, r) => this.createIssue(c, r));
+    }
+    if (rest.length === 2 && rest[0] === 'issues' && numeric(rest[1])) {
+      const n = Number(rest[1]);
+      if (method === 'GET')
+        return repoEndpoint('get issue', false, DOCS.getIssue, (c, r) => this.getIssue(c, r, n));
+      if (method === 'PATCH')
+        return repoEndpoint('update issue', true, DOCS.updateIssue, (c, r) => this.updateIssue(c, r, n));
+    }
     if (rest.length === 3 && rest[0] === 'commits' && rest[2] === 'pulls' && method === 'GET') {
       const sha = rest[1];
       return repoEndpoint('list pulls for commit', false, DOCS.pullsForCommit, (c, r) =>
@@ -404,6 +417,119 @@ export class GitHubHandler implements ServiceHandler {
     if (!this.repoComment(repo, id)) return fail(404, 'Not Found', DOCS.deleteComment);
     this.state.deleteComment(id);
     return { status: 204 };
+  }
+
+  private issueAuthor(login: string): GitHubUser {
+    return this.state.user(login) ?? { login, id: 0, type: 'User' };
+  }
+
+  private listIssues(call: Call, repo: StoredRepo): Answer {
+    const state = call.req.query.get('state') ?? 'open';
+    if (!['open', 'closed', 'all'].includes(state))
+      return fail(422, 'Validation Failed', DOCS.listIssues, {
+        errors: [{ resource: 'Issue', field: 'state', code: 'invalid' }],
+      });
+    const creator = call.req.query.get('creator')?.toLowerCase();
+    const all = this.state.issues(repo.owner, repo.name).filter((i) => {
+      const s = i.pull ? i.pull.state : (i.state ?? 'open');
+      return (state === 'all' || s === state) && (!creator || i.user.toLowerCase() === creator);
+    });
+    const { page, headers } = this.paginate(call, repo, 'issues', all);
+    return json(
+      200,
+      page.map((i) => issueJson(i, repo, this.issueAuthor(i.user), call.api)),
+      headers,
+    );
+  }
+
+  private getIssue(call: Call, repo: StoredRepo, n: number): Answer {
+    const issue = this.state.issue(repo.owner, repo.name, n);
+    if (!issue) return fail(404, 'Not Found', DOCS.getIssue);
+    return json(200, issueJson(issue, repo, this.issueAuthor(issue.user), call.api));
+  }
+
+  /** The JSON object of a create/update request, or GitHub's 400. */
+  private jsonBody(call: Call, docs: string): { fields: Record<string, unknown> } | { answer: Answer } {
+    try {
+      const parsed: unknown = call.req.body === '' ? {} : JSON.parse(call.req.body);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return { fields: parsed as Record<string, unknown> };
+    } catch {
+      // answered below
+    }
+    return { answer: fail(400, 'Problems parsing JSON', docs) };
+  }
+
+  private issueFields(body: Record<string, unknown>, docs: string): Answer | undefined {
+    for (const field of ['title', 'body'] as const) {
+      const value = body[field];
+      if (value !== undefined && value !== null && typeof value !== 'string')
+        return fail(
+          422,
+          `Invalid request.\n\nFor 'properties/${field}', ${JSON.stringify(value)} is not a string.`,
+          docs,
+        );
+    }
+    if (typeof body.body === 'string' && [...body.body].length > MAX_COMMENT_LENGTH)
+      return fail(422, 'Validation Failed', docs, {
+        errors: [
+          {
+            resource: 'Issue',
+            code: 'custom',
+            field: 'body',
+            message: `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)`,
+          },
+        ],
+      });
+    if (body.state !== undefined && body.state !== 'open' && body.state !== 'closed')
+      return fail(422, 'Validation Failed', docs, {
+        errors: [{ resource: 'Issue', field: 'state', code: 'invalid' }],
+      });
+    return undefined;
+  }
+
+  private createIssue(call: Call, repo: StoredRepo): Answer {
+    const body = this.jsonBody(call, DOCS.createIssue);
+    if ('answer' in body) return body.answer;
+    const { fields } = body;
+    if (typeof fields.title !== 'string' || fields.title === '')
+      return fail(422, 'Invalid request.\n\n"title" wasn\'t supplied.', DOCS.createIssue);
+    const invalid = this.issueFields(fields, DOCS.createIssue);
+    if (invalid) return invalid;
+    const issue = this.state.createIssue(repo.owner, repo.name, {
+      title: fields.title,
+      body: typeof fields.body === 'string' ? fields.body : '',
+      user: call.user.login,
+    });
+    return json(201, issueJson(issue, repo, call.user, call.api), {
+      location: `${call.api}/repos/${repo.fullName}/issues/${issue.number}`,
+    });
+  }
+
+  private updateIssue(call: Call, repo: StoredRepo, n: number): Answer {
+    const existing = this.state.issue(repo.owner, repo.name, n);
+    if (!existing || existing.pull) return fail(404, 'Not Found', DOCS.updateIssue);
+    const body = this.jsonBody(call, DOCS.updateIssue);
+    if ('answer' in body) return body.answer;
+    const { fields } = body;
+    const invalid = this.issueFields(fields, DOCS.updateIssue);
+    if (invalid) return invalid;
+    const change: Parameters<GitHubState['updateIssue']>[3] = {};
+    if (typeof fields.title === 'string') change.title = fields.title;
+    if (typeof fields.body === 'string') change.body = fields.body;
+    if (fields.state === 'open' || fields.state === 'closed') {
+      change.state = fields.state;
+      change.stateReason =
+        fields.state === 'closed'
+          ? fields.state_reason === 'not_planned'
+            ? 'not_planned'
+            : 'completed'
+          : existing.state === 'closed'
+            ? 'reopened'
+            : (existing.stateReason ?? null);
+    }
+    const issue = this.state.updateIssue(repo.owner, repo.name, n, change)!;
+    return json(200, issueJson(issue, repo, this.issueAuthor(issue.user), call.api));
   }
 
   private pullContext(call: Call, base: StoredRepo, headRepo: string, author: string) {

@@ -203,6 +203,48 @@ export class GitHubState {
     return this.repos.get(repoKey(owner, repo))?.issues.get(number);
   }
 
+  /** Opens an issue as `user` with the repository's next number (issues and pulls share numbers). */
+  createIssue(
+    owner: string,
+    repo: string,
+    input: { title: string; body?: string; user: string },
+  ): StoredIssue {
+    const data = this.requireRepo(owner, repo);
+    const number = Math.max(0, ...data.issues.keys()) + 1;
+    const at = this.timestamp();
+    const issue: StoredIssue = {
+      number,
+      title: input.title,
+      user: this.requireUser(input.user).login,
+      state: 'open',
+      stateReason: null,
+      body: input.body ?? '',
+      createdAt: at,
+      updatedAt: at,
+    };
+    data.issues.set(number, issue);
+    return issue;
+  }
+
+  updateIssue(
+    owner: string,
+    repo: string,
+    number: number,
+    change: Partial<Pick<StoredIssue, 'title' | 'body' | 'state' | 'stateReason'>>,
+  ): StoredIssue | undefined {
+    const issue = this.issue(owner, repo, number);
+    if (!issue || issue.pull) return undefined;
+    Object.assign(issue, change);
+    issue.updatedAt = this.timestamp();
+    return issue;
+  }
+
+  /** Issues and pull requests, newest first, as GET /repos/{owner}/{repo}/issues lists them. */
+  issues(owner: string, repo: string): StoredIssue[] {
+    const data = this.repos.get(repoKey(owner, repo));
+    return data ? [...data.issues.values()].sort((a, b) => b.number - a.number) : [];
+  }
+
   pull(owner: string, repo: string, number: number): StoredPull | undefined {
     return this.issue(owner, repo, number)?.pull;
   }

@@ -38,6 +38,12 @@ export interface StoredIssue {
   number: number;
   title: string;
   user: string;
+  /** Issues only (a pull request's state is its pull's). Default open. */
+  state?: 'open' | 'closed';
+  stateReason?: 'completed' | 'not_planned' | 'reopened' | null;
+  body?: string;
+  createdAt?: string;
+  updatedAt?: string;
   /** Present when the issue is a pull request. */
   pull?: StoredPull;
 }

@@ -1,7 +1,7 @@
 // GitHub REST wire shapes: the JSON api.github.com returns for users, issue comments, pull requests
 // and errors, built from the emulator's stored model. URLs point at the emulator (`api`) except
 // html_url, which points at github.com as the real API does.
-import type { GitHubUser, StoredComment, StoredPull, StoredRepo } from './types.js';
+import type { GitHubUser, StoredComment, StoredIssue, StoredPull, StoredRepo } from './types.js';
 
 export const HTML_BASE = 'https://github.com';
 
@@ -15,6 +15,10 @@ export const DOCS = {
   pullsForCommit: 'https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit',
   getPull: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request',
   getUser: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+  listIssues: 'https://docs.github.com/rest/issues/issues#list-repository-issues',
+  getIssue: 'https://docs.github.com/rest/issues/issues#get-an-issue',
+  createIssue: 'https://docs.github.com/rest/issues/issues#create-an-issue',
+  updateIssue: 'https://docs.github.com/rest/issues/issues#update-an-issue',
   secondaryRateLimit:
     'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
   primaryRateLimit: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
@@ -155,4 +159,41 @@ export function errorBody(
   extra: object = {},
 ): object {
   return { message, ...extra, documentation_url: documentationUrl, status: String(status) };
+}
+
+/** An issue as GET /repos/{owner}/{repo}/issues/{n} returns it; pull requests carry `pull_request`. */
+export function issueJson(
+  issue: StoredIssue,
+  repo: StoredRepo,
+  author: GitHubUser,
+  api: string,
+): Record<string, unknown> {
+  const url = `${api}/repos/${repo.fullName}/issues/${issue.number}`;
+  const state = issue.pull ? issue.pull.state : (issue.state ?? 'open');
+  return {
+    url,
+    repository_url: `${api}/repos/${repo.fullName}`,
+    comments_url: `${url}/comments`,
+    html_url: `${HTML_BASE}/${repo.fullName}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
+    id: 1_000_000 + issue.number,
+    node_id: `I_kwDO${Buffer.from(`Issue:${repo.id}:${issue.number}`).toString('base64url')}`,
+    number: issue.number,
+    title: issue.title,
+    user: userJson(author, api),
+    labels: [],
+    state,
+    state_reason: issue.pull ? null : (issue.stateReason ?? null),
+    locked: false,
+    assignee: null,
+    assignees: [],
+    comments: 0,
+    created_at: issue.createdAt ?? null,
+    updated_at: issue.updatedAt ?? null,
+    closed_at: state === 'closed' ? (issue.updatedAt ?? null) : null,
+    author_association: author.type === 'Bot' ? 'NONE' : 'MEMBER',
+    body: issue.body ?? null,
+    ...(issue.pull
+      ? { pull_request: { url: `${api}/repos/${repo.fullName}/pulls/${issue.number}`, merged_at: null } }
+      : {}),
+  };
 }

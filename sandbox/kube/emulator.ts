@@ -5,7 +5,8 @@
 import { stringify } from 'yaml';
 import { EmulatorServer } from '../core/server.js';
 import { serviceAccountJson } from './codec.js';
-import { KubeHandler } from './handler.js';
+import { KubeHandler, type DenyRule } from './handler.js';
+import type { ContinueExpiry } from './paging.js';
 import { namespaceJson } from './namespaces.js';
 import { DEFAULT_NAMESPACES, KubeState } from './state.js';
 import { testCertificates } from './tls.js';
@@ -13,6 +14,8 @@ import { TokenIssuer } from './tokens.js';
 import type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
 
 export { OPERATIONS } from './types.js';
+export type { DenyRule } from './handler.js';
+export type { ContinueExpiry } from './paging.js';
 export type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
 
 /** The bearer token every emulator accepts unless `token` is given. */
@@ -97,6 +100,29 @@ export class KubeEmulator {
   resetCounters(): void {
     this.server.resetCounters();
     this.handler.unauthenticated = 0;
+  }
+
+  /** RBAC gaps for every token from now on (replaces earlier ones; `[]` allows everything again). */
+  denyRequests(rules: DenyRule[]): void {
+    this.handler.deny = [...rules];
+  }
+
+  /** How continue tokens expire from now on (`{}`: never). See ContinueExpiry. */
+  expireContinueTokens(expiry: ContinueExpiry): void {
+    const target = this.state.continueExpiry;
+    delete target.ttlMs;
+    delete target.expireNext;
+    Object.assign(target, expiry);
+  }
+
+  /** Deletes a namespace as `kubectl delete namespace` would: it stays Terminating until finalized. */
+  terminateNamespace(name: string): void {
+    this.state.terminateNamespace(name);
+  }
+
+  /** Finishes a namespace deletion: its ServiceAccounts and the namespace go. */
+  finalizeNamespace(name: string): void {
+    this.state.finalizeNamespace(name);
   }
 
   seedNamespace(name: string, labels: Record<string, string> = {}): void {

@@ -29,6 +29,17 @@ export interface KubeAuthOptions {
   readOnlyToken?: string;
 }
 
+/**
+ * An RBAC gap for every token: requests matching `verb` and `resource` get the authorizer's 403.
+ * `scope: 'cluster'` denies only cluster-wide requests (e.g. listing ServiceAccounts in all
+ * namespaces while a RoleBinding still allows each namespace); `'namespace'` only namespaced ones.
+ */
+export interface DenyRule {
+  verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
+  resource: 'namespaces' | 'serviceaccounts';
+  scope?: 'cluster' | 'namespace';
+}
+
 /** User names the API server would report for the two tokens (they appear in 403 messages). */
 export const ADMIN_USER = 'kubernetes-admin';
 export const READ_ONLY_USER = 'read-only';
@@ -62,6 +73,8 @@ export class KubeHandler implements ServiceHandler {
   private readonly issuer: TokenIssuer;
   /** Requests refused with 401 (never counted as operations: they are refused before routing). */
   unauthenticated = 0;
+  /** RBAC denials for every user (see DenyRule). */
+  deny: DenyRule[] = [];
 
   constructor(state: KubeState, auth: KubeAuthOptions, serverAddress: () => string, issuer: TokenIssuer) {
     this.auth = auth;
@@ -90,6 +103,8 @@ export class KubeHandler implements ServiceHandler {
       handle: () => {
         try {
           if (found.mutating && user === READ_ONLY_USER)
+            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+          if (this.deny.some((rule) => denies(rule, found)))
             throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
           return found.run();
         } catch (error) {
@@ -207,7 +222,19 @@ export class KubeHandler implements ServiceHandler {
           verb: 'get',
           resource: 'namespaces',
           name,
+          // RequestInfo gives a namespace request its own name as namespace (it shows in 403s).
+          namespace: name,
           run: () => this.namespaces.get(name),
+        };
+      if (method === 'DELETE')
+        return {
+          operation: sa.deleteNamespace,
+          mutating: true,
+          verb: 'delete',
+          resource: 'namespaces',
+          name,
+          namespace: name,
+          run: () => this.namespaces.delete(name),
         };
       return methodNotAllowed();
     }
@@ -347,6 +374,15 @@ function objectBody(req: EmulatorRequest): { body: string; contentType: string }
     `the body of the request was in an unknown format (${contentType}) - accepted media types include: application/json, application/yaml, ${PROTOBUF_CONTENT_TYPE}`,
     {},
   );
+}
+
+function denies(rule: DenyRule, endpoint: Endpoint): boolean {
+  if (rule.verb !== endpoint.verb || rule.resource !== endpoint.resource) return false;
+  // A namespace is itself cluster-scoped even though its authorization attributes carry its name.
+  const clusterWide = endpoint.resource === 'namespaces' || endpoint.namespace === undefined;
+  if (rule.scope === 'cluster') return clusterWide;
+  if (rule.scope === 'namespace') return !clusterWide;
+  return true;
 }
 
 function patchType(contentType: string): PatchType | undefined {

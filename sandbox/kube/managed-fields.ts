@@ -4,9 +4,17 @@
 //   them away from everyone else, no questions asked;
 // - an Apply sets exactly the fields in the applied configuration; a field another manager owns
 //   with a different value is a conflict (409) unless `force`, which moves the ownership; fields
-//   the applier owned before but left out are removed unless another manager still owns them.
+//   the applier owned before but left out are removed unless another manager still owns them;
+// - an object with no managedFields at all (created before server-side apply, or whose
+//   managedFields were reset) gets every live field assigned to the manager `before-first-apply`
+//   (operation Update) on its first apply, so a differing value conflicts like any other owner's.
+//   Source: Kubernetes docs, "Server-Side Apply" → "Upgrading from client-side apply" and
+//   structured-merge-diff's `before-first-apply` manager in k8s.io/apiserver fieldmanager.
 import { KubeStatusError, type StatusCause } from './status.js';
 import type { FieldManager, FieldMap } from './types.js';
+
+/** The manager the API server records for fields that predate an object's first apply. */
+export const BEFORE_FIRST_APPLY = 'before-first-apply';
 
 const pathOf = (key: string): string[] => JSON.parse(key) as string[];
 
@@ -90,7 +98,17 @@ export function serverSideApply(
   force: boolean,
   now: string,
 ): ApplyResult {
-  const next = cloneManagers(managers);
+  const next =
+    managers.length === 0 && current.size > 0
+      ? [
+          {
+            manager: BEFORE_FIRST_APPLY,
+            operation: 'Update' as const,
+            time: now,
+            fields: new Set(current.keys()),
+          },
+        ]
+      : cloneManagers(managers);
   const isApplier = (m: FieldManager): boolean => m.manager === manager && m.operation === 'Apply';
   const conflicts: { owner: FieldManager; key: string }[] = [];
   for (const [key, leaf] of applied) {

@@ -1,10 +1,19 @@
-// The Namespace endpoints the project needs: list (label selector, paging), get and create.
+// The Namespace endpoints the project needs: list (label selector, paging), get, create and delete.
+// A deleted namespace stays `Terminating` (its `kubernetes` finalizer is never run here unless a test
+// finalizes it) and the NamespaceLifecycle admission plugin's 403 refuses new objects in it.
 import type { EmulatorResponse } from '../core/server.js';
 import { parseObjectBody } from './body.js';
 import { listJson, paginate } from './paging.js';
 import { matchesSelector, parseLabelSelector } from './selector.js';
 import type { KubeState } from './state.js';
-import { alreadyExists, invalid, jsonResponse, notFound, type StatusCause } from './status.js';
+import {
+  alreadyExists,
+  invalid,
+  jsonResponse,
+  KubeStatusError,
+  notFound,
+  type StatusCause,
+} from './status.js';
 import type { StoredNamespace } from './types.js';
 import { dns1123LabelErrors, invalidValue, metadataMapErrors } from './validation.js';
 
@@ -16,11 +25,36 @@ export function namespaceJson(ns: StoredNamespace, withType = true): unknown {
       uid: ns.uid,
       resourceVersion: ns.resourceVersion,
       creationTimestamp: ns.creationTimestamp,
+      ...(ns.deletionTimestamp ? { deletionTimestamp: ns.deletionTimestamp } : {}),
       labels: { ...ns.labels },
     },
     spec: { finalizers: ['kubernetes'] },
-    status: { phase: 'Active' },
+    status: { phase: ns.deletionTimestamp ? 'Terminating' : 'Active' },
   };
+}
+
+/**
+ * The NamespaceLifecycle admission plugin's answer to a create in a namespace being deleted: 403
+ * Forbidden with a `NamespaceTerminating` cause (k8s.io/apiserver admission/plugin/namespace/lifecycle;
+ * the cause type is metav1.NamespaceTerminatingCause).
+ */
+export function namespaceTerminating(resource: string, name: string, namespace: string): KubeStatusError {
+  return new KubeStatusError(
+    403,
+    'Forbidden',
+    `${resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    {
+      name,
+      kind: resource,
+      causes: [
+        {
+          reason: 'NamespaceTerminating',
+          message: `namespace ${namespace} is being terminated`,
+          field: 'metadata.namespace',
+        },
+      ],
+    },
+  );
 }
 
 export class NamespaceApi {
@@ -34,7 +68,10 @@ export class NamespaceApi {
     const selector = parseLabelSelector(query.get('labelSelector'));
     const matching = this.state.listNamespaces().filter((ns) => matchesSelector(selector, ns.labels));
     const rv = this.state.resourceVersion;
-    const page = paginate(matching, (ns) => ns.name, query, rv, selector.length > 0);
+    const page = paginate(matching, (ns) => ns.name, query, rv, selector.length > 0, {
+      policy: this.state.continueExpiry,
+      now: this.state.nowMs(),
+    });
     return jsonResponse(
       200,
       listJson(
@@ -48,6 +85,13 @@ export class NamespaceApi {
 
   get(name: string): EmulatorResponse {
     const ns = this.state.namespace(name);
+    if (!ns) throw notFound('namespaces', name);
+    return jsonResponse(200, namespaceJson(ns));
+  }
+
+  /** The API server answers a namespace delete with the namespace, now Terminating. */
+  delete(name: string): EmulatorResponse {
+    const ns = this.state.terminateNamespace(name);
     if (!ns) throw notFound('namespaces', name);
     return jsonResponse(200, namespaceJson(ns));
   }

@@ -2,7 +2,23 @@
 // the last key served), and like the API server's, `remainingItemCount` is only reported for lists
 // without a label selector. Items are served in key order, so a page resumes after the last key
 // even when objects were added or removed in between.
-import { badRequest } from './status.js';
+//
+// Continue tokens expire like the API server's do once etcd compacts the list's revision (about 5
+// minutes): a test sets a time to live, or expires the next N continued requests. The answer is 410
+// Gone, reason `Expired`, with the API server's message and an inconsistent-continue token in the
+// Status metadata (k8s.io/apiserver storage/etcd3, handleCompactedErrorForPaging).
+import { badRequest, KubeStatusError } from './status.js';
+
+/** When issued continue tokens stop working (set on the emulator's state by tests). */
+export interface ContinueExpiry {
+  /** Tokens older than this (by the emulator clock) are expired. */
+  ttlMs?: number;
+  /** The next N requests that carry a continue token get 410 Expired, whatever their age. */
+  expireNext?: number;
+}
+
+export const EXPIRED_CONTINUE_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 export interface Page<T> {
   items: T[];
@@ -17,6 +33,8 @@ interface ContinueToken {
   rv: string;
   /** Key of the last item served. */
   start: string;
+  /** When the token was issued (ms since the epoch, emulator clock). */
+  t?: number;
 }
 
 export function paginate<T>(
@@ -25,19 +43,45 @@ export function paginate<T>(
   query: URLSearchParams,
   resourceVersion: string,
   selected: boolean,
+  expiry: { policy: ContinueExpiry; now: number } = { policy: {}, now: 0 },
 ): Page<T> {
   const limit = parseLimit(query.get('limit'));
   const token = query.get('continue');
-  const after = token ? decodeToken(token).start : undefined;
+  const decoded = token ? decodeToken(token) : undefined;
+  if (decoded) checkExpiry(decoded, expiry.policy, expiry.now, resourceVersion);
+  const after = decoded?.start;
   const rest = after === undefined ? items : items.filter((item) => keyOf(item) > after);
   if (limit === undefined || rest.length <= limit) return { items: rest };
   const page = rest.slice(0, limit);
-  const next: ContinueToken = { v: 1, rv: resourceVersion, start: keyOf(page[page.length - 1]) };
+  const next: ContinueToken = {
+    v: 1,
+    rv: resourceVersion,
+    start: keyOf(page[page.length - 1]),
+    t: expiry.now,
+  };
   return {
     items: page,
     continueToken: Buffer.from(JSON.stringify(next)).toString('base64url'),
     ...(selected ? {} : { remainingItemCount: rest.length - limit }),
   };
+}
+
+function checkExpiry(token: ContinueToken, policy: ContinueExpiry, now: number, rv: string): void {
+  const forced = (policy.expireNext ?? 0) > 0;
+  const old = policy.ttlMs !== undefined && now - (token.t ?? 0) > policy.ttlMs;
+  if (!forced && !old) return;
+  if (forced) policy.expireNext = (policy.expireNext ?? 0) - 1;
+  const inconsistent: ContinueToken = { v: 1, rv, start: token.start, t: now };
+  throw new KubeStatusError(
+    410,
+    'Expired',
+    EXPIRED_CONTINUE_MESSAGE,
+    undefined,
+    {},
+    {
+      continue: Buffer.from(JSON.stringify(inconsistent)).toString('base64url'),
+    },
+  );
 }
 
 function parseLimit(value: string | null): number | undefined {

@@ -13,6 +13,7 @@ import {
   type FieldValidation,
 } from './codec.js';
 import { recordUpdate, sameState, serverSideApply, type ApplyResult } from './managed-fields.js';
+import { namespaceTerminating } from './namespaces.js';
 import { listJson, paginate } from './paging.js';
 import { jsonPatch, mergePatch, parsePatchBody, strategicMergePatch } from './patch.js';
 import { matchesSelector, parseLabelSelector } from './selector.js';
@@ -65,7 +66,10 @@ export class ServiceAccountApi {
       .listServiceAccounts(namespace)
       .filter((sa) => matchesSelector(selector, metadataMap(sa.fields, 'labels')));
     const rv = this.state.resourceVersion;
-    const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, selector.length > 0);
+    const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, selector.length > 0, {
+      policy: this.state.continueExpiry,
+      now: this.state.nowMs(),
+    });
     const items = page.items.map((sa) => serviceAccountJson(sa, false));
     return jsonResponse(200, listJson('ServiceAccountList', items, page, rv));
   }
@@ -80,7 +84,7 @@ export class ServiceAccountApi {
     checkNamespace(decoded, namespace);
     if (decoded.resourceVersion)
       throw badRequest('resourceVersion should not be set on objects to be created');
-    if (!this.state.namespace(namespace)) throw notFound('namespaces', namespace);
+    this.admitCreate(namespace, name);
     validate(name, decoded.fields);
     if (this.state.serviceAccount(namespace, name)) throw alreadyExists(RESOURCE, name);
     const now = this.state.now();
@@ -178,7 +182,7 @@ export class ServiceAccountApi {
     const now = this.state.now();
     const current = this.state.serviceAccount(namespace, name);
     if (!current) {
-      if (!this.state.namespace(namespace)) throw notFound('namespaces', namespace);
+      this.admitCreate(namespace, name);
       const result = serverSideApply(new Map(), [], manager, decoded.fields, force, now);
       validate(name, result.fields);
       const draft = { namespace, name, uid: this.state.newUid(), creationTimestamp: now, ...result };
@@ -216,6 +220,13 @@ export class ServiceAccountApi {
         ? { ...current, ...(unchanged ? {} : next) }
         : this.state.putServiceAccount({ ...current, ...next });
     return jsonResponse(status, serviceAccountJson(saved), warningHeaders(decoded));
+  }
+
+  /** Admission for a create: the namespace must exist and must not be terminating. */
+  private admitCreate(namespace: string, name: string): void {
+    const ns = this.state.namespace(namespace);
+    if (!ns) throw notFound('namespaces', namespace);
+    if (ns.deletionTimestamp) throw namespaceTerminating(RESOURCE, name, namespace);
   }
 
   private existing(namespace: string, name: string): StoredServiceAccount {

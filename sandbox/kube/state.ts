@@ -2,6 +2,7 @@
 // resourceVersion counter bumped by every write, deterministic UIDs.
 import { recordUpdate, serverSideApply } from './managed-fields.js';
 import { fieldKey } from './codec.js';
+import type { ContinueExpiry } from './paging.js';
 import type { FieldMap, ServiceAccountSeed, StoredNamespace, StoredServiceAccount } from './types.js';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -15,9 +16,16 @@ export class KubeState {
   private revision = 100;
   private uidCounter = 0;
   private readonly clock: () => Date;
+  /** When continue tokens expire (tests change it; default never). */
+  readonly continueExpiry: ContinueExpiry = {};
 
   constructor(clock: () => Date = () => new Date()) {
     this.clock = clock;
+  }
+
+  /** The emulator clock in ms (continue tokens record it). */
+  nowMs(): number {
+    return this.clock().getTime();
   }
 
   now(): string {
@@ -58,6 +66,28 @@ export class KubeState {
     };
     this.namespaces.set(name, ns);
     return ns;
+  }
+
+  /**
+   * Deletes a namespace the way the API server does while a finalizer (`kubernetes`) still holds it:
+   * it gets a deletionTimestamp and phase `Terminating`, keeps existing, and refuses new content
+   * (403 with cause NamespaceTerminating) until `finalizeNamespace`.
+   */
+  terminateNamespace(name: string): StoredNamespace | undefined {
+    const ns = this.namespaces.get(name);
+    if (!ns) return undefined;
+    if (!ns.deletionTimestamp) {
+      const next = { ...ns, deletionTimestamp: this.now(), resourceVersion: this.nextResourceVersion() };
+      this.namespaces.set(name, next);
+      return next;
+    }
+    return ns;
+  }
+
+  /** The namespace controller finishing: its content goes, then the namespace. */
+  finalizeNamespace(name: string): void {
+    for (const sa of this.listServiceAccounts(name)) this.deleteServiceAccount(sa.namespace, sa.name);
+    if (this.namespaces.delete(name)) this.nextResourceVersion();
   }
 
   serviceAccount(namespace: string, name: string): StoredServiceAccount | undefined {

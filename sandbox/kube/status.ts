@@ -25,6 +25,8 @@ export class KubeStatusError extends Error {
   readonly reason: string;
   readonly details: StatusDetails | undefined;
   readonly headers: Record<string, string>;
+  /** The Status object's ListMeta (a 410 Expired carries a `continue` token there). */
+  readonly listMeta: Record<string, string>;
 
   constructor(
     code: number,
@@ -32,6 +34,7 @@ export class KubeStatusError extends Error {
     message: string,
     details?: StatusDetails,
     headers: Record<string, string> = {},
+    listMeta: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'KubeStatusError';
@@ -39,10 +42,11 @@ export class KubeStatusError extends Error {
     this.reason = reason;
     this.details = details;
     this.headers = headers;
+    this.listMeta = listMeta;
   }
 
   toResponse(): EmulatorResponse {
-    return statusResponse(this.code, this.reason, this.message, this.details, this.headers);
+    return statusResponse(this.code, this.reason, this.message, this.details, this.headers, this.listMeta);
   }
 }
 
@@ -62,11 +66,12 @@ export function statusResponse(
   message: string,
   details?: StatusDetails,
   headers: Record<string, string> = {},
+  listMeta: Record<string, string> = {},
 ): EmulatorResponse {
   const body: Record<string, unknown> = {
     kind: 'Status',
     apiVersion: 'v1',
-    metadata: {},
+    metadata: { ...listMeta },
     status: 'Failure',
     message,
     reason,

@@ -8,6 +8,7 @@ export const OPERATIONS = {
   listNamespaces: 'list namespaces',
   getNamespace: 'get namespace',
   createNamespace: 'create namespace',
+  deleteNamespace: 'delete namespace',
   listServiceAccounts: 'list serviceaccounts',
   getServiceAccount: 'get serviceaccount',
   createServiceAccount: 'create serviceaccount',
@@ -57,6 +58,8 @@ export interface StoredNamespace {
   resourceVersion: string;
   creationTimestamp: string;
   labels: Record<string, string>;
+  /** Set once the namespace is deleted: it stays `Terminating` (a finalizer holds it) until finalized. */
+  deletionTimestamp?: string;
 }
 
 /** What a test seeds directly into state (no HTTP, no counters). */

@@ -6,7 +6,8 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-/** The API server's limit on all annotations of one object together (keys plus values). */
+/** The API server's limit on all annotations of one object together: keys plus values, in bytes
+ * (apimachinery ValidateAnnotationsSize sums len(k)+len(v) of Go strings, which are UTF-8 bytes). */
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 const LABEL_MESSAGE =
@@ -75,7 +76,7 @@ export function metadataMapErrors(
   }
   let size = 0;
   for (const [key, value] of Object.entries(annotations)) {
-    size += key.length + value.length;
+    size += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
     for (const e of labelKeyErrors(key)) causes.push(invalidValue('metadata.annotations', key, e));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {

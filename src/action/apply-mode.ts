@@ -11,6 +11,7 @@ import { escapeProse, inlineCode } from '../render/escape.js';
 import { renderApplyMarkdown, renderStalePlanMarkdown } from '../render/markdown.js';
 import { summaryLine } from '../render/text.js';
 import { findPlanComment, postApplyComment } from './comments.js';
+import { loadGuardrailsOrReport } from './guardrails.js';
 import { isDefaultBranchRef } from './mode.js';
 import type { Outcome } from './outcome.js';
 import { loadBindingsOrReport, planOrReport } from './plan-step.js';
@@ -110,10 +111,14 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
   };
   const bindings = await loadBindingsOrReport(rt, outcome, sha, publish);
   if (!bindings) return;
+  // The guardrails hold at apply time as they are now: a guardrails file changed after the review
+  // still stops an apply that breaks it.
+  const guardrails = await loadGuardrailsOrReport(rt, outcome, sha, publish, { compareWithBase: false });
+  if (!guardrails) return;
 
   const session = rt.newSession();
   try {
-    const run = await planOrReport(rt, session, bindings, outcome, sha, publish);
+    const run = await planOrReport(rt, session, bindings, outcome, sha, publish, guardrails);
     if (!run) return;
     const { plan } = run;
 

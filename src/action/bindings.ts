@@ -8,11 +8,12 @@ import type { BindingsFile } from '../bindings/types.js';
 export type LoadedBindings =
   { ok: true; file: BindingsFile; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
-export function annotate(diagnostics: readonly Diagnostic[]): void {
+export function annotate(diagnostics: readonly Diagnostic[], what = 'bindings file'): void {
   for (const d of diagnostics) {
     const properties = { file: d.file, startLine: d.line, startColumn: d.col };
-    if (d.severity === 'error') core.error(d.message, { ...properties, title: 'Invalid bindings file' });
-    else core.warning(d.message, { ...properties, title: 'Bindings file warning' });
+    if (d.severity === 'error') core.error(d.message, { ...properties, title: `Invalid ${what}` });
+    else
+      core.warning(d.message, { ...properties, title: `${what[0].toUpperCase()}${what.slice(1)} warning` });
   }
 }
 

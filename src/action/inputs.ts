@@ -21,6 +21,8 @@ export const INPUT_NAMES = {
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
+  guardrailsFile: 'guardrails-file',
+  strict: 'strict',
   bindingsFiles: 'bindings-files',
   changedFrom: 'changed-from',
   planRoleArn: 'plan-role-arn',
@@ -52,6 +54,10 @@ export interface ActionInputs {
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
   commentAuthor?: string;
+  /** The guardrails file; undefined = next to the bindings file, then the root, else the defaults. */
+  guardrailsFile?: string;
+  /** Guardrail warnings count as errors. */
+  strict: boolean;
   /** discover: glob patterns of bindings files. */
   bindingsFiles: string[];
   /** discover: only files changed since this ref ('' = every file). */
@@ -165,6 +171,13 @@ function bindingsFileInput(source: InputSource): string {
   return raw;
 }
 
+function guardrailsFileInput(source: InputSource): string | undefined {
+  const raw = source.getInput(INPUT_NAMES.guardrailsFile).trim();
+  if (raw === '') return undefined;
+  if (/[\r\n\0]/.test(raw)) throw new Error('Input "guardrails-file" must be one path (no line breaks).');
+  return raw;
+}
+
 function patternsInput(source: InputSource): string[] {
   const raw = source.getInput(INPUT_NAMES.bindingsFiles);
   const patterns = raw
@@ -215,6 +228,8 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),
+    guardrailsFile: guardrailsFileInput(source),
+    strict: booleanInput(source, INPUT_NAMES.strict, false),
     bindingsFiles: patternsInput(source),
     changedFrom: source.getInput(INPUT_NAMES.changedFrom).trim(),
     planRoleArn: source.getInput(INPUT_NAMES.planRoleArn).trim(),

@@ -6,7 +6,9 @@ import * as core from '@actions/core';
 import { errorMessage } from '../support/errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
+import { renderGuardrailsMarkdown } from '../render/guardrails.js';
 import { postPlanComment } from './comments.js';
+import { loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
 import { loadBindingsOrReport, planOrReport } from './plan-step.js';
 import type { Runtime } from './runtime.js';
@@ -40,17 +42,23 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
   };
   const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
   if (!bindings) return;
+  const guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, { compareWithBase: true });
+  if (!guardrails) return;
 
   const session = rt.newSession();
   try {
-    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish);
+    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
     if (!run) return;
     const { plan } = run;
-    await writeJobSummary(renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET }));
+    const lead = run.guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
+    await writeJobSummary(
+      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead }),
+    );
     const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
       bindingsFile: file,
       headSha,
       jobSummaryUrl: rt.context.runUrl,
+      lead,
     });
     await comment(markdown, plan.planId, truncated);
     outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';

@@ -6,8 +6,12 @@ import type { BindingsFile } from '../bindings/types.js';
 import { PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
 import type { Session } from '../engine/session.js';
 import { renderConflictsMarkdown, renderValidationMarkdown } from '../render/markdown.js';
+import type { LoadedGuardrails } from '../guardrails/check.js';
+import { hasBlockingViolations, type GuardrailsReport } from '../guardrails/types.js';
+import { renderGuardrailsBlockedMarkdown } from '../render/guardrails.js';
 import { renderPlanText, summaryLine } from '../render/text.js';
 import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
+import { judgeGuardrails } from './guardrails.js';
 import type { Outcome } from './outcome.js';
 import type { Runtime } from './runtime.js';
 
@@ -28,7 +32,10 @@ export async function loadBindingsOrReport(
   return undefined;
 }
 
-/** Plans and records plan id, summary and plan file in the outcome; undefined on conflicts. */
+/**
+ * Plans and records plan id, summary and plan file in the outcome; undefined on conflicts or when
+ * the guardrails block the plan — then no plan id is recorded, so nothing reviewable exists.
+ */
 export async function planOrReport(
   rt: Runtime,
   session: Session,
@@ -36,11 +43,27 @@ export async function planOrReport(
   outcome: Outcome,
   headSha: string | undefined,
   publish: Publish,
-): Promise<PlanRun | undefined> {
+  guardrails?: LoadedGuardrails,
+): Promise<(PlanRun & { guardrails?: GuardrailsReport }) | undefined> {
   const run = await runPlan(session, bindings);
   if (run.conflicts.length > 0) {
     await publish(renderConflictsMarkdown(run.conflicts, { bindingsFile: rt.inputs.bindingsFile, headSha }));
     outcome.fail(new PlanConflictError(run.conflicts).message, 'conflicts');
+    return undefined;
+  }
+  const report = guardrails ? judgeGuardrails(rt, guardrails, run) : undefined;
+  if (report && guardrails && hasBlockingViolations(report)) {
+    await publish(
+      renderGuardrailsBlockedMarkdown(report, guardrails.changes, {
+        bindingsFile: rt.inputs.bindingsFile,
+        headSha,
+      }),
+    );
+    const n = report.violations.filter((v) => v.severity === 'error').length;
+    outcome.fail(
+      `${n} guardrail violation${n === 1 ? '' : 's'} in ${rt.inputs.bindingsFile}${report.strict ? ' (strict)' : ''} (see the annotations): nothing is offered for review and nothing was changed.`,
+      'guardrails',
+    );
     return undefined;
   }
   const { plan } = run;
@@ -51,5 +74,5 @@ export async function planOrReport(
   core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
   core.info(renderPlanText(plan));
   core.endGroup();
-  return run;
+  return report ? { ...run, guardrails: report } : run;
 }

@@ -9,6 +9,8 @@ export interface PullRequestRef {
   headSha: string;
   /** `owner/repo` of the head branch; differs from the base repository for forks. */
   headRepo?: string;
+  /** The base branch's commit when the event fired (what the guardrails are compared with). */
+  baseSha?: string;
 }
 
 export interface RunContext {
@@ -51,11 +53,14 @@ function pullRequestOf(payload: Payload): PullRequestRef | undefined {
   if (!pull || typeof pull.number !== 'number') return undefined;
   const head = record(pull.head);
   const headRepo = record(head?.repo);
-  return {
+  const base = record(pull.base);
+  const ref: PullRequestRef = {
     number: pull.number,
     headSha: typeof head?.sha === 'string' ? head.sha : '',
     headRepo: typeof headRepo?.full_name === 'string' ? headRepo.full_name : undefined,
   };
+  if (typeof base?.sha === 'string' && /^[0-9a-f]{40}$/i.test(base.sha)) ref.baseSha = base.sha;
+  return ref;
 }
 
 function repositoryOf(env: NodeJS.ProcessEnv, payload: Payload): Repository {

@@ -101,7 +101,8 @@ export async function applyPlan(
           error instanceof ApplyStepError
             ? error.toApplyError()
             : { call: 'apply', resource: change.address, message: errorMessage(error) };
-        finish(change, index, { status: 'failed', error: details });
+        const incomplete = error instanceof ApplyStepError && error.createdIncomplete;
+        finish(change, index, { status: 'failed', error: details, ...(incomplete ? { incomplete } : {}) });
         return false;
       }
     },
@@ -134,7 +135,13 @@ export async function applyPlan(
 function summarize(changes: ApplyChangeResult[]): ApplySummary {
   const summary: ApplySummary = { added: 0, changed: 0, destroyed: 0, failed: 0, skipped: 0 };
   for (const c of changes) {
-    if (c.status === 'failed') summary.failed += 1;
+    if (c.status === 'failed' && c.incomplete) {
+      // Created but unfinished: it exists now, so it is added (and failed, and incomplete).
+      summary.failed += 1;
+      summary.added += 1;
+      summary.incomplete = (summary.incomplete ?? 0) + 1;
+      if (c.action === 'replace') summary.destroyed += 1;
+    } else if (c.status === 'failed') summary.failed += 1;
     else if (c.status === 'skipped') summary.skipped += 1;
     else if (c.action === 'create') summary.added += 1;
     else if (c.action === 'update' || c.action === 'adopt') summary.changed += 1;
@@ -230,7 +237,10 @@ async function executeServiceAccountChange(
     );
   }
   if (!change.after) throw unsupported(change);
-  return applyServiceAccount(kube, change.after, { created: change.action === 'create' || change.created });
+  return applyServiceAccount(kube, change.after, {
+    created: change.action === 'create' || change.created,
+    ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),
+  });
 }
 
 /** The field paths a plan removes (no value after), for the writers that take plain data. */

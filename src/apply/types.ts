@@ -15,6 +15,11 @@ export interface ApplyChangeResult {
   error?: ApplyError;
   /** Why a change was skipped; for done changes, the plan's reason (e.g. why a role was replaced). */
   reason?: string;
+  /**
+   * A failed create (or replace) whose resource was created before a later step failed: it exists
+   * but is not finished ("created, incomplete"); the next plan shows what is left.
+   */
+  incomplete?: true;
 }
 
 export interface ApplySummary {
@@ -23,6 +28,8 @@ export interface ApplySummary {
   destroyed: number;
   failed: number;
   skipped: number;
+  /** Failed creates whose resource exists but is unfinished; also counted in `added` and `failed`. */
+  incomplete?: number;
 }
 
 export interface ApplyReport {

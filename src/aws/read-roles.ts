@@ -33,8 +33,8 @@ import {
   type RoleDetail,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../support/ownership.js';
-import type { ObservedRole } from '../observed/types.js';
+import { ownerOf } from '../support/ownership.js';
+import type { ObservedRole, ProviderTrust } from '../observed/types.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isAccessDenied, isNoSuchEntity } from './errors.js';
@@ -56,6 +56,8 @@ export interface RoleQuery {
 export interface RoleReadResult {
   roles: ObservedRole[];
   strategy: RoleReadStrategy;
+  /** Which roles of the whole account federate to which OIDC provider (complete only with GAAD). */
+  providerTrust: ProviderTrust;
 }
 
 /** IAM's default when a role does not say otherwise. */
@@ -76,10 +78,11 @@ export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleR
   } catch (error) {
     onCall('GetAccountAuthorizationDetails'); // the failed request
     if (isAccessDenied(error)) {
-      return {
-        roles: await readRolesOneByOne(iam, query, named, concurrency, onCall),
-        strategy: 'list-roles',
-      };
+      const roles = await readRolesOneByOne(iam, query, named, concurrency, onCall);
+      // Only the roles under the path were seen: who else trusts a provider is unknown.
+      const rolesByProvider: Record<string, string[]> = {};
+      for (const role of roles) recordFederation(rolesByProvider, role.name, federatedArns(role.trustPolicy));
+      return { roles, strategy: 'list-roles', providerTrust: { rolesByProvider, complete: false } };
     }
     throw iamCallError('GetAccountAuthorizationDetails', undefined, error);
   }
@@ -102,13 +105,19 @@ export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleR
   const roles = kept
     .filter((d) => settings.has((d.RoleName ?? '').toLowerCase()))
     .map((d) => fromRoleDetail(d, settings.get((d.RoleName ?? '').toLowerCase())!));
-  return { roles: sortByName(roles), strategy: 'account-authorization-details' };
+  return {
+    roles: sortByName(roles),
+    strategy: 'account-authorization-details',
+    providerTrust: { rolesByProvider: scan.rolesByProvider, complete: true },
+  };
 }
 
 interface RoleScan {
   kept: RoleDetail[];
   /** Every role under the path, kept or not: what ListRoles under the path would page through. */
   underPathCount: number;
+  /** Every role in the account that federates to an OIDC provider, by provider. */
+  rolesByProvider: Record<string, string[]>;
 }
 
 /** Pages through every role once, keeping only ours (accounts can hold thousands). */
@@ -118,7 +127,7 @@ async function scanRoleDetails(
   underPath: (d: RoleDetail) => boolean,
   onCall: CallObserver,
 ): Promise<RoleScan> {
-  const scan: RoleScan = { kept: [], underPathCount: 0 };
+  const scan: RoleScan = { kept: [], underPathCount: 0, rolesByProvider: {} };
   const pages = paginateGetAccountAuthorizationDetails(
     { client: iam, pageSize: PAGE_SIZE },
     { Filter: ['Role'] },
@@ -128,6 +137,7 @@ async function scanRoleDetails(
     for (const detail of page.RoleDetailList ?? []) {
       if (underPath(detail)) scan.underPathCount += 1;
       if (isKept(detail)) scan.kept.push(detail);
+      recordFederation(scan.rolesByProvider, detail.RoleName ?? '', federatedArnsOf(detail));
     }
   }
   return scan;
@@ -307,10 +317,49 @@ async function readRoleDetails(
   });
 }
 
+// ---- who trusts which OIDC provider ----
+
+/**
+ * Federated OIDC principals of a role's trust policy. Most roles in an account federate to nothing,
+ * so the document is only decoded when it mentions an OIDC provider at all; a document that does not
+ * parse is skipped here (the role is reported elsewhere if it is one of ours).
+ */
+function federatedArnsOf(detail: RoleDetail): string[] {
+  const encoded = detail.AssumeRolePolicyDocument ?? '';
+  if (!encoded.includes('oidc-provider')) return [];
+  try {
+    return federatedArns(decodePolicyDocument(encoded, 'trust policy'));
+  } catch {
+    return [];
+  }
+}
+
+function federatedArns(doc: PolicyDocument): string[] {
+  const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const arns: string[] = [];
+  for (const statement of list) {
+    if (!statement || typeof statement !== 'object' || Array.isArray(statement)) continue;
+    const principal = statement.Principal;
+    if (!principal || typeof principal !== 'object' || Array.isArray(principal)) continue;
+    const federated = principal.Federated;
+    for (const value of Array.isArray(federated) ? federated : [federated]) {
+      if (typeof value === 'string' && value.includes(':oidc-provider/')) arns.push(value);
+    }
+  }
+  return arns;
+}
+
+function recordFederation(into: Record<string, string[]>, role: string, arns: string[]): void {
+  for (const key of new Set(arns)) {
+    if (!Object.hasOwn(into, key)) into[key] = [];
+    into[key].push(role);
+  }
+}
+
 // ---- small helpers ----
 
 function hasOwnerTag(tags: Tag[] | undefined): boolean {
-  return (tags ?? []).some((t) => t.Key === OWNER_TAG);
+  return ownerOf(tagRecord(tags ?? [])) !== undefined;
 }
 
 function sortByName(roles: ObservedRole[]): ObservedRole[] {

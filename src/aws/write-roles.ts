@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { ApplyStepError } from '../support/step-error.js';
 import type { DesiredRole } from '../desired/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { OWNER_TAG, isOurs, isOwnerTagKey, ownerOf } from '../support/ownership.js';
 import { policiesEqual } from '../policy/normalize.js';
 import type { PolicyDocument } from '../policy/types.js';
 import {
@@ -108,14 +108,20 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
   }
   // CreateRole set everything but the policies; converging now only attaches and puts those.
   const fresh: CurrentRole = { ...role, managedPolicies: [], inlinePolicies: {} };
-  await convergeRole(ctx, fresh, role, { justCreated: true });
+  try {
+    await convergeRole(ctx, fresh, role, { justCreated: true });
+  } catch (error) {
+    // The role exists (with our owner tag) but lacks policies: say so, never "0 added".
+    throw ApplyStepError.afterCreate(error, {
+      call: 'CreateRole',
+      resource,
+      message: `role ${role.name} was created but could not be finished: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
 }
 
-const ownerTag = (tags: Record<string, string>): string | undefined =>
-  Object.entries(tags).find(([key]) => key.toLowerCase() === OWNER_TAG.toLowerCase())?.[1];
-
 function assertOurs(ctx: IamWriteContext, current: CurrentRole, call: string): void {
-  const tag = ownerTag(current.tags);
+  const tag = ownerOf(current.tags);
   if (tag === ctx.owner) return;
   throw new ApplyStepError({
     call,
@@ -143,7 +149,7 @@ export async function convergeRole(
   const consistency: IamConsistencyTest | undefined = options.justCreated ? roleNotYetVisible : undefined;
   const tags = { ...current.tags };
 
-  if (options.adopt && ownerTag(tags) !== ctx.owner) {
+  if (options.adopt && !isOurs(tags, ctx.owner)) {
     await iamCall(
       ctx,
       'TagRole',
@@ -268,7 +274,7 @@ export async function convergeRole(
   }
   // Our owner tag is never removed: it is how the next run knows the role is ours.
   const toUntag = Object.keys(tags).filter(
-    (key) => !wantedKeys.has(key.toLowerCase()) && key.toLowerCase() !== OWNER_TAG.toLowerCase(),
+    (key) => !wantedKeys.has(key.toLowerCase()) && !isOwnerTagKey(key),
   );
   if (toUntag.length) {
     await iamCall(

@@ -35,6 +35,7 @@ interface RawBinding {
   tags?: Record<string, string>;
   serviceAccountAnnotations?: Record<string, string>;
   adopt?: boolean;
+  takeOver?: boolean;
 }
 
 interface RawFile {
@@ -82,6 +83,10 @@ export function buildBindingsFile(
     for (const [name, doc] of Object.entries(b.inlinePolicies ?? {})) {
       inlinePolicies[name] = typeof doc === 'string' ? (JSON.parse(doc) as PolicyDocument) : doc;
     }
+    const managedPolicyLocations: Record<string, SourceLocation> = {};
+    (b.managedPolicies ?? []).forEach((arn, j) => {
+      managedPolicyLocations[arn] ??= at(['bindings', i, 'managedPolicies', j]);
+    });
     const binding: Binding = {
       role: b.role,
       serviceAccounts: b.serviceAccounts.map((sa, j) => ({
@@ -91,6 +96,7 @@ export function buildBindingsFile(
         location: at(['bindings', i, 'serviceAccounts', j]),
       })),
       managedPolicies: sortedUnique(b.managedPolicies ?? []),
+      managedPolicyLocations,
       inlinePolicies,
       maxSessionDuration: b.maxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
       tags: { ...b.tags },
@@ -98,6 +104,7 @@ export function buildBindingsFile(
       adopt: b.adopt ?? false,
       location: at(['bindings', i]),
     };
+    if (b.takeOver) binding.takeOver = true;
     if (b.description !== undefined) binding.description = b.description;
     if (b.permissionsBoundary !== undefined) binding.permissionsBoundary = b.permissionsBoundary;
     return binding;

@@ -37,6 +37,8 @@ export interface Binding {
   serviceAccounts: Array<ServiceAccountRef & { location: SourceLocation }>;
   /** Sorted, de-duplicated. */
   managedPolicies: string[];
+  /** Where each managed policy ARN is written (its first occurrence in the binding). */
+  managedPolicyLocations?: Record<string, SourceLocation>;
   /** Policy name → document (JSON strings already parsed). */
   inlinePolicies: Record<string, PolicyDocument>;
   maxSessionDuration: number;
@@ -45,6 +47,8 @@ export interface Binding {
   tags: Record<string, string>;
   serviceAccountAnnotations: Record<string, string>;
   adopt: boolean;
+  /** Take over our annotations from another field manager (force, for the planned fields only). */
+  takeOver?: boolean;
   location: SourceLocation;
 }
 

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
-import type { PlanFormat } from '../commands/plan.js';
+import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
 import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
@@ -14,6 +14,7 @@ import { parseWholeNumber } from '../support/numbers.js';
 import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
 import { VERSION } from '../support/version.js';
 import { DEFAULT_GUARDRAILS_FILE } from '../guardrails/load.js';
+import { useColour } from '../render/colour.js';
 
 const FILE_HELP = `  -f, --file FILE        bindings file (default: ${DEFAULT_BINDINGS_FILE})`;
 const GUARDRAILS_HELP = `      --guardrails FILE  guardrails file (default: ${DEFAULT_GUARDRAILS_FILE} next to the bindings
@@ -50,7 +51,7 @@ contacting any service. Prints every problem as file:line:col: message. Exit 0 w
 ${FILE_HELP}
 ${GUARDRAILS_HELP}
 ${BASE_HELP}`,
-  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--guardrails FILE] [--strict] [--base-guardrails FILE]
+  plan: `Usage: workload-identity plan [--file FILE] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode] [--guardrails FILE] [--strict] [--base-guardrails FILE] [--base-file FILE | --base-ref REF] [--no-color]
 
 Reads IAM and the clusters, compares them with the bindings file and prints the changes apply would make,
 led by the Guardrails section. A guardrail error blocks the plan: exit 1, no plan shown or saved.
@@ -60,8 +61,14 @@ ${GUARDRAILS_HELP}
 ${BASE_HELP}
       --format FORMAT    text (default), markdown (the pull-request comment) or json
       --out FILE         also save the plan as JSON, for apply --plan FILE
-      --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)`,
-  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict]
+      --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)
+      --base-file FILE   the bindings file as the base branch has it: changes it plans too are
+                         labelled drift (they undo edits made outside the file), the rest come
+                         from the change under review
+      --base-ref REF     the same, read from git: the file as it is at REF (e.g. origin/main)
+      --no-color         no colours in the text plan (also NO_COLOR; FORCE_COLOR forces them;
+                         colour is used only when stdout is a terminal)`,
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict] [--no-color]
 
 Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
 Checks the guardrails again first: a guardrail error refuses the apply.
@@ -71,7 +78,8 @@ ${GUARDRAILS_HELP}
       --plan FILE          the reviewed plan saved by plan --out
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
-      --max-concurrency N  independent changes run in parallel (default 8)`,
+      --max-concurrency N  independent changes run in parallel (default 8)
+      --no-color           no colours in the text plan (also NO_COLOR)`,
   discover: `Usage: workload-identity discover [--pattern GLOB]... [--changed-from REF] [--plan-role-arn ARN] [--apply-role-arn ARN] [--format json|text]
 
 Finds every bindings file (tracked or new files in git; default pattern ${DEFAULT_DISCOVER_PATTERN}),
@@ -122,6 +130,9 @@ const OPTIONS = {
   guardrails: { type: 'string' },
   strict: { type: 'boolean' },
   'base-guardrails': { type: 'string' },
+  'base-file': { type: 'string' },
+  'base-ref': { type: 'string' },
+  'no-color': { type: 'boolean' },
   binding: { type: 'string', multiple: true },
   sample: { type: 'string' },
   wait: { type: 'string' },
@@ -129,8 +140,19 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   validate: ['file', 'guardrails', 'strict', 'base-guardrails'],
-  plan: ['file', 'format', 'out', 'detailed-exitcode', 'guardrails', 'strict', 'base-guardrails'],
-  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict'],
+  plan: [
+    'file',
+    'format',
+    'out',
+    'detailed-exitcode',
+    'guardrails',
+    'strict',
+    'base-guardrails',
+    'base-file',
+    'base-ref',
+    'no-color',
+  ],
+  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict', 'no-color'],
   verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
   discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
@@ -145,6 +167,14 @@ function oneOf<T extends string>(
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function baseOption(file: string | undefined, ref: string | undefined): BaseOption | undefined {
+  if (file !== undefined && ref !== undefined)
+    throw new UsageError('give at most one of --base-file FILE and --base-ref REF');
+  if (file !== undefined) return { file };
+  if (ref !== undefined) return { ref };
+  return undefined;
 }
 
 function isInvalidBindingsError(error: unknown): error is InvalidBindingsError {
@@ -247,6 +277,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             out: values.out,
             detailedExitCode: values['detailed-exitcode'] ?? false,
             guardrails,
+            base: baseOption(values['base-file'], values['base-ref']),
+            color: useColour({ noColorFlag: values['no-color'], env: io.env, isTTY: io.isTTY }),
           },
           io,
         );
@@ -261,12 +293,14 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           await loadCliCommands()
         ).applyCommand(
           {
-            file,
+            // Unset: apply --plan re-plans the file the plan records.
+            file: values.file,
             planPath: values.plan,
             autoApprove: values['auto-approve'] ?? false,
             format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
             maxConcurrency: max,
             guardrails,
+            color: useColour({ noColorFlag: values['no-color'], env: io.env, isTTY: io.isTTY }),
           },
           io,
         );

@@ -2,6 +2,9 @@
 // section. A guardrails error blocks the plan: nothing is printed for review and no plan file is
 // written, so there is nothing to apply.
 import { writeFile } from 'node:fs/promises';
+import { labelDrift } from '../engine/base-plan.js';
+import type { DriftLabels } from '../plan/drift.js';
+import { readBase } from './base-file.js';
 import { renderGuardrailsBlockedMarkdown, renderGuardrailsMarkdown } from '../render/guardrails.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
@@ -23,14 +26,21 @@ export interface PlanCommandOptions {
   out?: string;
   detailedExitCode: boolean;
   guardrails?: GuardrailsCliOptions;
+  /** The base branch's bindings file, to label drift (--base-file FILE or --base-ref REF). */
+  base?: BaseOption;
+  /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
+  color?: boolean;
 }
+
+export type BaseOption = { file: string } | { ref: string };
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo): Promise<number> {
   const guardrailsOptions = options.guardrails ?? { strict: false };
   // Before any service is contacted: an invalid guardrails file stops here.
   const loaded = await loadGuardrailsForCli(options.file, guardrailsOptions, io);
   if (!loaded) return 1;
-  return withFreshPlan(options.file, io, async ({ plan, file, desired }) => {
+  return withFreshPlan(options.file, io, async (run, session) => {
+    const { plan, file, desired } = run;
     const resolvedIssuers = new Map(desired.clusters.map((c) => [c.key, c.issuer]));
     const { report, section, blocked } = checkGuardrailsForCli(loaded, file, {
       ...guardrailsOptions,
@@ -45,13 +55,22 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo): P
       return 1;
     }
     if (options.out) await writeFile(options.out, renderPlanJson(plan));
+    let drift: DriftLabels | undefined;
+    if (options.base) {
+      const labelled = await labelDrift(session, run, await readBase(options.file, options.base));
+      if (labelled.labels) drift = labelled.labels;
+      else io.err(`Warning: ${labelled.problem}.`);
+    }
     if (options.format === 'json') {
       if (section) io.err(section);
       io.out(renderPlanJson(plan));
     } else if (options.format === 'markdown') {
       const lead = renderGuardrailsMarkdown(report, loaded.changes);
-      io.out(renderPlanMarkdown(plan, { bindingsFile: options.file, lead }));
-    } else io.out(section ? `${section}\n\n${renderPlanText(plan)}` : renderPlanText(plan));
+      io.out(renderPlanMarkdown(plan, { bindingsFile: options.file, lead, drift }));
+    } else {
+      const text = renderPlanText(plan, { color: options.color ?? false, drift });
+      io.out(section ? `${section}\n\n${text}` : text);
+    }
     if (options.out && options.format !== 'json')
       io.err(
         `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,

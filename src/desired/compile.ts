@@ -135,6 +135,7 @@ function compileServiceAccounts(
       role: role.name,
       annotations: { ...annotations },
       labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ...(binding.takeOver ? { takeOver: true as const } : {}),
     }));
 }
 

@@ -58,8 +58,11 @@ export interface DesiredServiceAccount extends ServiceAccountRef {
   role: string;
   /** Our annotations: role-arn, extras and the owner annotation. */
   annotations: Record<string, string>;
-  /** Our labels: managed-by. */
+  /** Our labels, put only on ServiceAccounts we create (managed-by): a label on someone else's
+   * ServiceAccount may belong to their tool (Helm owns `app.kubernetes.io/managed-by`). */
   labels: Record<string, string>;
+  /** The binding says `takeOver: true`: annotations another manager holds may be forced. */
+  takeOver?: true;
 }
 
 export interface DesiredState {

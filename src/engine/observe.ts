@@ -5,8 +5,9 @@ import { readOidcProviders } from '../aws/read-oidc-providers.js';
 import { readRoles, type RoleReadStrategy } from '../aws/read-roles.js';
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
-import { readCluster, type ServiceAccountKey } from '../kube/read-service-accounts.js';
+import { readCluster, readServiceAccounts, type ServiceAccountKey } from '../kube/read-service-accounts.js';
 import type { CallObserver } from '../support/concurrency.js';
+import { trustedServiceAccounts, type TrustedServiceAccount } from './trusted-subjects.js';
 import type { ObservedState } from '../observed/types.js';
 
 export interface ReadStats {
@@ -65,9 +66,34 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
     ),
   ]);
 
+  // ServiceAccounts our roles trust that neither the label list nor the file's GETs returned: ones we
+  // annotated (never labelled) and that have left the file. Usually none, so usually no call.
+  const trusted = trustedServiceAccounts(roleRead.roles, desired.clusters, desired.owner);
+  const wanted = new Set(desired.serviceAccounts.map(saKey));
+  await Promise.all(
+    clusters.map(async (cluster) => {
+      const target = input.kube.get(cluster.key);
+      const seen = new Set(cluster.serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`));
+      const missing = trusted.filter(
+        (t) => t.cluster === cluster.key && !seen.has(`${t.namespace}/${t.name}`) && !wanted.has(saKey(t)),
+      );
+      if (!target || missing.length === 0) return;
+      const more = await readServiceAccounts(target, missing, {
+        concurrency,
+        onCall: () => {
+          kubeCalls[cluster.key] += 1;
+        },
+      });
+      cluster.serviceAccounts = [...cluster.serviceAccounts, ...more].sort((a, b) =>
+        compareKeys(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`),
+      );
+    }),
+  );
+
   return {
     roles: roleRead.roles,
     oidcProviders,
+    providerTrust: roleRead.providerTrust,
     clusters: clusters.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     stats: {
       iamStrategy: roleRead.strategy,
@@ -76,4 +102,13 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
       kubeCalls,
     },
   };
+}
+
+/** The file's own ServiceAccounts were already looked up (a 404 there means absent). */
+function saKey(sa: TrustedServiceAccount): string {
+  return `${sa.cluster}/${sa.namespace}/${sa.name}`;
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 // state → plan. Shared by the CLI, the action and apply (which re-plans before executing).
 import { loadBindingsFile } from '../bindings/load.js';
 import { hasErrors, InvalidBindingsError, type Diagnostic } from '../bindings/diagnostics.js';
-import type { BindingsFile } from '../bindings/types.js';
+import type { BindingsFile, SourceLocation } from '../bindings/types.js';
+import { serviceAccountAddress } from '../plan/address.js';
 import { resolveAccountId } from '../aws/account.js';
 import { checkTrustPolicyTemplate } from '../controlplane/template-check.js';
 import { compileDesiredState } from '../desired/compile.js';
@@ -10,6 +11,12 @@ import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
 import { observeState } from './observe.js';
 import type { ObservedState } from '../observed/types.js';
+import { checkManagedPolicies } from '../aws/check-managed-policies.js';
+import {
+  managedPoliciesToCheck,
+  MissingManagedPolicyError,
+  missingPolicyDiagnostics,
+} from '../plan/managed-policy-check.js';
 import { buildPlan } from '../plan/plan.js';
 import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';
 import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
@@ -51,10 +58,12 @@ export class PlanConflictError extends Error {
 }
 
 export async function runPlan(session: Session, file: BindingsFile): Promise<PlanRun> {
-  const [resolved, accountId] = await Promise.all([
-    resolveClusters(file, session.controlPlane),
-    file.aws.accountId ? Promise.resolve(file.aws.accountId) : resolveAccountId(session.aws.sts),
-  ]);
+  // First, before anything is read: the credentials must belong to the file's account.
+  const where = file.awsLocation
+    ? `${file.awsLocation.file}:${file.awsLocation.line}:${file.awsLocation.col}`
+    : undefined;
+  const accountId = await resolveAccountId(session.aws.sts, { accountId: file.aws.accountId, where });
+  const resolved = await resolveClusters(file, session.controlPlane);
   const desired = compileDesiredState(file, { accountId, clusters: resolved.clusters });
   const kube = await session.kubeTargets(desired.clusters, resolved.controlPlane);
   const observed = await observeState({ iam: session.aws.iam, kube, desired, rolePath: file.aws.rolePath });
@@ -66,6 +75,15 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
   );
   if (retired.length)
     throw new RetiredClusterError(retired, file.clustersLocation ?? { file: file.path, line: 1, col: 1 });
+  // A policy that does not exist would fail apply halfway through a new role: find it now instead.
+  const missing = await checkManagedPolicies(
+    session.aws.iam,
+    managedPoliciesToCheck(desired, observed.roles),
+    {
+      cache: session.managedPolicies,
+    },
+  );
+  if (missing.length) throw new MissingManagedPolicyError(missingPolicyDiagnostics(file, missing));
 
   const templateWarnings: PlanWarning[] = [];
   for (const role of desired.roles) {
@@ -81,5 +99,28 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
     trustPolicySizeLimit: file.aws.trustPolicySizeLimit,
     extraWarnings: templateWarnings,
   });
-  return { file, desired, observed, plan, conflicts, kube };
+  return { file, desired, observed, plan, conflicts: positionConflicts(conflicts, file), kube };
+}
+
+/**
+ * Places each ServiceAccount conflict at the entry of the bindings file that names it, so the
+ * message says where to add `takeOver: true` or what to remove: `FILE:LINE:COL: message`.
+ */
+export function positionConflicts(conflicts: PlanConflict[], file: BindingsFile): PlanConflict[] {
+  const where = new Map<string, SourceLocation>();
+  for (const binding of file.bindings) {
+    for (const sa of binding.serviceAccounts) {
+      const address = serviceAccountAddress(sa);
+      if (!where.has(address)) where.set(address, sa.location);
+    }
+  }
+  return conflicts.map((conflict) => {
+    const location = conflict.location ?? where.get(conflict.address);
+    if (!location || conflict.location) return conflict;
+    return {
+      ...conflict,
+      message: `${location.file}:${location.line}:${location.col}: ${conflict.message}`,
+      location,
+    };
+  });
 }

@@ -1,5 +1,6 @@
 // One run's connections: AWS clients, the Control Plane access and a Kubernetes client per managed
 // cluster. Built once, reused by plan and apply, closed at the end.
+import type { ManagedPolicyCache } from '../aws/check-managed-policies.js';
 import {
   createAwsClients,
   destroyAwsClients,
@@ -33,6 +34,8 @@ export interface SessionOptions {
 export class Session {
   readonly aws: AwsClients;
   readonly controlPlane: Omit<ControlPlaneAccess, 'token'> & { token?: string };
+  /** Whether AWS managed policies exist, asked once per run (they are the same in every account). */
+  readonly managedPolicies: ManagedPolicyCache = new Map();
   private readonly kubeconfigText?: string;
   private kubeconfig?: KubeConfig;
   /** CA bundles by `org/cluster`: fetched once per run even when several cluster keys share one. */

@@ -6,6 +6,8 @@
 export const PLAN_MARKER = 'workload-identity-bindings';
 /** Marks apply result comments (never mistaken for the plan comment). */
 export const APPLY_MARKER = 'workload-identity-bindings-apply';
+/** Marks the one drift issue per bindings file. */
+export const DRIFT_MARKER = 'workload-identity-bindings-drift';
 
 export const MARKER_VERSION = 1;
 

@@ -1,7 +1,9 @@
 // Reads one cluster's ServiceAccounts and namespaces for the plan: every ServiceAccount carrying our
-// managed-by label (one paged list across all namespaces — owned ones that left the file are found
-// too), each wanted ServiceAccount that the list did not return (GET, 404 = absent), and which of the
-// file's namespaces exist.
+// managed-by label (one paged list across all namespaces — ones we created that left the file are
+// found too), each wanted ServiceAccount that the list did not return (GET, 404 = absent), and which
+// of the file's namespaces exist or are being deleted. Lists restart once when their continue token
+// expires (410). A cluster-wide ServiceAccount list forbidden by RBAC falls back to the file's
+// namespaces.
 //
 // Namespaces: one GET for a single namespace; from two on, one list of all namespaces (usually one
 // page) is fewer calls than a GET each. If listing namespaces is forbidden (RBAC granting only get),
@@ -13,7 +15,7 @@
 // Usually 2 + M. Namespace and ServiceAccount lists run concurrently; GETs follow and skip
 // namespaces known to be missing. client-node does not retry, so 429, 5xx and dropped connections
 // are retried here with backoff.
-import type { V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Namespace, V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
 import {
   KUBE_TRANSIENT_POLICY,
   realSleep,
@@ -26,7 +28,7 @@ import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeCallError, kubeFailure, transientKubeFailure } from './errors.js';
-import { ownedKeys } from './managed-fields.js';
+import { otherOwners, ownedKeys } from './managed-fields.js';
 
 export interface ServiceAccountKey {
   namespace: string;
@@ -51,16 +53,16 @@ export async function readCluster(
 ): Promise<ObservedCluster> {
   const reader = new ClusterReader(target, options);
   const wantedNamespaces = [...new Set(namespaces)].sort();
-  const [labelled, existing] = await Promise.all([
-    reader.labelledServiceAccounts(),
-    reader.existingNamespaces(wantedNamespaces),
+  const [labelled, phases] = await Promise.all([
+    reader.labelledServiceAccounts(wantedNamespaces),
+    reader.namespacePhases(wantedNamespaces),
   ]);
 
-  const found = new Map(labelled.map((sa) => [keyOf(sa), sa]));
-  const existingSet = new Set(existing);
+  const found = new Map(labelled.items.map((sa) => [keyOf(sa), sa]));
+  const present = new Set([...phases.existing, ...phases.terminating]);
   // A namespace we checked and found missing cannot hold the ServiceAccount; others we did not check.
   const toGet = dedupe(wanted).filter(
-    (w) => !found.has(keyOf(w)) && (existingSet.has(w.namespace) || !wantedNamespaces.includes(w.namespace)),
+    (w) => !found.has(keyOf(w)) && (present.has(w.namespace) || !wantedNamespaces.includes(w.namespace)),
   );
   const fetched = await mapWithConcurrency(toGet, options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
     reader.serviceAccount(w),
@@ -70,8 +72,32 @@ export async function readCluster(
   return {
     key: target.cluster,
     serviceAccounts: [...found.values()].sort((a, b) => compare(keyOf(a), keyOf(b))),
-    existingNamespaces: existing,
+    existingNamespaces: phases.existing,
+    ...(phases.terminating.length ? { terminatingNamespaces: phases.terminating } : {}),
+    ...(labelled.namespacesOnly ? { listedNamespacesOnly: true } : {}),
   };
+}
+
+/**
+ * GETs ServiceAccounts the first read did not return (404 = absent): ServiceAccounts we annotated
+ * but did not create carry no label to list them by, so the plan finds the ones that left the file
+ * through the subjects our roles still trust.
+ */
+export async function readServiceAccounts(
+  target: KubeTarget,
+  keys: ServiceAccountKey[],
+  options: ClusterReadOptions = {},
+): Promise<ObservedServiceAccount[]> {
+  const reader = new ClusterReader(target, options);
+  const fetched = await mapWithConcurrency(dedupe(keys), options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
+    reader.serviceAccount(w),
+  );
+  return fetched.filter((sa): sa is ObservedServiceAccount => sa !== undefined);
+}
+
+interface ListPage<T> {
+  items: T[];
+  metadata?: { _continue?: string };
 }
 
 class ClusterReader {
@@ -83,64 +109,100 @@ class ClusterReader {
     this.options = options;
   }
 
-  async labelledServiceAccounts(): Promise<ObservedServiceAccount[]> {
-    const call = 'list serviceaccounts';
-    const items: V1ServiceAccount[] = [];
+  /**
+   * Every ServiceAccount with our label, cluster-wide. When RBAC forbids the cluster-wide list
+   * (namespaced RoleBindings only), each of the file's namespaces is listed instead and the result
+   * says so: ServiceAccounts we created in other namespaces are then not seen.
+   */
+  async labelledServiceAccounts(
+    namespaces: string[],
+  ): Promise<{ items: ObservedServiceAccount[]; namespacesOnly: boolean }> {
+    try {
+      const items = await this.listAll('list serviceaccounts', (token) =>
+        this.target.api.listServiceAccountForAllNamespaces({
+          labelSelector: MANAGED_BY_SELECTOR,
+          limit: PAGE_SIZE,
+          _continue: token,
+        }),
+      );
+      return { items: items.map((sa) => this.observed(sa)), namespacesOnly: false };
+    } catch (error) {
+      if (kubeFailure(error).status !== 403 || namespaces.length === 0)
+        throw kubeCallError(this.target, 'list serviceaccounts', error);
+    }
+    const lists = await mapWithConcurrency(
+      namespaces,
+      this.options.concurrency ?? DEFAULT_CONCURRENCY,
+      async (namespace) => {
+        try {
+          return await this.listAll('list serviceaccounts in namespace', (token) =>
+            this.target.api.listNamespacedServiceAccount({
+              namespace,
+              labelSelector: MANAGED_BY_SELECTOR,
+              limit: PAGE_SIZE,
+              _continue: token,
+            }),
+          );
+        } catch (error) {
+          throw kubeCallError(this.target, `list serviceaccounts in namespace "${namespace}"`, error);
+        }
+      },
+    );
+    return { items: lists.flat().map((sa) => this.observed(sa)), namespacesOnly: true };
+  }
+
+  /**
+   * Which of `names` exist and which are being deleted. One GET for a single namespace; from two
+   * on, one list (falling back to a GET each when RBAC forbids listing namespaces).
+   */
+  async namespacePhases(names: string[]): Promise<{ existing: string[]; terminating: string[] }> {
+    const split = (found: Array<V1Namespace | undefined>) => ({
+      existing: names.filter((_, i) => found[i] !== undefined && !isTerminating(found[i]!)),
+      terminating: names.filter((_, i) => found[i] !== undefined && isTerminating(found[i]!)),
+    });
+    if (names.length === 0) return { existing: [], terminating: [] };
+    if (names.length > 1) {
+      try {
+        const all = await this.listAll('list namespaces', (token) =>
+          this.target.api.listNamespace({ limit: PAGE_SIZE, _continue: token }),
+        );
+        const byName = new Map(all.map((ns) => [ns.metadata?.name ?? '', ns]));
+        return split(names.map((n) => byName.get(n)));
+      } catch (error) {
+        if (kubeFailure(error).status !== 403) throw kubeCallError(this.target, 'list namespaces', error);
+      }
+    }
+    const found = await mapWithConcurrency(names, this.options.concurrency ?? DEFAULT_CONCURRENCY, (name) =>
+      this.getOrAbsent('get namespace', () => this.target.api.readNamespace({ name })),
+    );
+    return split(found);
+  }
+
+  /**
+   * All pages of a list. A continue token that expired mid-list (410 Gone, reason Expired: etcd
+   * compacted the list's revision) restarts the list once from the beginning — a fresh list is
+   * consistent again; a second expiry fails the read.
+   */
+  private async listAll<T>(call: string, page: (token?: string) => Promise<ListPage<T>>): Promise<T[]> {
+    const items: T[] = [];
     let restarted = false;
     let token: string | undefined;
     for (;;) {
       try {
-        const page = await this.send(call, () =>
-          this.target.api.listServiceAccountForAllNamespaces({
-            labelSelector: MANAGED_BY_SELECTOR,
-            limit: PAGE_SIZE,
-            _continue: token,
-          }),
-        );
-        items.push(...page.items);
-        token = page.metadata?._continue || undefined;
-        if (!token) break;
+        const result = await this.send(call, () => page(token));
+        items.push(...result.items);
+        token = result.metadata?._continue || undefined;
+        if (!token) return items;
       } catch (error) {
-        // 410 Gone: the continue token expired mid-list; one fresh list is consistent again.
         if (token && !restarted && kubeFailure(error).status === 410) {
           restarted = true;
           token = undefined;
           items.length = 0;
           continue;
         }
-        throw kubeCallError(this.target, call, error);
+        throw error;
       }
     }
-    return items.map((sa) => this.observed(sa));
-  }
-
-  async existingNamespaces(names: string[]): Promise<string[]> {
-    if (names.length === 0) return [];
-    if (names.length > 1) {
-      try {
-        const all = new Set(await this.listNamespaceNames());
-        return names.filter((n) => all.has(n));
-      } catch (error) {
-        if (kubeFailure(error).status !== 403) throw kubeCallError(this.target, 'list namespaces', error);
-      }
-    }
-    const exists = await mapWithConcurrency(names, this.options.concurrency ?? DEFAULT_CONCURRENCY, (name) =>
-      this.getOrAbsent('get namespace', () => this.target.api.readNamespace({ name })),
-    );
-    return names.filter((_, i) => exists[i] !== undefined);
-  }
-
-  private async listNamespaceNames(): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.send('list namespaces', () =>
-        this.target.api.listNamespace({ limit: PAGE_SIZE, _continue: token }),
-      );
-      for (const ns of page.items) if (ns.metadata?.name) names.push(ns.metadata.name);
-      token = page.metadata?._continue || undefined;
-    } while (token);
-    return names;
   }
 
   async serviceAccount(w: ServiceAccountKey): Promise<ObservedServiceAccount | undefined> {
@@ -184,10 +246,20 @@ class ClusterReader {
       annotations: { ...(meta.annotations ?? {}) },
       labels: { ...(meta.labels ?? {}) },
       ownedByUs: ownedKeys(meta.managedFields ?? [], FIELD_MANAGER),
+      fieldOwners: otherOwners(meta.managedFields ?? [], FIELD_MANAGER, {
+        annotations: Object.keys(meta.annotations ?? {}),
+        labels: Object.keys(meta.labels ?? {}),
+      }),
     };
+    if (meta.uid) result.uid = meta.uid;
     if (meta.resourceVersion) result.resourceVersion = meta.resourceVersion;
     return result;
   }
+}
+
+/** A namespace being deleted: phase Terminating, or a deletionTimestamp before the phase catches up. */
+function isTerminating(ns: V1Namespace): boolean {
+  return ns.status?.phase === 'Terminating' || ns.metadata?.deletionTimestamp !== undefined;
 }
 
 function keyOf(sa: ServiceAccountKey): string {

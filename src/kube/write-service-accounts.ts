@@ -19,6 +19,7 @@ import {
   CREATED_ANNOTATION,
   FIELD_MANAGER,
   MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
   OWNER_ANNOTATION,
   ROLE_ARN_ANNOTATION,
 } from '../support/ownership.js';
@@ -59,7 +60,8 @@ export function serviceAccountManifest(sa: DesiredServiceAccount, created: boole
     metadata: {
       name: sa.name,
       namespace: sa.namespace,
-      labels: { ...sa.labels },
+      // Labels only on ServiceAccounts we created: another tool may own a label on any other.
+      labels: created ? { ...sa.labels } : {},
       annotations: { ...sa.annotations, ...(created ? { [CREATED_ANNOTATION]: 'true' } : {}) },
     },
   };
@@ -69,32 +71,79 @@ const SSA_CALL = 'patch serviceaccount (server-side apply)';
 const MERGE_CALL = 'patch serviceaccount (merge patch)';
 const DELETE_CALL = 'delete serviceaccount';
 
+/**
+ * Server-side apply without force. `takeOver` lists the fields the reviewed plan takes over from
+ * another field manager (the binding says `takeOver: true`): when the 409's conflicts are exactly
+ * among those, the apply is repeated with force — which moves those fields, and, since the same
+ * body is sent, no others; a conflict on any other field fails as usual.
+ */
 export async function applyServiceAccount(
   ctx: KubeWriteContext,
   sa: DesiredServiceAccount,
-  options: { created: boolean },
+  options: { created: boolean; takeOver?: string[] },
 ): Promise<void> {
   const body = serviceAccountManifest(sa, options.created);
-  await kubeCall(ctx, SSA_CALL, sa, () =>
+  const patch = (force: boolean) =>
     ctx.target.api.patchNamespacedServiceAccount(
-      { name: sa.name, namespace: sa.namespace, body, fieldManager: FIELD_MANAGER, force: false },
+      { name: sa.name, namespace: sa.namespace, body, fieldManager: FIELD_MANAGER, force },
       setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-    ),
-  );
+    );
+  const allowed = new Set(options.takeOver ?? []);
+  await kubeCall(ctx, SSA_CALL, sa, async () => {
+    try {
+      return await patch(false);
+    } catch (error) {
+      const fields = conflictFields(error);
+      if (allowed.size === 0 || fields.length === 0 || !fields.every((f) => allowed.has(f))) throw error;
+      return patch(true);
+    }
+  });
 }
 
-/** Deletes a ServiceAccount we created; one that is already gone counts as deleted. */
+/**
+ * Deletes a ServiceAccount we created, only if it is still the object the plan read: DeleteOptions
+ * preconditions on uid and resourceVersion. A ServiceAccount recreated or changed since the plan gets
+ * 409 and is left alone ("changed since the plan"). One that is already gone counts as deleted.
+ */
 export async function deleteServiceAccount(
   ctx: KubeWriteContext,
-  ref: ServiceAccountRefInCluster,
+  ref: ServiceAccountRefInCluster & { uid?: string; resourceVersion?: string },
 ): Promise<void> {
+  const preconditions = {
+    ...(ref.uid ? { uid: ref.uid } : {}),
+    ...(ref.resourceVersion ? { resourceVersion: ref.resourceVersion } : {}),
+  };
   await kubeCall(
     ctx,
     DELETE_CALL,
     ref,
-    () => ctx.target.api.deleteNamespacedServiceAccount({ name: ref.name, namespace: ref.namespace }),
+    () =>
+      ctx.target.api.deleteNamespacedServiceAccount({
+        name: ref.name,
+        namespace: ref.namespace,
+        ...(Object.keys(preconditions).length ? { body: { preconditions } } : {}),
+      }),
     { notFoundIsDone: true },
   );
+}
+
+/**
+ * The fields of a server-side apply conflict as plan field names (`annotations.KEY`), from the
+ * Status causes (`type: FieldManagerConflict`, `field: .metadata.annotations.KEY`).
+ */
+export function conflictFields(error: unknown): string[] {
+  const e = error as { code?: unknown; body?: unknown };
+  if (e?.code !== 409 || typeof e.body !== 'string') return [];
+  try {
+    const status = JSON.parse(e.body) as { details?: { causes?: Array<{ type?: string; field?: string }> } };
+    return (status.details?.causes ?? []).flatMap((c) => {
+      if (c.type !== 'FieldManagerConflict' || typeof c.field !== 'string') return [];
+      const match = /^\.metadata\.(annotations|labels)\.(.+)$/.exec(c.field);
+      return match ? [`${match[1]}.${match[2]}`] : [`other:${c.field}`];
+    });
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -116,7 +165,12 @@ export function keysToRelease(
     ...before.ownedByUs.annotations,
     ...removed('annotations.'),
   ]);
-  const labels = new Set([MANAGED_BY_LABEL, ...before.ownedByUs.labels, ...removed('labels.')]);
+  // The managed-by label only with our value: `managed-by: Helm` on a Helm chart's ServiceAccount stays.
+  const ourLabel = before.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? [MANAGED_BY_LABEL] : [];
+  const ownedLabels = before.ownedByUs.labels.filter(
+    (key) => key !== MANAGED_BY_LABEL || ourLabel.length > 0,
+  );
+  const labels = new Set([...ourLabel, ...ownedLabels, ...removed('labels.')]);
   return {
     annotations: [...annotations].filter((key) => key in before.annotations).sort(),
     labels: [...labels].filter((key) => key in before.labels).sort(),
@@ -163,12 +217,22 @@ function hint(failure: KubeFailure, ctx: KubeWriteContext, ref: ServiceAccountRe
   const where = `cluster "${ctx.target.cluster}" (${ctx.target.server})`;
   if (failure.network)
     return `cannot reach the Kubernetes API server of ${where} (${failure.network}); check the server address and network, then run apply again.`;
+  if (failure.status === 409 && /precondition failed/i.test(failure.message)) {
+    return `${failure.message} — ServiceAccount ${ref.namespace}/${ref.name} changed since the plan (recreated or modified), so it was not deleted; run plan again and review the new plan.`;
+  }
   if (
     failure.status === 409 &&
     /conflict/i.test(failure.message) &&
     !/has been modified/i.test(failure.message)
   ) {
-    return `${failure.message} — another field manager holds this field with a different value, and workload-identity-bindings does not take fields over. Remove or align the other manager's value (e.g. \`kubectl annotate serviceaccount -n ${ref.namespace} ${ref.name} KEY-\`), then run apply again.`;
+    const label = /\.metadata\.labels\./.test(failure.message);
+    const undo = label
+      ? `kubectl label serviceaccount -n ${ref.namespace} ${ref.name} KEY-`
+      : `kubectl annotate serviceaccount -n ${ref.namespace} ${ref.name} KEY-`;
+    return `${failure.message} — another field manager holds this field with a different value, and workload-identity-bindings does not take fields over unless the binding says \`takeOver: true\` and the reviewed plan lists the field. Remove or align the other manager's value (e.g. \`${undo}\`), or set \`takeOver: true\` and plan again.`;
+  }
+  if (failure.status === 403 && /being terminated/i.test(failure.message)) {
+    return `${failure.message} — namespace "${ref.namespace}" on ${where} is being deleted; wait until it is gone, create it again, then run apply again (or remove the binding).`;
   }
   if (failure.status === 404 && /namespace/i.test(failure.message))
     return `${failure.message} — create namespace "${ref.namespace}" on ${where}, then run apply again.`;

@@ -20,6 +20,12 @@ export function oidcProviderKey(url: string): string {
     : withoutScheme.slice(0, slash).toLowerCase() + withoutScheme.slice(slash);
 }
 
+/** `arn:aws:iam::123:oidc-provider/Host/path` → `123:host/path`: a provider ARN as IAM matches it. */
+export function providerArnKey(arn: string): string {
+  const match = /^arn:[^:]+:iam::(\d*):oidc-provider\/(.+)$/.exec(arn.trim());
+  return match ? `${match[1]}:${oidcProviderKey(match[2])}` : arn.trim();
+}
+
 export function oidcProviderAddress(url: string): string {
   return `oidc-provider.${oidcProviderKey(url)}`;
 }

@@ -1,8 +1,16 @@
 // Desired ServiceAccounts against observed ones. A ServiceAccount may be shared with other tools
 // (Helm charts, operators), so we compare only the annotation and label keys that are ours: the ones
 // the file asks for and the ones our field manager set earlier. A ServiceAccount is ours when it has
-// our managed-by label and our owner annotation; one with neither is annotated (not taken over);
-// one marked by another owner is a conflict.
+// our owner annotation; one without marks is annotated (not taken over); one marked by another owner
+// is a conflict. Only ServiceAccounts we created get our managed-by label: on any other, that label
+// may be Helm's (`app.kubernetes.io/managed-by: Helm`, owned by field manager `helm`), so we write
+// annotations only, and remove the label earlier versions put there when our field manager owns it.
+//
+// Server-side apply refuses (409) to change a field another field manager holds — on a real API
+// server every field has one: the tool that wrote it, or `before-first-apply` for objects without
+// managedFields. So a value we would change that someone else owns is a conflict at plan time,
+// placed at the binding, unless the binding opts in with `takeOver: true`; then the change lists
+// exactly those fields and apply forces them (and only them).
 import { compareStrings } from '../support/order.js';
 import type { DesiredServiceAccount, DesiredState } from '../desired/types.js';
 import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.js';
@@ -15,6 +23,52 @@ import {
 } from '../support/ownership.js';
 import { fieldChange, serviceAccountAddress, serviceAccountKey } from './address.js';
 import type { FieldChange, PlanConflict, ServiceAccountChange } from './types.js';
+
+/** The observed ServiceAccount as a plan shows it: field owners are the diff's input, not plan data. */
+function planView(sa: ObservedServiceAccount): ObservedServiceAccount {
+  if (sa.fieldOwners === undefined) return sa;
+  const { fieldOwners: _owners, ...rest } = sa;
+  return rest;
+}
+
+/** Fields we would set to a new value that other field managers hold: field → those managers. */
+function contestedFields(fields: FieldChange[], observed: ObservedServiceAccount): Map<string, string[]> {
+  const contested = new Map<string, string[]>();
+  for (const f of fields) {
+    if (f.after === undefined || f.before === undefined) continue;
+    const owners = observed.fieldOwners?.[f.field] ?? [];
+    if (owners.length) contested.set(f.field, owners);
+  }
+  return contested;
+}
+
+function describeField(field: string): { kind: 'annotation' | 'label'; key: string } {
+  return field.startsWith('labels.')
+    ? { kind: 'label', key: field.slice('labels.'.length) }
+    : { kind: 'annotation', key: field.slice('annotations.'.length) };
+}
+
+const managersText = (owners: string[]): string => owners.map((o) => `\`${o}\``).join(' and ');
+
+function contestedConflict(
+  desired: DesiredServiceAccount,
+  observed: ObservedServiceAccount,
+  contested: Map<string, string[]>,
+): PlanConflict {
+  const name = `ServiceAccount ${observed.namespace}/${observed.name} on cluster "${observed.cluster}"`;
+  const parts = [...contested].map(([field, owners]) => {
+    const { kind, key } = describeField(field);
+    const undo =
+      kind === 'label'
+        ? `kubectl label serviceaccount -n ${observed.namespace} ${observed.name} ${key}-`
+        : `kubectl annotate serviceaccount -n ${observed.namespace} ${observed.name} ${key}-`;
+    return `${kind} ${key} is written by ${managersText(owners)} with another value; take it over with \`takeOver: true\` on the binding, or remove it (\`${undo}\`)`;
+  });
+  return {
+    address: serviceAccountAddress(desired),
+    message: `${name}: ${parts.join('; ')}. Apply would be refused with a server-side apply conflict.`,
+  };
+}
 
 type Ownership = { kind: 'ours' } | { kind: 'unmanaged' } | { kind: 'foreign'; message: string };
 
@@ -39,8 +93,9 @@ function ownership(sa: ObservedServiceAccount, owner: string): Ownership {
   return { kind: 'unmanaged' };
 }
 
+/** Ours to delete or release: our owner annotation (ServiceAccounts we only annotate have no label). */
 function isOurs(sa: ObservedServiceAccount, owner: string): boolean {
-  return sa.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && sa.annotations[OWNER_ANNOTATION] === owner;
+  return sa.annotations[OWNER_ANNOTATION] === owner;
 }
 
 function keyChanges(
@@ -71,7 +126,6 @@ function compareDesired(
   owner: string,
 ): ServiceAccountChange | PlanConflict {
   const address = serviceAccountAddress(desired);
-  const base = { kind: 'service-account' as const, address, after: desired };
   if (!observed) {
     // Show the marker apply writes on ServiceAccounts it creates: the plan hides nothing apply does.
     const annotations = { ...desired.annotations, [CREATED_ANNOTATION]: 'true' };
@@ -79,35 +133,75 @@ function compareDesired(
       ...keyChanges('annotations', annotations, {}, []),
       ...keyChanges('labels', desired.labels, {}, []),
     ];
-    return { ...base, action: 'create', fields, before: null, created: true };
+    return {
+      kind: 'service-account',
+      address,
+      action: 'create',
+      fields,
+      before: null,
+      after: desired,
+      created: true,
+    };
   }
   const owned = ownership(observed, owner);
   if (owned.kind === 'foreign') return { address, message: owned.message };
-  if (owned.kind === 'ours') {
-    const fields = [
-      ...keyChanges('annotations', desired.annotations, observed.annotations, observed.ownedByUs.annotations),
-      ...keyChanges('labels', desired.labels, observed.labels, observed.ownedByUs.labels),
-    ];
-    const created = observed.annotations[CREATED_ANNOTATION] === 'true';
-    return { ...base, action: fields.length ? 'update' : 'no-op', fields, before: observed, created };
-  }
+  const created = owned.kind === 'ours' && observed.annotations[CREATED_ANNOTATION] === 'true';
+  // Labels only on ServiceAccounts we created; elsewhere annotations only. Our managed-by label from
+  // an earlier version is in ownedByUs, so it shows as removed (the migration) when ours to remove.
+  const after: DesiredServiceAccount = created ? desired : { ...desired, labels: {} };
+  const ours = owned.kind === 'ours';
   const fields = [
-    ...keyChanges('annotations', desired.annotations, observed.annotations, []),
-    ...keyChanges('labels', desired.labels, observed.labels, []),
+    ...keyChanges(
+      'annotations',
+      after.annotations,
+      observed.annotations,
+      ours ? observed.ownedByUs.annotations : [],
+    ),
+    ...keyChanges('labels', after.labels, observed.labels, ours ? ourLabels(observed) : []),
   ];
+  const contested = contestedFields(fields, observed);
+  if (contested.size > 0 && !desired.takeOver) return contestedConflict(desired, observed, contested);
+  const takeOver = [...contested.keys()];
+  const takeOverText = takeOver.length
+    ? `; takes over ${[...contested].map(([field, owners]) => `${describeField(field).kind} ${describeField(field).key} from ${managersText(owners)}`).join(', ')} (takeOver: true)`
+    : '';
+  const base = {
+    kind: 'service-account' as const,
+    address,
+    fields,
+    before: planView(observed),
+    after,
+    created,
+    ...(takeOver.length ? { takeOver } : {}),
+  };
+  if (ours) {
+    const reason = takeOverText ? takeOverText.slice(2) : undefined;
+    return { ...base, action: fields.length ? 'update' : 'no-op', ...(reason ? { reason } : {}) };
+  }
   const existingRole = observed.annotations[ROLE_ARN_ANNOTATION];
   const replacesRole =
     existingRole !== undefined && existingRole !== desired.annotations[ROLE_ARN_ANNOTATION];
   const reason = replacesRole
     ? `annotate an existing ServiceAccount we did not create; its ${ROLE_ARN_ANNOTATION} annotation names another role and will be replaced`
     : 'annotate an existing ServiceAccount we did not create';
-  return { ...base, action: 'update', reason, fields, before: observed, created: false };
+  return { ...base, action: 'update', reason: reason + takeOverText };
+}
+
+/** Labels our field manager set that are ours to remove: the managed-by label only with our value. */
+function ourLabels(sa: ObservedServiceAccount): string[] {
+  return sa.ownedByUs.labels.filter(
+    (key) => key !== MANAGED_BY_LABEL || sa.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
+  );
 }
 
 /** Our keys on a ServiceAccount we are letting go of, shown as removed. */
 function releasedFields(sa: ObservedServiceAccount): FieldChange[] {
   const annotations = [...sa.ownedByUs.annotations, OWNER_ANNOTATION, ROLE_ARN_ANNOTATION];
-  const labels = [...sa.ownedByUs.labels, MANAGED_BY_LABEL];
+  // Our managed-by label only when it carries our value: Helm's `managed-by: Helm` stays.
+  const labels = [
+    ...ourLabels(sa),
+    ...(sa.labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? [MANAGED_BY_LABEL] : []),
+  ];
   return [
     ...keyChanges('annotations', {}, sa.annotations, annotations),
     ...keyChanges('labels', {}, sa.labels, labels),
@@ -148,7 +242,7 @@ export function diffServiceAccounts(
         ? 'no binding in the file names this ServiceAccount any more; workload-identity-bindings created it'
         : 'remove our annotations and label (the ServiceAccount was not created by us)',
       fields: releasedFields(sa),
-      before: sa,
+      before: planView(sa),
       after: null,
       created,
     });

@@ -26,12 +26,12 @@ export function diffState(
   observed: ObservedState,
   options: DiffOptions = {},
 ): DiffResult {
-  const providers = diffOidcProviders(desired, observed.oidcProviders);
+  const providers = diffOidcProviders(desired, observed);
   const roles = diffRoles(desired, observed.roles);
   const serviceAccounts = diffServiceAccounts(desired, observed.clusters);
   return {
-    changes: [...providers, ...roles.changes, ...serviceAccounts.changes],
-    warnings: planWarnings(desired, observed, options.trustPolicySizeLimit),
+    changes: [...providers.changes, ...roles.changes, ...serviceAccounts.changes],
+    warnings: [...providers.kept, ...planWarnings(desired, observed, options.trustPolicySizeLimit)],
     conflicts: [...roles.conflicts, ...serviceAccounts.conflicts],
   };
 }

@@ -2,6 +2,7 @@
 // exactly it. planId hashes the changes only, so the same state and file always give the same id.
 import type { DesiredOidcProvider, DesiredRole, DesiredServiceAccount } from '../desired/types.js';
 import type { ObservedOidcProvider, ObservedRole, ObservedServiceAccount } from '../observed/types.js';
+import type { SourceLocation } from '../bindings/types.js';
 import type { Json } from '../policy/types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -42,6 +43,11 @@ export type ServiceAccountChange = ChangeOf<
   DesiredServiceAccount
 > & {
   created: boolean;
+  /**
+   * Fields (`annotations.KEY`) another field manager holds that this change takes over because the
+   * binding says `takeOver: true`: apply forces exactly these, and fails on any other conflict.
+   */
+  takeOver?: string[];
 };
 export type Change = OidcProviderChange | RoleChange | ServiceAccountChange;
 
@@ -50,7 +56,10 @@ export type WarningCode =
   | 'broad-permissions'
   | 'trust-policy-size'
   | 'missing-namespace'
+  | 'namespace-terminating'
+  | 'partial-read'
   | 'missing-oidc-provider'
+  | 'oidc-provider-kept'
   | 'trust-policy-template-mismatch';
 
 export interface PlanWarning {
@@ -63,6 +72,8 @@ export interface PlanWarning {
 export interface PlanConflict {
   address: string;
   message: string;
+  /** Where in the bindings file the conflicting resource is named, when it is. */
+  location?: SourceLocation;
 }
 
 export interface PlanSummary {

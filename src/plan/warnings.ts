@@ -91,10 +91,26 @@ export function planWarnings(
     const cluster = clusters.get(sa.cluster);
     // No observed cluster means it was not read: there is nothing to say about its namespaces.
     if (!managed.has(sa.cluster) || !cluster || cluster.existingNamespaces.includes(sa.namespace)) continue;
+    if (cluster.terminatingNamespaces?.includes(sa.namespace)) {
+      warnings.push({
+        code: 'namespace-terminating',
+        address: serviceAccountAddress(sa),
+        message: `namespace "${sa.namespace}" on cluster "${sa.cluster}" is being deleted (Terminating): the API server refuses new ServiceAccounts in it. Wait until it is gone and create it again, or remove the binding.`,
+      });
+      continue;
+    }
     warnings.push({
       code: 'missing-namespace',
       address: serviceAccountAddress(sa),
       message: `namespace "${sa.namespace}" does not exist on cluster "${sa.cluster}": apply will fail until the namespace exists.`,
+    });
+  }
+
+  for (const cluster of observed.clusters) {
+    if (!managed.has(cluster.key) || !cluster.listedNamespacesOnly) continue;
+    warnings.push({
+      code: 'partial-read',
+      message: `cluster "${cluster.key}": listing ServiceAccounts in all namespaces is forbidden, so only the file's namespaces were listed; ServiceAccounts we created in other namespaces are not seen and not deleted. Grant "list serviceaccounts" cluster-wide to see them.`,
     });
   }
 

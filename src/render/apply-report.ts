@@ -26,7 +26,8 @@ const DONE: Record<ChangeAction, string> = {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function applySummaryLine(summary: ApplySummary, ok: boolean): string {
-  const counts = `${summary.added} added, ${summary.changed} changed, ${summary.destroyed} destroyed.`;
+  const incomplete = summary.incomplete ? ` (${summary.incomplete} incomplete)` : '';
+  const counts = `${summary.added} added${incomplete}, ${summary.changed} changed, ${summary.destroyed} destroyed.`;
   if (ok) return `Apply complete! ${counts}`;
   const problems = [
     `${plural(summary.failed, 'change')} failed`,
@@ -46,7 +47,11 @@ function changeLines(result: ApplyChangeResult, ascii: boolean): string[] {
     return [
       `${symbol} ${result.address}: ${result.action} skipped ${dash} ${result.reason ?? 'not attempted'}`,
     ];
-  const lines = [`${symbol} ${result.address}: ${result.action} failed`];
+  const lines = [
+    result.incomplete
+      ? `${symbol} ${result.address}: created, incomplete ${ascii ? '-' : '—'} plan again to see what is left`
+      : `${symbol} ${result.address}: ${result.action} failed`,
+  ];
   const e = result.error;
   if (e) {
     lines.push(`    call:     ${e.call}`, `    resource: ${e.resource}`);

@@ -79,7 +79,9 @@ export function renderGuardrailsMarkdown(
   if (report.violations.length || report.exempted.length) {
     const title = errors
       ? `#### 🛡️ Guardrails: ${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`
-      : `#### 🛡️ Guardrails: ${plural(warnings, 'warning')}`;
+      : warnings
+        ? `#### 🛡️ Guardrails: ${plural(warnings, 'warning')}`
+        : `#### 🛡️ Guardrails: passed with ${plural(report.exempted.length, 'exception')}`;
     lines.push(title, '');
     lines.push(
       `Rules from ${inlineCode(sourceName(report))}${report.strict ? ' (strict: warnings count as errors)' : ''}.`,

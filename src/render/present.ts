@@ -77,31 +77,9 @@ export function destroyHeadline(destroy: readonly Change[]): string {
   return parts.join(', ');
 }
 
-// ---- drift -------------------------------------------------------------------------------------
+// ---- drift ------------------------------------------------------------------------------------
 
-/**
- * Where each change comes from: the pull request (the base branch's file would not plan it) or
- * drift (the base branch's file plans it too: someone changed IAM or the cluster by hand).
- */
-export type DriftLabels = { kind: 'all' } | { kind: 'some'; drift: ReadonlySet<string> };
-
-/** The identity of a change for drift matching: the same resource, action and field edits. */
-export function changeIdentity(change: Change): string {
-  return `${change.address}\u0000${change.action}\u0000${JSON.stringify(change.fields)}`;
-}
-
-/** Head plan changes the base plan makes too, by identity (linear: one set). */
-export function driftLabels(head: Plan, base: Plan): DriftLabels {
-  const planned = new Set(base.changes.map(changeIdentity));
-  const drift = new Set<string>();
-  for (const change of head.changes) if (planned.has(changeIdentity(change))) drift.add(change.address);
-  return { kind: 'some', drift };
-}
-
-export function isDrift(labels: DriftLabels | undefined, change: Change): boolean {
-  if (!labels) return false;
-  return labels.kind === 'all' || labels.drift.has(change.address);
-}
+export { driftCount, isDrift, type DriftLabels } from '../plan/drift.js';
 
 // ---- fields ------------------------------------------------------------------------------------
 

@@ -16,13 +16,22 @@ export class ApplyStepError extends Error {
   readonly call: string;
   readonly resource: string;
   readonly code?: string;
+  /** The resource was created before the step failed: it exists, but not yet as planned. */
+  readonly createdIncomplete: boolean;
 
-  constructor(details: ApplyError) {
+  constructor(details: ApplyError, options: { createdIncomplete?: boolean } = {}) {
     super(details.message);
     this.name = 'ApplyStepError';
     this.call = details.call;
     this.resource = details.resource;
     this.code = details.code;
+    this.createdIncomplete = options.createdIncomplete ?? false;
+  }
+
+  /** The same failure, marked as having happened after the resource was created. */
+  static afterCreate(error: unknown, fallback: ApplyError): ApplyStepError {
+    const details = error instanceof ApplyStepError ? error.toApplyError() : fallback;
+    return new ApplyStepError(details, { createdIncomplete: true });
   }
 
   toApplyError(): ApplyError {
