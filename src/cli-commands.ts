@@ -3,3 +3,4 @@
 export { applyCommand } from './commands/apply.js';
 export { planCommand } from './commands/plan.js';
 export { importCommand } from './commands/import.js';
+export { verifyCommand } from './commands/verify.js';
