@@ -220,18 +220,14 @@ export function fromRoleDetail(d: RoleDetail, settings: RoleSettings): ObservedR
   });
 }
 
-function observedRole(parts: {
-  name: string;
-  path: string;
-  arn: string;
-  description?: string;
-  maxSessionDuration: number;
-  permissionsBoundary?: string;
-  trustPolicy: PolicyDocument;
+/** IAM's answer for one role: the role attributes, with policies and tags as IAM lists them. */
+type RoleParts = Omit<ObservedRole, 'managedPolicies' | 'inlinePolicies' | 'tags'> & {
   attached: AttachedPolicy[];
   inline: Array<[string, PolicyDocument]>;
   tags: Tag[];
-}): ObservedRole {
+};
+
+function observedRole(parts: RoleParts): ObservedRole {
   const role: ObservedRole = {
     name: parts.name,
     path: parts.path,
