@@ -182,7 +182,7 @@ const doc = (actions: string[], resource: string) => ({
   Statement: [{ Effect: 'Allow', Action: actions, Resource: resource }],
 });
 
-function bindingsFile(step: 'create' | 'update' | 'adopt' | 'delete'): string {
+function bindingsFile(step: 'create' | 'update' | 'adopt' | 'delete' | 'remove'): string {
   const clusters: Record<string, object> = {
     prod: { issuer: ISSUERS.prod, kubernetes: false },
     staging: {
@@ -222,7 +222,7 @@ function bindingsFile(step: 'create' | 'update' | 'adopt' | 'delete'): string {
           tags: { team: 'data', tier: 'gold' },
         };
   const bindings: object[] = [app];
-  if (step !== 'delete') {
+  if (step !== 'delete' && step !== 'remove') {
     bindings.push({
       role: 'worker',
       serviceAccounts: [
@@ -242,9 +242,10 @@ function bindingsFile(step: 'create' | 'update' | 'adopt' | 'delete'): string {
       managedPolicies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
     });
   }
-  // Removing a cluster takes two steps (first without bindings, then the entry): this is the first,
-  // which deletes the role and the OIDC provider that only staging used.
+  // Removing a cluster takes two steps: first without bindings (deletes the role only staging used),
+  // then the entry itself (the OIDC provider that only staging used goes too).
   if (step === 'delete') clusters.staging = { issuer: ISSUERS.staging, kubernetes: false };
+  if (step === 'remove') delete clusters.staging;
   return stringify({
     version: 1,
     owner: OWNER,
@@ -319,6 +320,7 @@ beforeAll(async () => {
   iam.deny('GetAccountAuthorizationDetails');
   await planAndApply('delete');
   iam.allow('GetAccountAuthorizationDetails');
+  await planAndApply('remove');
 });
 
 afterAll(async () => {

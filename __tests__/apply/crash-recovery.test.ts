@@ -1,12 +1,17 @@
-// Crash recovery: the real CLI's `apply --auto-approve` is SIGKILLed at seeded random points of
-// the apply (during OIDC provider creation, among the roles, among the ServiceAccounts; sometimes
-// the re-run is killed too), then applied again to completion. Each trial must converge to
+// Crash recovery: the real CLI's `apply --auto-approve` is SIGKILLed at a few targeted points of
+// the apply (the first OIDC provider create, among the roles, among the ServiceAccounts; once the
+// re-run is killed too), then applied again to completion. Only the runs that are killed are child
+// processes (the bundle, as a runner would start it); the uninterrupted reference and the runs to
+// completion call the CLI in this process, which keeps each trial to a few seconds. Each trial must converge to
 // `No changes.` and the same state an uninterrupted apply reaches, and at no moment — including
 // right after each kill — may anything without our owner tag or label have been created or changed.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../sandbox/core/faults.js';
+import { runCli as runCliInProcess } from '../../src/cli/main.js';
+import { captureIo } from '../cli/io.js';
+import { setProcessEnv } from '../safety/harness.js';
 import { describeRun, killAllChildren, runCli, type CliRun } from './cli-process.js';
 import {
   bindingsYaml,
@@ -19,7 +24,7 @@ import {
 } from './crash-scenario.js';
 
 const SEED = 20261122;
-const TRIALS = 10;
+const TRIALS = 4;
 /** Emulator latency while a run may be killed: keeps several calls in flight at the kill. */
 const KILL_LATENCY_MS = 2;
 
@@ -29,7 +34,6 @@ const APPLY = ['apply', '--file', file, '--auto-approve'];
 const PLAN = ['plan', '--file', file, '--detailed-exitcode'];
 
 const worlds = new Set<CrashWorld>();
-let reference: { mutatingCalls: number; view: unknown } | undefined;
 
 async function withWorld<T>(body: (world: CrashWorld) => Promise<T>): Promise<T> {
   const world = await startCrashWorld();
@@ -37,9 +41,21 @@ async function withWorld<T>(body: (world: CrashWorld) => Promise<T>): Promise<T>
   try {
     return await body(world);
   } finally {
-    killAllChildren();
+    // Every runCli has finished here (it resolves on the child's exit); afterAll kills leftovers.
     worlds.delete(world);
     await world.sandbox.stop();
+  }
+}
+
+/** The CLI run to completion in this process, against the world's emulators. */
+async function runToEnd(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const restore = setProcessEnv(env as Record<string, string>);
+  try {
+    const io = captureIo(env);
+    const code = await runCliInProcess(args, io);
+    return { code, signal: null, killed: false, stdout: io.stdout(), stderr: io.stderr() };
+  } finally {
+    restore();
   }
 }
 
@@ -55,16 +71,21 @@ function expectInvariants(world: CrashWorld, moment: string, converged: boolean)
   if (violations.length) throw new Error(`${moment}:\n${violations.join('\n')}`);
 }
 
-beforeAll(async () => {
-  writeFileSync(file, bindingsYaml());
-  // The uninterrupted apply: how many mutating calls a whole apply makes, and the state it reaches.
-  reference = await withWorld(async (world) => {
-    const before = await runCli(PLAN, world.sandbox.env);
+writeFileSync(file, bindingsYaml());
+
+/**
+ * The uninterrupted apply: how many mutating calls a whole apply makes, and the state it reaches.
+ * Computed once, on first use.
+ */
+let reference: Promise<{ mutatingCalls: number; view: unknown }> | undefined;
+function uninterrupted(): Promise<{ mutatingCalls: number; view: unknown }> {
+  reference ??= withWorld(async (world) => {
+    const before = await runToEnd(PLAN, world.sandbox.env);
     if (before.code !== 2)
       throw new Error(`the first plan should show changes (exit 2): ${describeRun(before)}`);
-    const apply = await runCli(APPLY, world.sandbox.env);
+    const apply = await runToEnd(APPLY, world.sandbox.env);
     expectOk(apply, 'an uninterrupted apply');
-    const after = await runCli(PLAN, world.sandbox.env);
+    const after = await runToEnd(PLAN, world.sandbox.env);
     expectOk(after, 'plan after apply');
     expect(after.stdout).toContain('No changes.');
     expectInvariants(world, 'after an uninterrupted apply', true);
@@ -74,7 +95,8 @@ beforeAll(async () => {
     expect(state.serviceAccounts.size).toBe(2 + FILE_COUNTS.serviceAccounts);
     return { mutatingCalls: world.mutatingCalls(), view: convergedView(state) };
   });
-}, 60_000);
+  return reference;
+}
 
 afterAll(async () => {
   killAllChildren();
@@ -85,8 +107,8 @@ afterAll(async () => {
 /**
  * Kill points from the fixed seed: trial 0 dies on the very first mutating call (an OIDC provider
  * create); the others are spread evenly over the rest of the apply, one per slice, so every run of
- * the suite kills at the same points and covers the whole apply. Every third trial also kills the
- * re-run after a few mutating calls.
+ * the suite kills at the same points and covers the whole apply (the last test checks that the
+ * kills landed in every phase). Every third trial also kills the re-run after a few mutating calls.
  */
 function killPlan(totalCalls: number): Array<{ first: number; second?: number }> {
   const random = seededRandom(SEED);
@@ -103,7 +125,7 @@ const phases: string[] = [];
 test.each(Array.from({ length: TRIALS }, (_, i) => i))(
   'trial %i: apply killed with SIGKILL mid-run, then re-run, converges without touching what is not ours',
   async (trial) => {
-    if (!reference) throw new Error('the uninterrupted reference apply failed (see beforeAll)');
+    const reference = await uninterrupted();
     const { first, second } = killPlan(reference.mutatingCalls)[trial];
     await withWorld(async (world) => {
       const { env } = world.sandbox;
@@ -142,15 +164,15 @@ test.each(Array.from({ length: TRIALS }, (_, i) => i))(
       }
 
       world.setLatency(0);
-      expectOk(await runCli(APPLY, env), 'the re-run of apply');
-      const plan = await runCli(PLAN, env);
+      expectOk(await runToEnd(APPLY, env), 'the re-run of apply');
+      const plan = await runToEnd(PLAN, env);
       expectOk(plan, 'plan --detailed-exitcode after the re-run');
       expect(plan.stdout).toContain('No changes.');
       expectInvariants(world, 'after the re-run', true);
-      expect(convergedView(snapshotWorld(world.sandbox))).toEqual(reference!.view);
+      expect(convergedView(snapshotWorld(world.sandbox))).toEqual(reference.view);
     });
   },
-  30_000,
+  60_000,
 );
 
 test('the invariants catch an untagged role, a touched foreign role or ServiceAccount, and extra keys', async () => {

@@ -7,7 +7,7 @@ import { kubeTargetFromConfig, loadKubeConfig } from '../../src/kube/client.js';
 import type { Plan } from '../../src/plan/types.js';
 import { OWNER_ANNOTATION, ROLE_ARN_ANNOTATION } from '../../src/support/ownership.js';
 import { kubeconfigFor } from '../../sandbox/kube/emulator.js';
-import { desiredSa, planOf, saChange } from './fixtures.js';
+import { desiredServiceAccount, planOf, saChange } from '../builders.js';
 import { bindingsYaml, noSleep, startSandbox, type ApplySandbox } from './sandbox.js';
 
 let sandbox: ApplySandbox;
@@ -187,7 +187,7 @@ test('an unreachable API server fails the ServiceAccount changes with the cause,
   const dead = kubeTargetFromConfig('prod', loadKubeConfig({ kubeconfigText: text }), 'prod');
   let retries = 0;
   const report = await applyPlan(
-    planOf([saChange('create', null, desiredSa('app', 'app'), true)]),
+    planOf([saChange('create', null, desiredServiceAccount('app', { role: 'app' }), true)]),
     { iam: sandbox.iam, kube: new Map([['prod', dead]]) },
     {
       sleep: noSleep,

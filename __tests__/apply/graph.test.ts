@@ -2,24 +2,29 @@ import { dependencyGraph } from '../../src/apply/graph.js';
 import {
   desiredProvider,
   desiredRole,
-  desiredSa,
+  desiredServiceAccount,
   ISSUER_HOST,
   observedProvider,
   observedRole,
-  observedSa,
+  observedServiceAccount,
   providerChange,
   roleChange,
   saChange,
-  trustFor,
-} from './fixtures.js';
+  trustPolicy,
+} from '../builders.js';
 
 test('providers come before the roles that trust them, roles before their ServiceAccounts', () => {
   const changes = [
     providerChange('create', null, desiredProvider()),
     roleChange('create', null, desiredRole('app')),
-    roleChange('update', observedRole('other'), desiredRole('other')),
-    saChange('create', null, desiredSa('app', 'app'), true),
-    saChange('update', observedSa('other', 'other'), desiredSa('other', 'other'), true),
+    roleChange('update', observedRole(desiredRole('other')), desiredRole('other')),
+    saChange('create', null, desiredServiceAccount('app', { role: 'app' }), true),
+    saChange(
+      'update',
+      observedServiceAccount(desiredServiceAccount('other', { role: 'other' }), { created: false }),
+      desiredServiceAccount('other', { role: 'other' }),
+      true,
+    ),
   ];
   const deps = dependencyGraph(changes).map((s) => s.dependsOn);
   expect(deps).toEqual([[], [0], [0], [1], [2]]);
@@ -27,7 +32,9 @@ test('providers come before the roles that trust them, roles before their Servic
 
 test('deletions run in reverse: ServiceAccounts, then their role, then the provider it trusted', () => {
   const otherHost = 'oidc.other.example/id/X';
-  const gone = observedRole('gone', { trustPolicy: trustFor(otherHost, ['default:gone']) });
+  const gone = observedRole(desiredRole('gone'), {
+    trustPolicy: trustPolicy(['system:serviceaccount:default:gone'], otherHost),
+  });
   const changes = [
     providerChange(
       'delete',
@@ -38,12 +45,29 @@ test('deletions run in reverse: ServiceAccounts, then their role, then the provi
     // A role that stays but stops trusting the old issuer must be updated before the provider goes.
     roleChange(
       'update',
-      observedRole('moved', { trustPolicy: trustFor(otherHost, ['default:moved']) }),
+      observedRole(desiredRole('moved'), {
+        trustPolicy: trustPolicy(['system:serviceaccount:default:moved'], otherHost),
+      }),
       desiredRole('moved'),
     ),
-    saChange('delete', observedSa('gone', 'gone'), null, true),
-    saChange('delete', observedSa('released', 'gone'), null, false),
-    saChange('delete', observedSa('unrelated', 'elsewhere'), null, true),
+    saChange(
+      'delete',
+      observedServiceAccount(desiredServiceAccount('gone', { role: 'gone' }), { created: false }),
+      null,
+      true,
+    ),
+    saChange(
+      'delete',
+      observedServiceAccount(desiredServiceAccount('released', { role: 'gone' }), { created: false }),
+      null,
+      false,
+    ),
+    saChange(
+      'delete',
+      observedServiceAccount(desiredServiceAccount('unrelated', { role: 'elsewhere' }), { created: false }),
+      null,
+      true,
+    ),
   ];
   const deps = dependencyGraph(changes).map((s) => s.dependsOn);
   expect(deps[0]).toEqual([1, 2]);
@@ -55,8 +79,13 @@ test('deletions run in reverse: ServiceAccounts, then their role, then the provi
 test('a replaced role waits for the provider it will trust; its ServiceAccounts wait for the replace', () => {
   const changes = [
     providerChange('update', observedProvider({ clientIds: [] }), desiredProvider()),
-    roleChange('replace', observedRole('app', { path: '/' }), desiredRole('app')),
-    saChange('update', observedSa('app', 'app'), desiredSa('app', 'app'), true),
+    roleChange('replace', observedRole(desiredRole('app'), { path: '/' }), desiredRole('app')),
+    saChange(
+      'update',
+      observedServiceAccount(desiredServiceAccount('app', { role: 'app' }), { created: false }),
+      desiredServiceAccount('app', { role: 'app' }),
+      true,
+    ),
   ];
   expect(dependencyGraph(changes).map((s) => s.dependsOn)).toEqual([[], [0], [1]]);
 });

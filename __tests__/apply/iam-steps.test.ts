@@ -16,7 +16,7 @@ import {
   providerChange,
   PROVIDER_ARN,
   roleChange,
-} from './fixtures.js';
+} from '../builders.js';
 
 let now = 1_700_000_000_000;
 const emulator = new IamEmulator({
@@ -170,7 +170,7 @@ test('a delete IAM refuses because of policies attached after the plan empties t
       },
     },
   });
-  const planned = observedRole('leaving', { tags: { [OWNER_TAG]: OWNER } });
+  const planned = observedRole(desiredRole('leaving'), { tags: { [OWNER_TAG]: OWNER } });
   const report = await applyPlan(
     planOf([roleChange('delete', planned, null)]),
     { iam, kube: new Map() },
@@ -202,7 +202,7 @@ test('already-done work is fine: deleting a missing role or provider, adding a p
       ),
       roleChange(
         'delete',
-        observedRole('gone-already', {
+        observedRole(desiredRole('gone-already'), {
           managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
           inlinePolicies: { x: {} },
         }),

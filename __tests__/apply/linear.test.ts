@@ -8,15 +8,15 @@ import type { Change } from '../../src/plan/types.js';
 import {
   desiredProvider,
   desiredRole,
-  desiredSa,
+  desiredServiceAccount,
   observedProvider,
   observedRole,
-  observedSa,
+  observedServiceAccount,
   providerChange,
   roleChange,
   saChange,
-  trustFor,
-} from './fixtures.js';
+  trustPolicy,
+} from '../builders.js';
 
 /** Wraps every object so that each property read is counted. */
 function counting<T extends object>(items: T[]): { items: T[]; reads: () => number } {
@@ -49,14 +49,23 @@ function planOfSize(n: number): Change[] {
     changes.push(
       roleChange(
         'delete',
-        observedRole(`gone-${i}`, { trustPolicy: trustFor(oldHost, [`default:gone-${i}`]) }),
+        observedRole(desiredRole(`gone-${i}`), {
+          trustPolicy: trustPolicy([`system:serviceaccount:default:gone-${i}`], oldHost),
+        }),
         null,
       ),
     );
   for (let i = 0; i < n; i += 1)
-    changes.push(saChange('create', null, desiredSa(`app-${i}`, `app-${i}`), true));
+    changes.push(saChange('create', null, desiredServiceAccount(`app-${i}`, { role: `app-${i}` }), true));
   for (let i = 0; i < n / 4; i += 1)
-    changes.push(saChange('delete', observedSa(`gone-${i}`, `gone-${i}`), null, true));
+    changes.push(
+      saChange(
+        'delete',
+        observedServiceAccount(desiredServiceAccount(`gone-${i}`, { role: `gone-${i}` }), { created: false }),
+        null,
+        true,
+      ),
+    );
   return changes;
 }
 

@@ -1,6 +1,6 @@
 import { policyBroadens } from '../../src/plan/broadening.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
-import { ACCOUNT, s3ReadPolicy, trustPolicy } from './builders.js';
+import { ACCOUNT, s3ReadPolicy, trustPolicy } from '../builders.js';
 
 const sub = (name: string, ns = 'prod') => `system:serviceaccount:${ns}:${name}`;
 

@@ -14,7 +14,7 @@ import {
   observedState,
   OWNER,
   s3ReadPolicy,
-} from './builders.js';
+} from '../builders.js';
 
 describe('OIDC providers', () => {
   const providerChanges = (desired = [desiredProvider()], observed = [observedProvider()]) =>

@@ -13,7 +13,7 @@ import {
   OWNER,
   s3ReadPolicy,
   trustPolicy,
-} from './builders.js';
+} from '../builders.js';
 
 function diffOne(desired: DesiredRole[], observed: ObservedRole[]) {
   const result = diffState(desiredState({ roles: desired }), observedState({ roles: observed }));

@@ -17,7 +17,7 @@ import {
   observedServiceAccount,
   observedState,
   OWNER,
-} from './builders.js';
+} from '../builders.js';
 
 function diffSas(
   desired: DesiredServiceAccount[],

@@ -2,7 +2,7 @@
 import { findRetiredIssuers, retiredIssuerMessage, trustedIssuers } from '../../src/plan/retired-issuers.js';
 import { OWNER_TAG } from '../../src/support/ownership.js';
 import type { Json, PolicyDocument } from '../../src/policy/types.js';
-import { desiredRole, ISSUER_HOST, observedRole, OWNER, trustPolicy } from './builders.js';
+import { desiredRole, ISSUER_HOST, observedRole, OWNER, trustPolicy } from '../builders.js';
 
 const EU = 'oidc.eu.example.com/id/EU1';
 

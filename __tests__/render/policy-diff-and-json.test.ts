@@ -1,7 +1,7 @@
 import { buildPlan } from '../../src/plan/plan.js';
 import { foldUnchanged, linesDiff, policyEdits, policyLineDiff } from '../../src/render/policy-diff.js';
 import { renderPlanJson } from '../../src/render/json.js';
-import { mixedScenario } from '../plan/builders.js';
+import { mixedScenario } from '../builders.js';
 
 const diffLines = (a: string, b: string) =>
   linesDiff(a === '' ? [] : a.split('\n'), b === '' ? [] : b.split('\n'));

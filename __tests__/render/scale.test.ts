@@ -13,7 +13,7 @@ import {
   observedRole,
   observedState,
   trustPolicy,
-} from '../plan/builders.js';
+} from '../builders.js';
 
 const BINDINGS = 10_000;
 

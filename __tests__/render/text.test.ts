@@ -7,7 +7,7 @@ import {
   desiredServiceAccount,
   desiredState,
   mixedScenario,
-} from '../plan/builders.js';
+} from '../builders.js';
 
 function mixedPlan(): Plan {
   const { plan } = buildPlan({ ...mixedScenario(), bindingsFile: 'workload-identity.yaml' });
@@ -119,7 +119,7 @@ Other changes:
       + annotations.workload-identity-bindings/owner   = "acme/platform"
       + labels.app.kubernetes.io/managed-by = "workload-identity-bindings"
 
-Plan: 4 to add, 2 to change, 3 to destroy, 1 to adopt.
+Plan: 4 to add, 1 to change, 3 to destroy, 1 to adopt.
 `.slice(1);
 
 describe('renderPlanText', () => {

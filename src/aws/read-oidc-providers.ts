@@ -16,7 +16,7 @@ import {
   ListOpenIDConnectProvidersCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../support/ownership.js';
+import { ownerOf } from '../support/ownership.js';
 import type { ObservedOidcProvider } from '../observed/types.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
 import { iamCallError, isNoSuchEntity } from './errors.js';
@@ -55,7 +55,7 @@ export async function readOidcProviders(
   );
   return read
     .filter((p): p is ObservedOidcProvider => p !== undefined)
-    .filter((p) => wanted.has(hostPathKey(p.url)) || OWNER_TAG in p.tags)
+    .filter((p) => wanted.has(hostPathKey(p.url)) || ownerOf(p.tags) !== undefined)
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 }
 

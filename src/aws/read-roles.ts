@@ -33,7 +33,7 @@ import {
   type RoleDetail,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { OWNER_TAG } from '../support/ownership.js';
+import { ownerOf } from '../support/ownership.js';
 import type { ObservedRole, ProviderTrust } from '../observed/types.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency, type CallObserver } from '../support/concurrency.js';
@@ -359,7 +359,7 @@ function recordFederation(into: Record<string, string[]>, role: string, arns: st
 // ---- small helpers ----
 
 function hasOwnerTag(tags: Tag[] | undefined): boolean {
-  return (tags ?? []).some((t) => t.Key === OWNER_TAG);
+  return ownerOf(tagRecord(tags ?? [])) !== undefined;
 }
 
 function sortByName(roles: ObservedRole[]): ObservedRole[] {

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { ApplyStepError } from '../support/step-error.js';
 import type { DesiredRole } from '../desired/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { OWNER_TAG, isOurs, isOwnerTagKey, ownerOf } from '../support/ownership.js';
 import { policiesEqual } from '../policy/normalize.js';
 import type { PolicyDocument } from '../policy/types.js';
 import {
@@ -120,11 +120,8 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
   }
 }
 
-const ownerTag = (tags: Record<string, string>): string | undefined =>
-  Object.entries(tags).find(([key]) => key.toLowerCase() === OWNER_TAG.toLowerCase())?.[1];
-
 function assertOurs(ctx: IamWriteContext, current: CurrentRole, call: string): void {
-  const tag = ownerTag(current.tags);
+  const tag = ownerOf(current.tags);
   if (tag === ctx.owner) return;
   throw new ApplyStepError({
     call,
@@ -152,7 +149,7 @@ export async function convergeRole(
   const consistency: IamConsistencyTest | undefined = options.justCreated ? roleNotYetVisible : undefined;
   const tags = { ...current.tags };
 
-  if (options.adopt && ownerTag(tags) !== ctx.owner) {
+  if (options.adopt && !isOurs(tags, ctx.owner)) {
     await iamCall(
       ctx,
       'TagRole',
@@ -277,7 +274,7 @@ export async function convergeRole(
   }
   // Our owner tag is never removed: it is how the next run knows the role is ours.
   const toUntag = Object.keys(tags).filter(
-    (key) => !wantedKeys.has(key.toLowerCase()) && key.toLowerCase() !== OWNER_TAG.toLowerCase(),
+    (key) => !wantedKeys.has(key.toLowerCase()) && !isOwnerTagKey(key),
   );
   if (toUntag.length) {
     await iamCall(

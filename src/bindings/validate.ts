@@ -2,7 +2,7 @@
 // clusters, Kubernetes naming rules (with wildcards), issuer URLs, reserved tags and annotations,
 // the IAM shape of inline policies, and IAM's size quotas (in limits.ts). Runs even when the schema
 // found problems, looking only at values of the right type, so every problem is reported at once.
-import { OWNER_TAG } from '../support/ownership.js';
+import { isOwnerTagKey } from '../support/ownership.js';
 import { findPolicyProblems, policyPath } from '../policy/validate.js';
 import { describeBinding, describeField } from './describe.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -130,7 +130,7 @@ function checkTags(path: JsonPath, { root, locate, error }: Reporter): void {
   const tags = valueAt(root, path);
   if (!isObject(tags)) return;
   for (const key of Object.keys(tags)) {
-    if (key.toLowerCase() === OWNER_TAG.toLowerCase()) {
+    if (isOwnerTagKey(key)) {
       error(
         locate.key([...path, key]),
         `tag "${key}" in ${describeField(path, root)} is reserved: the tool sets it to the file's owner to mark what it manages — remove it (change the top-level owner instead)`,

@@ -45,10 +45,21 @@ export function allowStatements(doc: PolicyDocument): AllowStatement[] {
   return out;
 }
 
+/**
+ * The NotAction entries that surely exclude what they seem to. Whether IAM expands a wildcard in the
+ * service prefix (`i*:*`, `ia?:*`) is not something to bet a guardrail on: such an entry is taken to
+ * exclude nothing, so the statement counts as granting more, never less (the independent evaluator
+ * the tests use does not expand them).
+ */
+function certainExclusions(notAction: readonly string[]): string[] {
+  return notAction.filter((p) => matchesEverything(p) || !/[*?]/.test(p.split(':')[0]));
+}
+
 /** True when the statement grants at least one action that `pattern` matches. */
 export function grantsActionMatching(statement: AllowStatement, pattern: string): boolean {
   const ci = { caseInsensitive: true };
-  if (statement.notAction) return someString({ all: [pattern], none: statement.notAction }, ci);
+  if (statement.notAction)
+    return someString({ all: [pattern], none: certainExclusions(statement.notAction) }, ci);
   return (statement.action ?? []).some((a) => globsOverlap(a, pattern, ci));
 }
 
@@ -60,14 +71,16 @@ export function describeGrant(statement: AllowStatement, pattern: string): strin
 }
 
 /**
- * A resource pattern that names no particular resource of the service: `*`, or an ARN whose resource
- * part is only wildcards (`arn:aws:s3:::*`), or an ARN pattern cut short by a wildcard (`arn:aws:s3*`).
+ * A resource pattern that names no particular resource of the service: `*`, an ARN whose resource
+ * part is only wildcards and separators (`arn:aws:s3:::*`, or every object of every bucket), or an
+ * ARN pattern cut short by a wildcard (`arn:aws:s3*`).
  */
 export function isUnscopedResource(pattern: string): boolean {
   if (matchesEverything(pattern)) return true;
   const parts = pattern.split(':');
   if (parts.length < 6) return pattern.includes('*');
-  return /^\*+$/.test(parts.slice(5).join(':'));
+  // Wildcards and separators only (`*`, `*` `/` `*`, `*:*`): any resource of the service.
+  return /^[*/:]*\*[*/:]*$/.test(parts.slice(5).join(':'));
 }
 
 /** True when the statement applies to every resource: `Resource: "*"` (also in a list) or NotResource. */

@@ -5,9 +5,8 @@
 import { compareStrings } from '../support/order.js';
 import type { DesiredOidcProvider, DesiredState } from '../desired/types.js';
 import type { ObservedOidcProvider, ObservedState } from '../observed/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { OWNER_TAG, isOurs } from '../support/ownership.js';
 import { fieldChange, oidcProviderAddress, oidcProviderKey, providerArnKey } from './address.js';
-import { tagValue } from './tags.js';
 import type { FieldChange, OidcProviderChange, PlanWarning } from './types.js';
 
 function sorted(values: Iterable<string>): string[] {
@@ -56,8 +55,7 @@ function otherTrustingRoles(
   const trust = observed.providerTrust;
   if (trust && !trust.complete) return undefined;
   const ours = new Set(desired.roles.map((role) => role.name.toLowerCase()));
-  for (const role of observed.roles)
-    if (tagValue(role.tags, OWNER_TAG) === desired.owner) ours.add(role.name.toLowerCase());
+  for (const role of observed.roles) if (isOurs(role.tags, desired.owner)) ours.add(role.name.toLowerCase());
   // Trust policies may spell the ARN's host in another case: compare as IAM does.
   const key = providerArnKey(provider.arn);
   const trusting = Object.entries(trust?.rolesByProvider ?? {})
@@ -86,8 +84,7 @@ export function diffOidcProviders(
   const kept: PlanWarning[] = [];
   const wanted = new Set(desired.oidcProviders.map((provider) => oidcProviderKey(provider.url)));
   for (const provider of observed.oidcProviders) {
-    if (wanted.has(oidcProviderKey(provider.url)) || tagValue(provider.tags, OWNER_TAG) !== desired.owner)
-      continue;
+    if (wanted.has(oidcProviderKey(provider.url)) || !isOurs(provider.tags, desired.owner)) continue;
     const others = otherTrustingRoles(provider, desired, observed);
     if (others === undefined || others.length > 0) {
       kept.push({

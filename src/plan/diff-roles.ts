@@ -4,12 +4,11 @@
 import { compareStrings } from '../support/order.js';
 import type { DesiredRole, DesiredState } from '../desired/types.js';
 import type { ObservedRole } from '../observed/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { OWNER_TAG, isOurs, ownerOf } from '../support/ownership.js';
 import { normalizePolicy, policiesEqual } from '../policy/normalize.js';
 import type { Json, PolicyDocument } from '../policy/types.js';
 import { fieldChange, roleAddress } from './address.js';
 import { policyBroadens } from './broadening.js';
-import { tagValue } from './tags.js';
 import type { FieldChange, PlanConflict, RoleChange } from './types.js';
 
 function sorted(values: Iterable<string>): string[] {
@@ -154,7 +153,7 @@ function compareDesired(
       after: desired,
     };
 
-  const observedOwner = tagValue(observed.tags, OWNER_TAG);
+  const observedOwner = ownerOf(observed.tags);
   if (observedOwner === undefined && !desired.adopt) {
     return {
       address,
@@ -206,7 +205,7 @@ export function diffRoles(
   }
   const wanted = new Set(desired.roles.map((role) => role.name.toLowerCase()));
   for (const role of observed) {
-    if (wanted.has(role.name.toLowerCase()) || tagValue(role.tags, OWNER_TAG) !== desired.owner) continue;
+    if (wanted.has(role.name.toLowerCase()) || !isOurs(role.tags, desired.owner)) continue;
     changes.push({
       kind: 'role',
       address: roleAddress(role.name),

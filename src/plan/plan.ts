@@ -6,43 +6,25 @@ import { compareStrings } from '../support/order.js';
 import type { DesiredState } from '../desired/types.js';
 import type { ObservedState } from '../observed/types.js';
 import { canonicalJson } from './canonical-json.js';
+import { summarize } from './counts.js';
 import { diffState } from './diff.js';
 import {
   PLAN_FORMAT_VERSION,
   type Change,
   type Plan,
   type PlanConflict,
-  type PlanSummary,
   type PlanWarning,
   type ResourceKind,
 } from './types.js';
 
 export { planDifference } from './plan-difference.js';
 export { parsePlanJson } from './parse-plan.js';
+export { summarize } from './counts.js';
 
 const KIND_ORDER: Record<ResourceKind, number> = { 'oidc-provider': 0, role: 1, 'service-account': 2 };
 
 export function compareChanges(a: Change, b: Change): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.address, b.address);
-}
-
-/** Terraform's counts: a replace adds one and destroys one; adopt counts as a change. */
-export function summarize(changes: Change[]): PlanSummary {
-  const summary: PlanSummary = { add: 0, change: 0, destroy: 0, adopt: 0, replace: 0 };
-  for (const change of changes) {
-    if (change.action === 'create') summary.add++;
-    else if (change.action === 'update') summary.change++;
-    else if (change.action === 'delete') summary.destroy++;
-    else if (change.action === 'adopt') {
-      summary.change++;
-      summary.adopt++;
-    } else if (change.action === 'replace') {
-      summary.add++;
-      summary.destroy++;
-      summary.replace++;
-    }
-  }
-  return summary;
 }
 
 function sortWarnings(warnings: PlanWarning[]): PlanWarning[] {

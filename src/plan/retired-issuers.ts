@@ -6,9 +6,8 @@
 import type { SourceLocation } from '../bindings/types.js';
 import type { ObservedRole } from '../observed/types.js';
 import type { Json } from '../policy/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { isOurs } from '../support/ownership.js';
 import { oidcProviderKey } from './address.js';
-import { tagValue } from './tags.js';
 
 export interface RetiredIssuer {
   /** The issuer as IAM names it (host/path, host lower-cased). */
@@ -52,7 +51,7 @@ export function findRetiredIssuers(
   const known = new Set(fileIssuers.map(oidcProviderKey));
   const byIssuer = new Map<string, Set<string>>();
   for (const role of roles) {
-    if (tagValue(role.tags, OWNER_TAG) !== owner) continue;
+    if (!isOurs(role.tags, owner)) continue;
     for (const issuer of trustedIssuers(role.trustPolicy as Json)) {
       if (known.has(issuer)) continue;
       const names = byIssuer.get(issuer) ?? new Set<string>();

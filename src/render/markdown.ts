@@ -33,6 +33,7 @@ import {
   type DriftLabels,
 } from './present.js';
 import { summaryLine } from './text.js';
+import { changedResources } from '../plan/counts.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; this leaves room for the marker and slack. */
 export const DEFAULT_COMMENT_BUDGET = 50_000;
@@ -279,7 +280,7 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
     ];
   }
   return [
-    `### 📝 workload-identity-bindings: ${plural(plan.changes.length, 'change')} for ${file}`,
+    `### 📝 workload-identity-bindings: ${plural(changedResources(plan.summary), 'change')} for ${file}`,
     '',
     `**Plan:** ${summaryLine(plan.summary)}.`,
     '',

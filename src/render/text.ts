@@ -3,7 +3,8 @@
 // rest, one summary line. New documents are shown whole as apply sends them, deleted ones whole as
 // IAM holds them, and a changed policy as structural edits (`~ Statement[0].Action: + "s3:PutObject"`).
 // Built line by line into one array (no spreading: a 10,000-binding plan is ~200,000 lines).
-import type { Change, FieldChange, Plan, PlanSummary } from '../plan/types.js';
+import { summaryLine } from '../plan/counts.js';
+import type { Change, FieldChange, Plan } from '../plan/types.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { documentLines, linesDiff, foldUnchanged, type DiffLine, type PolicyEdit } from './policy-diff.js';
 import {
@@ -56,11 +57,8 @@ function mark(symbol: string, paint: Paint): string {
   return paint(symbol.padStart(3), OP_COLOUR[symbol] ?? 'yellow');
 }
 
-/** `2 to add, 1 to change, 0 to destroy` (plus `, 1 to adopt` when something is adopted). */
-export function summaryLine(summary: PlanSummary): string {
-  const line = `${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy`;
-  return summary.adopt > 0 ? `${line}, ${summary.adopt} to adopt` : line;
-}
+// The counts' one definition lives with the plan; renderers only print it.
+export { summaryLine };
 
 /** Scalars and removed/added whole values sit on one line; lists and documents take a block. */
 function isInline(field: FieldChange): boolean {

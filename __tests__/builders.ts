@@ -1,18 +1,19 @@
-// Plain-value builders for desired and observed state, so each test states only what it is about.
+// Plain-value builders for desired and observed state and for the plan's changes between them, so
+// each test states only what it is about. One set for every test (plan, apply, render).
 import type {
   DesiredOidcProvider,
   DesiredRole,
   DesiredServiceAccount,
   DesiredState,
   ResolvedCluster,
-} from '../../src/desired/types.js';
+} from '../src/desired/types.js';
 import type {
   ObservedCluster,
   ObservedOidcProvider,
   ObservedRole,
   ObservedServiceAccount,
   ObservedState,
-} from '../../src/observed/types.js';
+} from '../src/observed/types.js';
 import {
   CREATED_ANNOTATION,
   MANAGED_BY_LABEL,
@@ -20,14 +21,16 @@ import {
   OWNER_ANNOTATION,
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
-} from '../../src/support/ownership.js';
-import type { PolicyDocument } from '../../src/policy/types.js';
+} from '../src/support/ownership.js';
+import type { OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../src/plan/types.js';
+import type { PolicyDocument } from '../src/policy/types.js';
 
 export const OWNER = 'acme/platform';
 export const ACCOUNT = '123456789012';
 export const ISSUER_HOST = 'oidc.example.com/id/ABC';
 export const ISSUER = `https://${ISSUER_HOST}`;
 export const PATH = '/workload-identity/';
+export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER_HOST}`;
 
 export function trustPolicy(subjects: string[], hostPath = ISSUER_HOST): PolicyDocument {
   return {
@@ -230,5 +233,60 @@ export function mixedScenario(): { desired: DesiredState; observed: ObservedStat
       ],
       clusters: [observedCluster([observedServiceAccount(appSa), released])],
     }),
+  };
+}
+
+export function providerChange(
+  action: OidcProviderChange['action'],
+  before: ObservedOidcProvider | null,
+  after: DesiredOidcProvider | null,
+): OidcProviderChange {
+  const arn = after?.arn ?? before?.arn ?? '';
+  return {
+    kind: 'oidc-provider',
+    address: `oidc-provider.${arn.split('oidc-provider/')[1]}`,
+    action,
+    fields: [],
+    before,
+    after,
+  };
+}
+
+export function roleChange(
+  action: RoleChange['action'],
+  before: ObservedRole | null,
+  after: DesiredRole | null,
+): RoleChange {
+  return { kind: 'role', address: `role.${after?.name ?? before?.name}`, action, fields: [], before, after };
+}
+
+export function saChange(
+  action: ServiceAccountChange['action'],
+  before: ObservedServiceAccount | null,
+  after: DesiredServiceAccount | null,
+  created: boolean,
+): ServiceAccountChange {
+  const ref = after ?? before!;
+  return {
+    kind: 'service-account',
+    address: `service-account.${ref.cluster}/${ref.namespace}/${ref.name}`,
+    action,
+    fields: [],
+    before,
+    after,
+    created,
+  };
+}
+
+export function planOf(changes: Plan['changes']): Plan {
+  return {
+    formatVersion: 1,
+    planId: 'test',
+    owner: OWNER,
+    accountId: ACCOUNT,
+    bindingsFile: 'workload-identity.yaml',
+    changes,
+    warnings: [],
+    summary: { add: 0, change: 0, destroy: 0, adopt: 0, replace: 0 },
   };
 }
