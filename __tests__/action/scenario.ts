@@ -3,6 +3,7 @@
 // mode: plan on pull requests, apply on merge (and its refusals), drift on a schedule, discover,
 // forks and invalid files. How the action is started is the caller's: e2e.test.ts runs the bundle
 // as a subprocess, __tests__/main.test.ts calls run() from src/main.ts in this process.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -417,7 +418,9 @@ export function actionScenario(launch: LaunchAction): void {
         summary: '0 to add, 1 to change, 0 to destroy',
       });
       expect(run.stdout).toContain('::error::Drift: IAM and Kubernetes differ from workload-identity.yaml');
-      expect(run.summary).toContain('| `~` | role | `role.s3-reader` |');
+      expect(run.summary).toContain('| `~` | role | `role.s3-reader` | 🔁 drift; ');
+      expect(run.summary).toContain('#### 🔁 Drift: 1 change undoes edits made outside this file');
+      expect(run.summary).toContain('Drift mode: every change below undoes an edit');
       expect(run.summary).toContain('- description = "edited in the console"');
       expect(iam.server.totalCalls({ mutating: true })).toBe(0);
       // One sticky issue for the file, with the drift plan.
@@ -523,6 +526,86 @@ export function actionScenario(launch: LaunchAction): void {
       expect(comments[0].body).toContain('### ❌ workload-identity-bindings:');
       expect(iam.server.totalCalls()).toBe(0);
       expect(kube.server.totalCalls()).toBe(0);
+    });
+  });
+
+  describe('drift labels in the plan comment', () => {
+    const driftFile = (roles: string[]) =>
+      [
+        'version: 1',
+        'owner: acme/drift-labels',
+        'aws:',
+        "  accountId: '123456789012'",
+        'clusters:',
+        '  prod:',
+        '    issuer: https://oidc.example.com/id/ABC',
+        '    kubernetes: { context: prod }',
+        'bindings:',
+        ...roles.flatMap((role) => [
+          `  - role: ${role}`,
+          '    serviceAccounts:',
+          `      - { cluster: prod, namespace: default, name: ${role} }`,
+        ]),
+        '',
+      ].join('\n');
+
+    function pullWithBase(number: number, baseSha: string, file: string) {
+      const pull = openPull(number, sha());
+      const payload = pull.payload as { pull_request: { base: { sha: string } } };
+      payload.pull_request.base.sha = baseSha;
+      return { ...pull, inputs: { 'bindings-file': file } };
+    }
+
+    // The base file binds drift-reader, which was never applied (as if deleted by hand): the base
+    // plans it too, so it is drift; drift-writer is what the pull request adds.
+    function expectLabelled(body: string): void {
+      // 2, or 3 when no earlier test created the OIDC provider (the base file plans it too).
+      expect(body).toMatch(/#### 🔁 Drift: [23] changes undo edits made outside this file/);
+      expect(body).toContain('| `+` | role | `role.drift-reader` | 🔁 drift; ');
+      expect(body).toMatch(/\| `\+` \| role \| `role\.drift-writer` \| ⚠️ broadens access/);
+      expect(body).toContain(
+        '| `+` | service-account | `service-account.prod/default/drift-reader` | 🔁 drift; ',
+      );
+    }
+
+    test('base file from the contents API when the base commit is not in the checkout', async () => {
+      const base = sha();
+      github.setFile(OWNER, REPO, base, 'drift-api.yaml', driftFile(['drift-reader']));
+      writeFileSync(join(work, 'drift-api.yaml'), driftFile(['drift-reader', 'drift-writer']));
+      const run = await runAction(pullWithBase(20, base, 'drift-api.yaml'));
+      expect(run.code).toBe(0);
+      expectLabelled(github.comments(OWNER, REPO, 20)[0].body);
+      expectLabelled(run.summary);
+    });
+
+    test('base file from the checkout when the base commit is in its git history', async () => {
+      const repoDir = join(work, 'checkout');
+      mkdirSync(repoDir);
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: repoDir,
+        })
+          .toString()
+          .trim();
+      git('init', '-q');
+      writeFileSync(join(repoDir, 'drift.yaml'), driftFile(['drift-reader']));
+      git('add', 'drift.yaml');
+      git('commit', '-qm', 'base');
+      const base = git('rev-parse', 'HEAD');
+      writeFileSync(join(repoDir, 'drift.yaml'), driftFile(['drift-reader', 'drift-writer']));
+      const run = await runAction(pullWithBase(21, base, 'checkout/drift.yaml'));
+      expect(run.code).toBe(0);
+      expectLabelled(github.comments(OWNER, REPO, 21)[0].body);
+      expect(github.count('get content')).toBe(0);
+    });
+
+    test('a bindings file the pull request adds: nothing is drift', async () => {
+      writeFileSync(join(work, 'drift-new.yaml'), driftFile(['drift-reader']));
+      const run = await runAction(pullWithBase(22, sha(), 'drift-new.yaml'));
+      expect(run.code).toBe(0);
+      const body = github.comments(OWNER, REPO, 22)[0].body;
+      expect(body).not.toContain('drift;');
+      expect(body).not.toContain('#### 🔁 Drift');
     });
   });
 }

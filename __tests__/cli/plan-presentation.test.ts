@@ -77,7 +77,7 @@ test('--base-file: the change the base file plans too is drift, the new binding 
   expect(text.code).toBe(0);
   expect(text.out).toContain('  + role.reader # drift: undoes an edit made outside the bindings file\n');
   expect(text.out).toContain('  + role.writer\n');
-  expect(text.out).toContain('Drift: 1 of ');
+  expect(text.out).toContain('Drift: 1 change undoes edits made outside this file (marked # drift).');
 
   const md = await run(['plan', '--file', head, '--base-file', base, '--format', 'markdown']);
   expect(md.out).toContain('#### 🔁 Drift: 1 change undoes edits made outside this file');

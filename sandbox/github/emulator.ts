@@ -73,6 +73,13 @@ export class GitHubEmulator extends EmulatorServer {
     return this.state.addRepo(owner, repo, options);
   }
 
+  /** A file at a ref (a commit SHA or branch), served by the contents API. */
+  setFile(owner: string, repo: string, ref: string, path: string, text: string): void {
+    const stored = this.state.addRepo(owner, repo);
+    stored.files ??= new Map();
+    stored.files.set(`${ref}:${path}`, text);
+  }
+
   addIssue(
     owner: string,
     repo: string,

@@ -278,6 +278,10 @@ export class GitHubHandler implements ServiceHandler {
         this.pullsForCommit(c, r, sha),
       );
     }
+    if (rest.length >= 2 && rest[0] === 'contents' && method === 'GET') {
+      const path = rest.slice(1).map(decodeURIComponent).join('/');
+      return repoEndpoint('get content', false, DOCS.getContent, (c, r) => this.getContent(c, r, path));
+    }
     if (rest.length === 2 && rest[0] === 'pulls' && numeric(rest[1]) && method === 'GET') {
       const n = Number(rest[1]);
       return repoEndpoint('get pull', false, DOCS.getPull, (c, r) => this.getPull(c, r, n));
@@ -541,6 +545,23 @@ export class GitHubHandler implements ServiceHandler {
       author: this.state.user(author) ?? { login: author, id: 0, type: 'User' as const },
       ownerOf: (r: StoredRepo) => this.ownerOf(r),
     };
+  }
+
+  /** A file as GitHub returns it: base64 in lines of 60 characters; 404 when absent at the ref. */
+  private getContent(call: Call, repo: StoredRepo, path: string): Answer {
+    const ref = call.req.query.get('ref') ?? repo.defaultBranch;
+    const text = repo.files?.get(`${ref}:${path}`);
+    if (text === undefined) return fail(404, 'Not Found', DOCS.getContent);
+    const bytes = Buffer.from(text, 'utf8');
+    const content = (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n');
+    return json(200, {
+      type: 'file',
+      encoding: 'base64',
+      size: bytes.length,
+      name: path.split('/').at(-1),
+      path,
+      content: `${content}\n`,
+    });
   }
 
   private pullsForCommit(call: Call, repo: StoredRepo, sha: string): Answer {

@@ -32,6 +32,8 @@ export interface StoredRepo {
   fullName: string;
   private: boolean;
   defaultBranch: string;
+  /** File contents by `ref:path` (GET /repos/{owner}/{repo}/contents/{path}?ref=). */
+  files?: Map<string, string>;
 }
 
 export interface StoredIssue {

@@ -8,6 +8,7 @@ export const HTML_BASE = 'https://github.com';
 export const DOCS = {
   rest: 'https://docs.github.com/rest',
   listComments: 'https://docs.github.com/rest/issues/comments#list-issue-comments',
+  getContent: 'https://docs.github.com/rest/repos/contents#get-repository-content',
   getComment: 'https://docs.github.com/rest/issues/comments#get-an-issue-comment',
   createComment: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
   updateComment: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',

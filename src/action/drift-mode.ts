@@ -25,7 +25,13 @@ export async function driftMode(rt: Runtime, outcome: Outcome): Promise<void> {
     const run = await planOrReport(rt, session, bindings, outcome, headSha, writeJobSummary);
     if (!run) return;
     await writeJobSummary(
-      renderPlanMarkdown(run.plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET }),
+      // Drift mode has no pull request: every change undoes an edit made outside the file.
+      renderPlanMarkdown(run.plan, {
+        bindingsFile: file,
+        headSha,
+        budget: SUMMARY_BUDGET,
+        drift: { kind: 'all' },
+      }),
     );
     if (rt.inputs.driftIssue) {
       const drift = outcome.hasChanges
@@ -35,6 +41,7 @@ export async function driftMode(rt: Runtime, outcome: Outcome): Promise<void> {
               headSha,
               budget: ISSUE_BUDGET,
               jobSummaryUrl: rt.context.runUrl,
+              drift: { kind: 'all' },
             }),
           }
         : {

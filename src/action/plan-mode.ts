@@ -7,6 +7,11 @@ import { errorMessage } from '../support/errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
 import { renderGuardrailsMarkdown } from '../render/guardrails.js';
+import { labelDrift } from '../engine/base-plan.js';
+import type { PlanRun } from '../engine/plan.js';
+import type { Session } from '../engine/session.js';
+import type { DriftLabels } from '../plan/drift.js';
+import { readBaseBindings } from './base-file.js';
 import { postPlanComment } from './comments.js';
 import { loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
@@ -25,6 +30,28 @@ function failureMarkdown(rt: Runtime, message: string): string {
     codeBlock(message),
     '',
   ].join('\n');
+}
+
+/** Which changes the base branch's file plans too (drift); undefined when that cannot be told. */
+async function pullRequestDrift(
+  rt: Runtime,
+  session: Session,
+  run: PlanRun,
+  baseSha: string | undefined,
+): Promise<DriftLabels | undefined> {
+  if (!baseSha || run.plan.changes.length === 0) return undefined;
+  const base = await readBaseBindings(rt, baseSha);
+  if (!base) return undefined;
+  try {
+    const labelled = await labelDrift(session, run, base);
+    if (labelled.labels) return labelled.labels;
+    core.warning(`${labelled.problem}.`);
+  } catch (error) {
+    core.warning(
+      `Could not plan the base branch's bindings file, so changes are not labelled as drift: ${errorMessage(error)}`,
+    );
+  }
+  return undefined;
 }
 
 export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
@@ -51,14 +78,16 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
     if (!run) return;
     const { plan } = run;
     const lead = run.guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
+    const drift = await pullRequestDrift(rt, session, run, pull?.baseSha);
     await writeJobSummary(
-      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead }),
+      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
     );
     const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
       bindingsFile: file,
       headSha,
       jobSummaryUrl: rt.context.runUrl,
       lead,
+      drift,
     });
     await comment(markdown, plan.planId, truncated);
     outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';

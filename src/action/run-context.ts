@@ -9,7 +9,7 @@ export interface PullRequestRef {
   headSha: string;
   /** `owner/repo` of the head branch; differs from the base repository for forks. */
   headRepo?: string;
-  /** The base branch's commit when the event fired (what the guardrails are compared with). */
+  /** The base branch's commit when the event fired (what the guardrails and drift labels compare with). */
   baseSha?: string;
 }
 

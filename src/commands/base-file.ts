@@ -1,11 +1,10 @@
 // The base branch's bindings file for drift labels: a file given as is (--base-file), or the file
-// at a git ref (--base-ref), read with `git show REF:./FILE` from the file's own directory so the
-// path is resolved inside whichever repository holds it. A file missing at the ref is a file the
-// change under review adds: every change is then the change's own.
-import { execFile } from 'node:child_process';
+// at a git ref (--base-ref). A file missing there is one the change under review adds: every change
+// is then the change's own.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import type { BaseBindings } from '../engine/base-plan.js';
+import { gitShowFile } from '../git/show.js';
+import { errorMessage } from '../support/errors.js';
 import { UsageError } from './io.js';
 
 export async function readBase(
@@ -20,23 +19,13 @@ export async function readBase(
       throw error;
     }
   }
-  const spec = `${base.ref}:./${basename(file)}`;
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['show', spec],
-      { cwd: dirname(file), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ text: stdout, source: `${base.ref}:${file}` });
-        // git says "exists on disk, but not in 'REF'" or "does not exist in 'REF'" for a new file.
-        if (/does not exist in|exists on disk, but not in/.test(stderr))
-          return resolve({ text: undefined, source: `${base.ref}:${file}` });
-        reject(
-          new UsageError(
-            `--base-ref ${base.ref}: git show ${spec} failed in ${dirname(file)}: ${stderr.trim() || error.message}. Give a ref git knows (fetch it first, e.g. git fetch origin main) or use --base-file.`,
-          ),
-        );
-      },
+  const source = `${base.ref}:${file}`;
+  try {
+    const shown = await gitShowFile(base.ref, file);
+    return { text: shown.found ? shown.text : undefined, source };
+  } catch (error) {
+    throw new UsageError(
+      `--base-ref ${base.ref}: ${errorMessage(error)}. Give a ref git knows (fetch it first, e.g. git fetch origin main) or use --base-file.`,
     );
-  });
+  }
 }

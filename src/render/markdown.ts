@@ -62,7 +62,7 @@ export interface RenderedMarkdown {
 const OPEN_DETAILS_LINES = 40;
 const DETAIL_FIELDS_SHOWN = 4;
 /** What a destroyed role had, in its table row (the details block lists all of it). */
-const HOLDINGS_SHOWN = 3;
+const HOLDINGS_SHOWN = 6;
 /** Unchanged lines kept around each change in a policy's line diff. */
 const CONTEXT_LINES = 3;
 /** Drifted addresses listed by name in the drift section. */

@@ -11,6 +11,7 @@ import {
   LEGEND,
   SYMBOL,
   destroyedHoldings,
+  driftCount,
   fieldDocuments,
   fieldKind,
   fieldOp,
@@ -210,16 +211,10 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
     out.push('');
   }
 
-  if (options.drift && plan.changes.length > 0) {
-    const drifted = plan.changes.filter((c) => isDrift(options.drift, c)).length;
-    if (drifted > 0) {
-      out.push(
-        paint(
-          `Drift: ${drifted} of ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} undo edits made outside this file.`,
-          'yellow',
-        ),
-      );
-    }
+  const drifted = driftCount(options.drift, plan.changes);
+  if (drifted > 0) {
+    const what = drifted === 1 ? '1 change undoes edits' : `${drifted} changes undo edits`;
+    out.push(paint(`Drift: ${what} made outside this file (marked # drift).`, 'yellow'));
   }
 
   out.push(
