@@ -26,10 +26,20 @@ export async function measureBundle(dir: string, runs: number): Promise<BundleFi
     }
     return runsMs;
   };
+  const files = await Promise.all(
+    (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const path = join(e.parentPath, e.name);
+        return { name: path.slice(dir.length + 1), bytes: (await stat(path)).size };
+      }),
+  );
+  files.sort((a, b) => a.name.localeCompare(b.name));
   const indexRuns = await time([join(dir, 'index.js')]);
   const cliRuns = await time([join(dir, 'cli.js'), '--help']);
   return {
     dir,
+    files,
     indexBytes: index.size,
     handlersBytes: handlers.size,
     cliBytes: cli.size,

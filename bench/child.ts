@@ -12,6 +12,8 @@ const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 const TS_REGISTER = join(ROOT, 'scripts', 'ts-register.mjs');
 
 export interface ChildRun {
+  /** performance.now() of this process when the child was spawned (to time its first request). */
+  startedAt: number;
   wallMs: number;
   /** Peak resident set size in MiB; undefined when the child died before writing it. */
   maxRssMb?: number;
@@ -58,6 +60,7 @@ export async function runNode(args: string[], options: ChildOptions): Promise<Ch
       throw new Error(`node ${args.join(' ')} did not finish within ${options.timeoutMs} ms and was killed`);
     const rssKib = await readFile(rssFile, 'utf8').then(Number, () => undefined);
     return {
+      startedAt: started,
       wallMs,
       maxRssMb: rssKib === undefined ? undefined : rssKib / 1024,
       exitCode,

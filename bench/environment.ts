@@ -14,6 +14,7 @@ import {
   generateWorkload,
   unrelatedRoles,
   type Workload,
+  type WorkloadOptions,
 } from './workload.js';
 
 export interface BenchEnvironment {
@@ -50,8 +51,12 @@ const KUBE_KINDS = (kube: Map<string, KubeEmulator>): OperationCount[] => {
 };
 
 /** Starts the emulators for N bindings with `unrelated` roles already in the account. */
-export async function startEnvironment(n: number, unrelated: number): Promise<BenchEnvironment> {
-  const workload = generateWorkload(n);
+export async function startEnvironment(
+  n: number,
+  unrelated: number,
+  options: WorkloadOptions = {},
+): Promise<BenchEnvironment> {
+  const workload = generateWorkload(n, options);
   const dir = await mkdtemp(join(tmpdir(), `wib-bench-${n}-`));
   const iam = new IamEmulator({ accountId: BENCH_ACCOUNT_ID });
   const kube = new Map(BENCH_CLUSTERS.map((c) => [c.key, new KubeEmulator({ https: true })]));

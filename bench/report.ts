@@ -1,7 +1,11 @@
 // Renders bench results as the Markdown the README shows: the targets first (goal, measured,
 // PASS/MISS), then one table per scenario.
+import { perDoubling } from './scaling.js';
+import { LATENCY_PER_KIB_MS } from './scenarios.js';
 import { fmtMs } from './targets.js';
-import type { BenchResults, Calls, PlanRun, TargetStatus } from './types.js';
+import type { BenchResults, Calls, PlanRun, Spread, TargetStatus } from './types.js';
+
+const spreadText = (s: Spread): string => `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
 
 const MARK: Record<TargetStatus, string> = { PASS: '✅ PASS', MISS: '❌ MISS', 'NOT RUN': '⏸ NOT RUN' };
 
@@ -18,6 +22,10 @@ export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [
     `Measured ${results.date} (${results.mode === 'quick' ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${fmtMs(results.durationMs)}) on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(0)} GiB, ${m.platform}, Node ${m.node}. CLI under test: ${results.cli}.`,
     '',
+    `Machine load (1/5/15-minute load average, ${m.cores} cores): ${results.load.before.map((l) => l.toFixed(2)).join(' / ')} before, ${results.load.after.map((l) => l.toFixed(2)).join(' / ')} after${Math.max(...results.load.before, ...results.load.after) > m.cores ? ' — **the machine was loaded** (other processes competed for the cores): wall times are inflated; CPU times, ratios of alternating pairs and call counts are the steadier figures' : ''}.`,
+    '',
+    `Network model of the emulators: a fixed latency per request (the column Latency) plus ${LATENCY_PER_KIB_MS} ms per KiB of request and response body (~100 Mbit/s; left out at 0 ms), so a 1,000-role page costs more than one GetRole.`,
+    '',
     '| Target | Goal | Measured | Result |',
     '| --- | --- | --- | --- |',
     ...results.targets.map((t) => `| ${t.name} | ${t.goal} | ${t.measured} | ${MARK[t.status]} |`),
@@ -29,9 +37,9 @@ export function renderMarkdown(results: BenchResults): string {
   if (steady.length) {
     lines.push(
       '',
-      `**Plan, steady state** (everything applied; R = roles in the account, C = 2 clusters). Baseline: per-role refresh as Terraform does it (bench/baseline-refresh.ts, 10 at a time); its wall time = its reads + the CLI's own start-up (${fmtMs(results.cliStartupMs)}, \`--help\`), so both pay one start-up.${steady.some((p) => (p.runsMs?.length ?? 1) > 1) ? ` Wall times are the median of ${Math.max(...steady.map((p) => p.runsMs?.length ?? 1))} runs (plan and baseline alternated); peak RSS is the highest of them.` : ''}`,
+      `**Plan, steady state** (everything applied; R = roles in the account, C = 2 clusters). Baseline: Terraform's refresh of the iam-role-for-service-accounts pattern (bench/baseline-refresh.ts: per role GetRole, ListRolePolicies, GetRolePolicy per inline policy, ListAttachedRolePolicies; per aws_iam_role_policy GetRolePolicy; per attachment ListAttachedRolePolicies; per provider GetOpenIDConnectProvider; per ServiceAccount one GET; 10 resources at a time), run as its own Node process and timed as a process from spawn to exit, like the CLI. Plan and baseline run in alternating pairs; wall times are medians, the speed-up is the median of the pairs' ratios with their range; peak RSS is the highest of the runs.`,
       '',
-      '| N | Latency | R | Wall | Baseline wall | Speed-up | IAM reads (bound) | Baseline IAM calls | Kube calls | Baseline Kube calls | Peak RSS |',
+      '| N | Latency | R | Wall | Baseline wall | Speed-up (range) | IAM reads (bound) | Baseline IAM calls | Kube calls | Baseline Kube calls | Peak RSS |',
       '| --: | --: | --: | --: | --: | --: | --- | --: | --- | --: | --: |',
       ...steady.map(steadyRow),
     );
@@ -63,6 +71,66 @@ export function renderMarkdown(results: BenchResults): string {
       ),
     );
   }
+  const st = results.startup;
+  if (st) {
+    lines.push(
+      '',
+      `**Start-up**: a ${st.n}-binding plan (steady state, 0 ms latency) from process spawn to the first request any emulator received, and to the process's exit; median (min–max) of ${st.nodeMs.runs.length} runs, alternating with \`node -e 0\` in the same run. The action runs \`dist/index.js\` in plan mode on a pull request (the comment goes to the GitHub emulator).`,
+      '',
+      '| Process | First request | End of the plan |',
+      '| --- | --: | --: |',
+      `| \`node -e 0\` | — | ${spreadText(st.nodeMs)} |`,
+      `| CLI (\`node dist/cli.js plan\`) | ${spreadText(st.cli.firstRequestMs)} | ${spreadText(st.cli.endMs)} |`,
+      `| Action (\`node dist/index.js\`, plan mode) | ${spreadText(st.action.firstRequestMs)} | ${spreadText(st.action.endMs)} |`,
+    );
+  }
+  const sc = results.scaling ?? [];
+  if (sc.length) {
+    const stages = Object.keys(sc[0].cpuMs);
+    lines.push(
+      '',
+      `**Scaling**: every in-process stage for files of ${sc.map((r) => r.n.toLocaleString('en-US')).join(' / ')} bindings (a third with two ServiceAccounts; the first plan, every change a create; bench/stages.ts, each N in its own process). CPU time in ms (wall time in brackets), and the growth per doubling of N from the previous size ((t₂/t₁)^(1/log₂(N₂/N₁)); linear ≈ 2, quadratic ≈ 4).`,
+      '',
+      `| Stage | ${sc.map((r) => `N = ${r.n}`).join(' | ')} | ${sc
+        .slice(1)
+        .map((r, i) => `×/doubling ${sc[i].n}→${r.n}`)
+        .join(' | ')} |`,
+      `| --- | ${sc.map(() => '--:').join(' | ')} | ${sc
+        .slice(1)
+        .map(() => '--:')
+        .join(' | ')} |`,
+      ...stages.map((stage) => {
+        const cells = sc.map((r) =>
+          r.errors[stage]
+            ? `fails: ${r.errors[stage]}`
+            : `${r.cpuMs[stage].toFixed(0)} (${r.ms[stage].toFixed(0)})`,
+        );
+        const ratios = sc.slice(1).map((r, i) => {
+          const ratio = perDoubling(sc[i].n, sc[i].cpuMs[stage], r.n, r.cpuMs[stage]);
+          return ratio === undefined ? '—' : `${ratio.toFixed(2)}×`;
+        });
+        return `| ${stage} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
+      }),
+      `| (file size, ServiceAccounts, changes) | ${sc.map((r) => `${(r.fileBytes / 1024 / 1024).toFixed(1)} MiB, ${r.serviceAccounts}, ${r.changes}`).join(' | ')} | ${sc
+        .slice(1)
+        .map(() => '')
+        .join(' | ')} |`,
+    );
+  }
+  const fl = results.fleet ?? [];
+  if (fl.length) {
+    lines.push(
+      '',
+      "**Fleet size** through the CLI (bundle) against the emulators at 0 ms latency: 5,000 bindings with two ServiceAccounts each (IAM's maximum of roles per account; 10,000 ServiceAccounts), and 10,000 single-ServiceAccount bindings (headroom; the IAM emulator has no roles-per-account quota to raise).",
+      '',
+      '| File | Size | Step | Exit | Wall | Peak RSS | Changes | Note |',
+      '| --- | --: | --- | --: | --: | --: | --: | --- |',
+      ...fl.map(
+        (r) =>
+          `| ${r.label} | ${(r.fileBytes / 1024 / 1024).toFixed(1)} MiB | ${r.step} | ${r.exitCode} | ${fmtMs(r.wallMs)} | ${rss(r.maxRssMb)} | ${r.changes ?? '—'}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.note ?? ''} |`,
+      ),
+    );
+  }
   const b = results.bundle;
   if (b) {
     lines.push(
@@ -74,6 +142,12 @@ export function renderMarkdown(results: BenchResults): string {
       `| index.js (\`node dist/index.js\`, no inputs) | ${(b.indexBytes / 1024 / 1024).toFixed(2)} MB | ${fmtMs(b.coldStart.index.medianMs)} |`,
       `| handlers.js (imported by index.js once a mode runs: AWS SDK, Kubernetes client, Octokit) | ${(b.handlersBytes / 1024 / 1024).toFixed(2)} MB | — |`,
       `| cli.js (\`node dist/cli.js --help\`) | ${(b.cliBytes / 1024 / 1024).toFixed(2)} MB | ${fmtMs(b.coldStart.cli.medianMs)} |`,
+      '',
+      'Every file of the bundle:',
+      '',
+      '| File | Bytes |',
+      '| --- | --: |',
+      ...(b.files ?? []).map((f) => `| ${f.name} | ${f.bytes.toLocaleString('en-US')} |`),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -81,7 +155,11 @@ export function renderMarkdown(results: BenchResults): string {
 
 function steadyRow(p: PlanRun): string {
   const base = p.baseline;
-  const speedup = base ? `${(base.wallMs / p.wallMs).toFixed(1)}×` : '—';
+  const speedup = p.ratio
+    ? `${p.ratio.median.toFixed(1)}× (${p.ratio.min.toFixed(1)}–${p.ratio.max.toFixed(1)})`
+    : base
+      ? `${(base.wallMs / p.wallMs).toFixed(1)}×`
+      : '—';
   return [
     p.n,
     `${p.latencyMs} ms`,

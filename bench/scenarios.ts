@@ -27,10 +27,18 @@ export function calls(counts: OperationCount[], keep: (c: OperationCount) => boo
 
 const iamReads = (c: OperationCount): boolean => !c.mutating && !STS_OPERATIONS.has(c.operation);
 
-/** Same latency on every emulator, nothing else. */
+/**
+ * The network model, the same on every emulator: a fixed part per request (the round trip) plus a
+ * part per KiB of request and response body (the transfer), so that a 1,000-role page costs more
+ * than one GetRole. 0.08 ms per KiB is ~100 Mbit/s; at the fixed 0 ms the per-KiB part is left out
+ * too (the code's own cost alone).
+ */
+export const LATENCY_PER_KIB_MS = 0.08;
+
 export function setLatency(env: BenchEnvironment, latencyMs: number): void {
-  env.iam.server.setFaults({ latencyMs });
-  for (const k of env.kube.values()) k.server.setFaults({ latencyMs });
+  const faults = { latencyMs, latencyPerKiBMs: latencyMs > 0 ? LATENCY_PER_KIB_MS : 0 };
+  env.iam.server.setFaults(faults);
+  for (const k of env.kube.values()) k.server.setFaults(faults);
 }
 
 function failure(what: string, run: { exitCode: number | null; stderr: string; stdout: string }): Error {
@@ -70,11 +78,7 @@ export async function measurePlan(
   };
 }
 
-export async function measureBaseline(
-  env: BenchEnvironment,
-  latencyMs: number,
-  cliStartupMs: number,
-): Promise<BaselineRun> {
+export async function measureBaseline(env: BenchEnvironment, latencyMs: number): Promise<BaselineRun> {
   setLatency(env, latencyMs);
   const input = join(env.dir, 'baseline-input.json');
   const contexts = new Map(BENCH_CLUSTERS.map((c) => [c.key, c.context]));
@@ -82,7 +86,11 @@ export async function measureBaseline(
     input,
     JSON.stringify({
       accountId: BENCH_ACCOUNT_ID,
-      roles: env.workload.bindings.map((b) => b.role),
+      roles: env.workload.bindings.map((b) => ({
+        name: b.role,
+        inlinePolicies: b.inlinePolicyNames,
+        attachments: b.managedPolicies.length,
+      })),
       issuers: BENCH_CLUSTERS.map((c) => c.issuer),
       serviceAccounts: env.workload.bindings.flatMap((b) =>
         b.serviceAccounts.map((sa) => ({
@@ -99,7 +107,7 @@ export async function measureBaseline(
     timeoutMs: CHILD_TIMEOUT_MS,
   });
   if (run.exitCode !== 0) throw failure('baseline refresh', run);
-  const found = JSON.parse(run.stdout) as { rolesRead: number; refreshMs: number };
+  const found = JSON.parse(run.stdout) as { rolesRead: number; refreshMs: number; resources: number };
   if (found.rolesRead !== env.workload.bindings.length) {
     throw new Error(
       `baseline refresh read ${found.rolesRead} roles, expected ${env.workload.bindings.length}: the steady state is not in place`,
@@ -107,9 +115,9 @@ export async function measureBaseline(
   }
   const counted = env.counters();
   return {
-    wallMs: found.refreshMs + cliStartupMs,
+    wallMs: run.wallMs,
     refreshMs: found.refreshMs,
-    processWallMs: run.wallMs,
+    resources: found.resources,
     maxRssMb: run.maxRssMb,
     iam: calls(counted.iam, iamReads),
     kube: calls(counted.kube),

@@ -1,6 +1,7 @@
 // The targets the results are judged by. Each check prints the goal beside the measured figure and
 // says PASS or MISS; a target whose scenario did not run (e.g. --quick) says NOT RUN, never PASS.
-import type { ApplyRun, BundleFigures, PlanRun, TargetCheck } from './types.js';
+import { perDoubling } from './scaling.js';
+import type { ApplyRun, BenchResults, BundleFigures, PlanRun, TargetCheck } from './types.js';
 
 export const TARGETS = {
   speedupAtScale: { n: 1000, latencyMs: 20, factor: 10 },
@@ -9,6 +10,12 @@ export const TARGETS = {
   coldStartMs: 200,
   rssMb: 120,
   rssAtN: 1000,
+  fleetRssMb: 250,
+  fleetRssAtN: 10000,
+  /** Every stage's growth per doubling of N in the scaling table. */
+  perDoubling: 2.3,
+  /** Spawn → first network request of a 10-binding plan, as a multiple of `node -e 0`. */
+  firstRequestFactor: 5,
 } as const;
 
 /** ⌈R/1000⌉ + 1 + C: a paged account-wide read, one more call, and one per cluster. */
@@ -19,10 +26,22 @@ export function iamReadBound(rolesInAccount: number, clusters: number): number {
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const pass = (ok: boolean): 'PASS' | 'MISS' => (ok ? 'PASS' : 'MISS');
 
+/** Baseline ÷ plan: the median of the alternating pairs when there are pairs, with their spread. */
+function speedup(p: PlanRun): { value: number; text: string } {
+  if (p.ratio)
+    return {
+      value: p.ratio.median,
+      text: `${p.ratio.median.toFixed(1)}× (median of ${p.ratio.runs.length} pairs, ${p.ratio.min.toFixed(1)}–${p.ratio.max.toFixed(1)}×; ${fmtMs(p.wallMs)} vs ${fmtMs(p.baseline!.wallMs)})`,
+    };
+  const value = p.baseline!.wallMs / p.wallMs;
+  return { value, text: `${value.toFixed(1)}× (${fmtMs(p.wallMs)} vs ${fmtMs(p.baseline!.wallMs)})` };
+}
+
 export function checkTargets(
   plans: PlanRun[],
   applies: ApplyRun[],
   bundle: BundleFigures | undefined,
+  extra: Partial<Pick<BenchResults, 'startup' | 'scaling' | 'fleet'>> = {},
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const { n, latencyMs, factor } = TARGETS.speedupAtScale;
@@ -35,11 +54,96 @@ export function checkTargets(
       ? {
           name: `Plan of ${n} bindings at ${latencyMs} ms vs per-role baseline`,
           goal: `≥ ${factor}× faster`,
-          measured: `${(atScale.baseline.wallMs / atScale.wallMs).toFixed(1)}× (${fmtMs(atScale.wallMs)} vs ${fmtMs(atScale.baseline.wallMs)})`,
-          status: pass(atScale.baseline.wallMs / atScale.wallMs >= factor),
+          measured: speedup(atScale).text,
+          status: pass(speedup(atScale).value >= factor),
         }
       : notRun(`Plan of ${n} bindings at ${latencyMs} ms vs per-role baseline`, `≥ ${factor}× faster`),
   );
+  const small = plans.find((p) => p.state === 'steady' && p.n === 10 && p.latencyMs === 0 && p.baseline);
+  checks.push(
+    small?.baseline
+      ? {
+          name: 'Plan of 10 bindings at 0 ms vs per-role baseline process',
+          goal: 'faster (> 1×)',
+          measured: speedup(small).text,
+          status: pass(speedup(small).value > 1),
+        }
+      : notRun('Plan of 10 bindings at 0 ms vs per-role baseline process', 'faster (> 1×)'),
+  );
+  const startup = extra.startup;
+  for (const [which, label] of [
+    ['cli', 'CLI'],
+    ['action', 'action'],
+  ] as const) {
+    const name = `Start-up to the first request, 10-binding plan, ${label}`;
+    const goal = `≤ ${TARGETS.firstRequestFactor}× \`node -e 0\``;
+    if (!startup) {
+      checks.push(notRun(name, goal));
+      continue;
+    }
+    const first = startup[which].firstRequestMs;
+    const times = first.median / startup.nodeMs.median;
+    checks.push({
+      name,
+      goal,
+      measured: `${times.toFixed(1)}× (${fmtMs(first.median)} vs ${fmtMs(startup.nodeMs.median)}, medians of ${first.runs.length})`,
+      status: pass(times <= TARGETS.firstRequestFactor),
+    });
+  }
+  const scaling = extra.scaling ?? [];
+  if (scaling.length >= 2) {
+    let worst: { stage: string; ratio: number; between: string } | undefined;
+    for (let i = 1; i < scaling.length; i += 1) {
+      const [a, b] = [scaling[i - 1], scaling[i]];
+      for (const stage of Object.keys(b.cpuMs)) {
+        const ratio = perDoubling(a.n, a.cpuMs[stage] ?? 0, b.n, b.cpuMs[stage]);
+        if (ratio !== undefined && (!worst || ratio > worst.ratio))
+          worst = { stage, ratio, between: `${a.n} → ${b.n}` };
+      }
+    }
+    const errors = scaling.flatMap((r) =>
+      Object.entries(r.errors).map(([stage, e]) => `${r.n}: ${stage}: ${e}`),
+    );
+    checks.push({
+      name: `Growth per doubling of N, every stage (${scaling.map((r) => r.n).join(' / ')} bindings)`,
+      goal: `≤ ${TARGETS.perDoubling}×, no stage fails`,
+      measured: worst
+        ? `worst ${worst.ratio.toFixed(2)}× (${worst.stage}, ${worst.between}, CPU time)${errors.length ? `; ${errors.length} failed: ${errors[0]}` : ''}`
+        : '—',
+      status: pass(!!worst && worst.ratio <= TARGETS.perDoubling && errors.length === 0),
+    });
+  } else {
+    checks.push(notRun('Growth per doubling of N, every stage', `≤ ${TARGETS.perDoubling}×`));
+  }
+  const fleet = extra.fleet ?? [];
+  if (fleet.length) {
+    const failed = fleet.filter((r) => r.exitCode !== 0 || (r.failures ?? 0) > 0);
+    checks.push({
+      name: '5,000 bindings × 2 ServiceAccounts validate, plan, apply; 10,000 bindings validate, plan',
+      goal: 'every step exits 0',
+      measured: failed.length
+        ? failed.map((r) => `${r.label} ${r.step}: exit ${r.exitCode}`).join('; ')
+        : `${fleet.length} steps, all exit 0`,
+      status: pass(failed.length === 0),
+    });
+    const big = fleet.filter(
+      (r) => r.n === TARGETS.fleetRssAtN && r.step === 'plan' && r.maxRssMb !== undefined,
+    );
+    checks.push(
+      big.length
+        ? {
+            name: `Peak RSS of plan, ${TARGETS.fleetRssAtN} bindings`,
+            goal: `≤ ${TARGETS.fleetRssMb} MB`,
+            measured: `${Math.max(...big.map((r) => r.maxRssMb!)).toFixed(0)} MB`,
+            status: pass(Math.max(...big.map((r) => r.maxRssMb!)) <= TARGETS.fleetRssMb),
+          }
+        : notRun(`Peak RSS of plan, ${TARGETS.fleetRssAtN} bindings`, `≤ ${TARGETS.fleetRssMb} MB`),
+    );
+  } else {
+    checks.push(
+      notRun('Fleet-size runs (5,000 × 2 SAs; 10,000)', 'every step exits 0; RSS ≤ 250 MB at 10,000'),
+    );
+  }
 
   // IAM reads: the largest plan of each state, which is where a per-role call would show.
   for (const state of ['steady', 'first'] as const) {

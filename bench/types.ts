@@ -17,12 +17,12 @@ export interface Calls {
 }
 
 export interface BaselineRun {
-  /** refreshMs + the CLI's own start-up time (median of `cli --help`), so both sides pay one start-up. */
+  /** The baseline child process from spawn to exit (it loads the SDKs unbundled, as a Node process). */
   wallMs: number;
   /** The reads alone, measured inside the baseline process. */
   refreshMs: number;
-  /** The baseline child process from spawn to exit (it loads the SDKs unbundled). */
-  processWallMs: number;
+  /** Terraform resources refreshed (roles, role policies, attachments, providers, ServiceAccounts). */
+  resources: number;
   maxRssMb?: number;
   /** Wall time of every repeat when the figure is a median (wallMs is that median). */
   runsMs?: number[];
@@ -52,6 +52,53 @@ export interface PlanRun {
   kube: Calls;
   changes: number;
   baseline?: BaselineRun;
+  /**
+   * Baseline wall ÷ plan wall of each alternating pair (plan, then baseline), and their median:
+   * the speed-up with its spread.
+   */
+  ratio?: Spread;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+/** Start-up of a 10-binding plan: spawn → first request any emulator saw, and spawn → exit. */
+export interface StartupFigures {
+  n: number;
+  /** `node -e 0` in the same run. */
+  nodeMs: Spread;
+  cli: { firstRequestMs: Spread; endMs: Spread };
+  action: { firstRequestMs: Spread; endMs: Spread };
+}
+
+/** One row of the scaling table: bench/stages.ts in its own process for N bindings. */
+export interface ScalingRow {
+  n: number;
+  serviceAccounts: number;
+  fileBytes: number;
+  changes: number;
+  ms: Record<string, number>;
+  cpuMs: Record<string, number>;
+  errors: Record<string, string>;
+}
+
+/** The fleet-size runs: validate, plan and apply through the CLI against the emulators. */
+export interface FleetRun {
+  label: string;
+  n: number;
+  serviceAccounts: number;
+  fileBytes: number;
+  step: 'validate' | 'plan' | 'apply';
+  exitCode: number | null;
+  wallMs: number;
+  maxRssMb?: number;
+  changes?: number;
+  failures?: number;
+  note?: string;
 }
 
 export interface ApplyRun {
@@ -78,6 +125,8 @@ export interface ApplyRun {
 
 export interface BundleFigures {
   dir: string;
+  /** Every file of the bundle directory and its size in bytes. */
+  files: Array<{ name: string; bytes: number }>;
   indexBytes: number;
   /** dist/handlers.js: the action's second bundle, imported by index.js only once a mode runs. */
   handlersBytes: number;
@@ -109,6 +158,11 @@ export interface BenchResults {
   plans: PlanRun[];
   applies: ApplyRun[];
   bundle?: BundleFigures;
+  startup?: StartupFigures;
+  scaling?: ScalingRow[];
+  fleet?: FleetRun[];
+  /** os.loadavg() (1, 5, 15 minutes) when the run started and when it ended. */
+  load: { before: number[]; after: number[] };
   targets: TargetCheck[];
   durationMs: number;
 }

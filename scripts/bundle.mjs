@@ -1,83 +1,148 @@
-// Builds the action (dist/index.js + dist/handlers.js) and the CLI (dist/cli.js) with ncc, plus
-// licenses.txt. `node scripts/bundle.mjs --out DIR` writes elsewhere (the dist check compares that
-// with dist/).
+// Builds the action (dist/index.js + dist/handlers.js) and the CLI (dist/cli.js +
+// dist/cli-commands.js) with esbuild, plus licenses.txt. `node scripts/bundle.mjs --out DIR` writes
+// elsewhere (the dist check compares that with dist/).
 //
-// The action is two bundles on purpose: index.js holds only what reads and checks the inputs, and
-// imports handlers.js (the AWS SDK, the Kubernetes client, Octokit) once a mode is about to run,
-// through an import ncc leaves alone (webpackIgnore, see src/main.ts). Lazy chunks that ncc makes
-// from ordinary dynamic imports would also work, but ncc does not minify chunk files (a 19 MB chunk
-// here), while it does minify every entry.
+// Four minified ESM bundles. index.js and cli.js hold only what reads and checks the inputs and the
+// arguments; they import handlers.js / cli-commands.js (the AWS SDK, the Kubernetes client,
+// Octokit) once a mode or a command that needs them is about to run. Those two imports stay
+// imports of the sibling file (see lazyEntries), so a run that fails on its inputs never parses the
+// heavy code.
+//
+// Why esbuild and not ncc: @kubernetes/client-node's KubeConfig (dist/config.js) imports the
+// package's generated index only for createConfiguration and ServerConfiguration, and that index
+// pulls in every generated API and all ~2,700 models (ObjectSerializer's type map). ncc offers no
+// way to resolve one import differently; esbuild's plugins do (withoutGeneratedClient), which cut
+// the plan's peak RSS and start-up (figures in bench/results/latest.md). It also builds in seconds
+// where ncc took ~35 s per entry, and it does not type-check: the tsc run below does that, as ncc did.
 import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 import {
-  cpSync,
-  mkdtempSync,
-  rmSync,
-  readdirSync,
-  renameSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
   existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  cpSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
-const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-const entries = [
-  ['src/index.ts', 'index'],
-  ['src/handlers.ts', 'handlers'],
-  ['src/cli.ts', 'cli'],
-  ['src/cli-commands.ts', 'cli-commands'],
-];
+const entries = {
+  index: 'src/index.ts',
+  handlers: 'src/handlers.ts',
+  cli: 'src/cli.ts',
+  'cli-commands': 'src/cli-commands.ts',
+};
+const clientNode = join(root, 'node_modules', '@kubernetes', 'client-node', 'dist');
+
+/** `import('./handlers.js')` and `import('./cli-commands.js')` load the sibling bundle at run time. */
+const lazyEntries = {
+  name: 'lazy-entries',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(handlers|cli-commands)\.js$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src') + sep) && args.kind === 'dynamic-import'
+        ? { path: args.path, external: true }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * client-node's config.js imports `./gen/index.js` for two names; give it exactly those two, so
+ * the generated APIs and models stay out of the bundle (src/kube/core-api.ts makes the calls).
+ */
+const withoutGeneratedClient = {
+  name: 'client-node-without-generated-client',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      args.importer === join(clientNode, 'config.js')
+        ? { path: 'config-gen', namespace: 'client-node-gen' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'client-node-gen' }, () => ({
+      contents:
+        "export { createConfiguration } from './gen/configuration.js';\n" +
+        "export { ServerConfiguration } from './gen/servers.js';\n",
+      resolveDir: clientNode,
+      loader: 'js',
+    }));
+  },
+};
+
+// esbuild strips types without checking them: a type error in the shipped code fails the bundle.
+execFileSync(
+  process.execPath,
+  [
+    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '--noEmit',
+    '-p',
+    join(root, 'src', 'tsconfig.json'),
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 
 const work = mkdtempSync(join(tmpdir(), 'wib-bundle-'));
 // Build next to the target and swap at the end, so a failed build leaves the old dist/ in place.
 const staged = join(work, 'out');
 try {
-  mkdirSync(staged, { recursive: true });
-  const licenses = new Map();
-  for (const [entry, name] of entries) {
-    const dir = join(work, name);
-    execFileSync(
-      process.execPath,
-      [
-        ncc,
-        'build',
-        join(root, entry),
-        '-o',
-        dir,
-        '--minify',
-        '--license',
-        'licenses.txt',
-        '--no-cache',
-        '--quiet',
-        '--target',
-        'es2023',
-      ],
-      { cwd: root, stdio: 'inherit' },
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir: staged,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'error',
+    // CommonJS dependencies (ajv, parts of the AWS SDK) call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);",
+    },
+    plugins: [lazyEntries, withoutGeneratedClient],
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const generated = inputs.filter((p) => /client-node\/dist\/gen\/(models|apis\/(?!exception))/.test(p));
+  if (generated.length)
+    throw new Error(
+      `the bundle pulled in client-node's generated client (${generated.slice(0, 3).join(', ')}, …): import from @kubernetes/client-node/dist/… and src/kube/core-api.ts, never the package index`,
     );
-    for (const file of readdirSync(dir)) {
-      if (file === 'index.js') renameSync(join(dir, file), join(staged, `${name}.js`));
-      else if (file === 'licenses.txt') licenses.set(name, readFileSync(join(dir, file), 'utf8'));
-      else if (!existsSync(join(staged, file))) renameSync(join(dir, file), join(staged, file));
-      // Chunk files of two entries could share a name (ncc names them `<id>.index.js` for every
-      // entry): never let one silently replace or drop the other.
-      else if (!readFileSync(join(dir, file)).equals(readFileSync(join(staged, file))))
-        throw new Error(`${name}: ncc wrote ${file}, which another entry also wrote with other content`);
-    }
-  }
-  // One licenses file for both bundles: union of the per-bundle sections, in a stable order.
-  const sections = new Set();
-  for (const text of licenses.values())
-    for (const s of text.split(/\n\n(?=\S+\n)/)) if (s.trim()) sections.add(s.trim());
-  writeFileSync(join(staged, 'licenses.txt'), [...sections].sort().join('\n\n') + '\n');
+  writeFileSync(join(staged, 'package.json'), '{\n  "type": "module"\n}\n');
+  writeFileSync(join(staged, 'licenses.txt'), licenses(inputs));
   rmSync(out, { recursive: true, force: true });
   mkdirSync(dirname(out), { recursive: true });
   cpSync(staged, out, { recursive: true });
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** One section per bundled package (name, version, license, its license file), sorted by name. */
+function licenses(inputs) {
+  const packages = new Map();
+  for (const input of inputs) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const parts = input.slice(at + 'node_modules/'.length).split('/');
+    const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    const dir = join(root, input.slice(0, at), 'node_modules', name);
+    if (packages.has(dir)) continue;
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = existsSync(dir)
+      ? readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f))
+      : undefined;
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '';
+    packages.set(dir, `${manifest.name}@${manifest.version}\n${manifest.license ?? 'UNKNOWN'}\n${text}`);
+  }
+  return [...new Set(packages.values())].sort().join('\n\n') + '\n';
 }

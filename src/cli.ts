@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The CLI entry point (bundled as dist/cli.js).
+import './young-generation.js';
 import { runCli } from './cli/main.js';
 import { processIo } from './commands/io.js';
 

@@ -18,8 +18,8 @@ export async function run(): Promise<void> {
     const { mode, why } = resolveMode(inputs.mode, context);
     core.info(`workload-identity-bindings: ${mode} ${inputs.bindingsFile} (${why}).`);
     // Loaded only now: the handlers bring the AWS SDK, the Kubernetes client and Octokit, most of
-    // the start-up cost, so missing or bad inputs fail fast. webpackIgnore keeps ncc from inlining
-    // the module: scripts/bundle.mjs bundles src/handlers.ts as dist/handlers.js, next to index.js.
+    // the start-up cost, so missing or bad inputs fail fast. scripts/bundle.mjs keeps this import
+    // of the sibling file (it bundles src/handlers.ts as dist/handlers.js, next to index.js).
     const { HANDLERS, Runtime } = await import(/* webpackIgnore: true */ './handlers.js');
     await withDeadline(
       inputs.timeoutMs,

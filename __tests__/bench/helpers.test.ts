@@ -51,7 +51,7 @@ const plan = (over: Partial<PlanRun>): PlanRun => ({
 const baseline = (wallMs: number): PlanRun['baseline'] => ({
   wallMs,
   refreshMs: wallMs,
-  processWallMs: wallMs,
+  resources: 5252,
   iam: { byOperation: {}, total: 6001 },
   kube: { byOperation: {}, total: 1333 },
   rolesRead: 1000,
@@ -118,6 +118,7 @@ test('renderMarkdown shows every target with its result and the machine', () => 
     cliStartupMs: 150,
     plans,
     applies: [],
+    load: { before: [0.5, 0.4, 0.3], after: [3.5, 1, 0.5] },
     targets: checkTargets(plans, [], undefined),
     durationMs: 1000,
   };
@@ -125,6 +126,38 @@ test('renderMarkdown shows every target with its result and the machine', () => 
   expect(markdown).toContain('Test CPU, 2 cores');
   for (const t of results.targets) expect(markdown).toContain(`| ${t.name} | ${t.goal} | ${t.measured} |`);
   expect(markdown).toContain('20.0×');
+  // The load average is reported, and a load above the cores is called out.
+  expect(markdown).toContain('0.50 / 0.40 / 0.30 before, 3.50 / 1.00 / 0.50 after');
+  expect(markdown).toContain('the machine was loaded');
+});
+
+test('the speed-up is the median of the alternating pairs, shown with its range', () => {
+  const p = plan({
+    baseline: baseline(20000),
+    ratio: { median: 12, min: 9.5, max: 14, runs: [9.5, 12, 14] },
+  });
+  const check = checkTargets([p], [], undefined).find((t) => t.name.startsWith('Plan of 1000'));
+  expect(check).toMatchObject({ status: 'PASS' });
+  expect(check?.measured).toContain('12.0× (median of 3 pairs, 9.5–14.0×');
+});
+
+test('growth per doubling: linear ≈ 2, quadratic ≈ 4; a quadratic stage is a miss', async () => {
+  const { perDoubling } = await import('../../bench/scaling.js');
+  expect(perDoubling(1000, 100, 2500, 250)).toBeCloseTo(2);
+  expect(perDoubling(5000, 100, 10000, 400)).toBeCloseTo(4);
+  const row = (n: number, t: number) => ({
+    n,
+    serviceAccounts: n,
+    fileBytes: n,
+    changes: n,
+    ms: { graph: t },
+    cpuMs: { graph: t },
+    errors: {},
+  });
+  const checks = checkTargets([], [], undefined, { scaling: [row(1000, 10), row(2000, 40)] });
+  expect(checks.find((t) => t.name.startsWith('Growth per doubling'))).toMatchObject({ status: 'MISS' });
+  const linear = checkTargets([], [], undefined, { scaling: [row(1000, 10), row(2000, 20)] });
+  expect(linear.find((t) => t.name.startsWith('Growth per doubling'))).toMatchObject({ status: 'PASS' });
 });
 
 test('median', () => {

@@ -11,8 +11,13 @@ export interface RateLimit {
 }
 
 export interface FaultOptions {
-  /** Added to every request before it is answered. */
+  /** Added to every request before it is answered (a round trip's fixed part). */
   latencyMs?: number;
+  /**
+   * Added per KiB of request plus response body (the transfer part): a 1,000-role page costs more
+   * than one GetRole, as over a real network.
+   */
+  latencyPerKiBMs?: number;
   rateLimit?: RateLimit;
   /** Share (0..1) of requests answered with the service's 5xx error. */
   errorRate?: number;

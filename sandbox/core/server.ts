@@ -62,6 +62,7 @@ export class EmulatorServer {
   private bucket: TokenBucket | undefined;
   private readonly counts = new Map<string, OperationCount>();
   private faultCounts = { throttled: 0, errors: 0, dropped: 0 };
+  private firstRequest: number | undefined;
   url = '';
 
   constructor(name: string, handler: ServiceHandler) {
@@ -132,12 +133,22 @@ export class EmulatorServer {
     return { ...this.faultCounts };
   }
 
+  /**
+   * performance.now() (this process's clock) when the first request since the last resetCounters()
+   * arrived: the bench times a child's start-up to its first network request with it.
+   */
+  firstRequestAt(): number | undefined {
+    return this.firstRequest;
+  }
+
   resetCounters(): void {
+    this.firstRequest = undefined;
     this.counts.clear();
     this.faultCounts = { throttled: 0, errors: 0, dropped: 0 };
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.firstRequest ??= performance.now();
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -177,7 +188,12 @@ export class EmulatorServer {
         this.faultCounts.errors += 1;
         return send(res, this.handler.serverError(routed.operation));
       }
-      send(res, await routed.handle());
+      const response = await routed.handle();
+      if (f.latencyPerKiBMs) {
+        const bytes = rawBody.length + Buffer.byteLength(response.body ?? '');
+        await new Promise((r) => setTimeout(r, (f.latencyPerKiBMs! * bytes) / 1024));
+      }
+      send(res, response);
     } catch (error) {
       send(res, {
         status: 500,

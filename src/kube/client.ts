@@ -1,14 +1,17 @@
 // Kubernetes clients per cluster, resolved as kubectl does: KUBECONFIG (or ~/.kube/config) and a
 // named or current context; or, for Control Plane clusters, serverUrl + CA + token.
-import { CoreV1Api, KubeConfig, type Cluster, type RequestContext } from '@kubernetes/client-node';
+import type { Cluster, RequestContext } from '@kubernetes/client-node';
+// Deep import on purpose: the package index loads every generated API and model (see core-api.ts).
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 import type { AgentOptions } from 'node:https';
+import { KubeCoreClient, type KubeCoreApi } from './core-api.js';
 import { delimiter } from 'node:path';
 
 export interface KubeTarget {
   /** Cluster key from the bindings file, used in messages. */
   cluster: string;
-  api: CoreV1Api;
+  api: KubeCoreApi;
   /** Where the client points, for messages (never includes credentials). */
   server: string;
   /**
@@ -96,7 +99,7 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
   limitRequestTime(kc);
   return {
     cluster,
-    api: kc.makeApiClient(CoreV1Api),
+    api: kc.makeApiClient(KubeCoreClient),
     server: kc.getCurrentCluster()?.server ?? '(unknown server)',
   };
 }
@@ -120,7 +123,7 @@ export function kubeTargetFromToken(
   });
   poolConnections(kc);
   limitRequestTime(kc);
-  return { cluster, api: kc.makeApiClient(CoreV1Api), server, source };
+  return { cluster, api: kc.makeApiClient(KubeCoreClient), server, source };
 }
 
 /**

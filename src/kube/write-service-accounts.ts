@@ -4,7 +4,9 @@
 // Releasing a ServiceAccount we did not create is a JSON merge patch that sets exactly our keys to
 // null (see releaseServiceAccount for why not an empty apply). client-node does not retry, so 429,
 // 5xx and dropped connections are retried here with backoff.
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+// Deep imports: the package index loads every generated API and model (see core-api.ts).
+import { setHeaderOptions } from '@kubernetes/client-node/dist/middleware.js';
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { ApplyStepError } from '../support/step-error.js';
 import {
   KUBE_TRANSIENT_POLICY,

@@ -1,0 +1,167 @@
+// Start-up as a user meets it: a 10-binding plan (steady state, 0 ms latency) through the CLI
+// (`node dist/cli.js plan`) and through the action (`node dist/index.js`, plan mode on a pull
+// request, comment posted to the GitHub emulator), timed from spawn to the first request any
+// emulator receives and to the process's exit; `node -e 0` in the same run is the floor. Runs
+// alternate (node, CLI, action, node, …) so that load from other processes hits all three alike.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GITHUB_TOKENS, GitHubEmulator } from '../sandbox/github/emulator.js';
+import { cliArgs, median, runNode, type ChildRun, type CliTarget } from './child.js';
+import type { BenchEnvironment } from './environment.js';
+import { setLatency } from './scenarios.js';
+import type { Spread, StartupFigures } from './types.js';
+
+const OWNER = 'acme';
+const REPO = 'infra';
+const PULL = 7;
+
+export function spread(values: number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values };
+}
+
+/** The earliest request any emulator saw since the last reset, relative to the child's spawn. */
+function firstRequestMs(env: BenchEnvironment, github: GitHubEmulator, run: ChildRun): number {
+  const seen = [env.iam.server.firstRequestAt(), github.firstRequestAt()];
+  for (const k of env.kube.values()) seen.push(k.server.firstRequestAt());
+  const first = Math.min(...seen.filter((t): t is number => t !== undefined));
+  if (!Number.isFinite(first)) throw new Error('the plan made no network request');
+  return first - run.startedAt;
+}
+
+export async function measureStartup(
+  env: BenchEnvironment,
+  cli: CliTarget & { kind: 'bundle' },
+  runs: number,
+): Promise<StartupFigures> {
+  setLatency(env, 0);
+  const github = new GitHubEmulator();
+  await github.start();
+  try {
+    github.addRepo(OWNER, REPO, { private: true, defaultBranch: 'main' });
+    const headSha = 'a'.repeat(40);
+    github.addPullRequest(OWNER, REPO, { number: PULL, headSha });
+    const action = await actionEnvironment(env, github, headSha);
+    const reset = (): void => {
+      env.resetCounters();
+      github.resetCounters();
+    };
+    const node: number[] = [];
+    const cliFirst: number[] = [];
+    const cliEnd: number[] = [];
+    const actionFirst: number[] = [];
+    const actionEnd: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const floor = await runNode(['-e', '0'], {
+        env: { PATH: process.env.PATH },
+        timeoutMs: 30_000,
+        measureRss: false,
+      });
+      node.push(floor.wallMs);
+
+      reset();
+      const plan = await runNode(cliArgs(cli, ['plan', '--file', env.bindingsPath, '--format', 'json']), {
+        env: env.env,
+        timeoutMs: 120_000,
+        measureRss: false,
+      });
+      if (plan.exitCode !== 0)
+        throw new Error(`CLI plan exited with ${plan.exitCode}: ${plan.stderr.slice(-500)}`);
+      cliFirst.push(firstRequestMs(env, github, plan));
+      cliEnd.push(plan.wallMs);
+
+      reset();
+      const run = await runNode([join(cli.dir, 'index.js')], {
+        env: action.env,
+        cwd: action.workspace,
+        timeoutMs: 120_000,
+        measureRss: false,
+      });
+      if (run.exitCode !== 0)
+        throw new Error(`action plan exited with ${run.exitCode}: ${run.stdout.slice(-800)}`);
+      actionFirst.push(firstRequestMs(env, github, run));
+      actionEnd.push(run.wallMs);
+    }
+    return {
+      n: env.workload.bindings.length,
+      nodeMs: spread(node),
+      cli: { firstRequestMs: spread(cliFirst), endMs: spread(cliEnd) },
+      action: { firstRequestMs: spread(actionFirst), endMs: spread(actionEnd) },
+    };
+  } finally {
+    await github.stop();
+  }
+}
+
+/** A runner's environment for plan mode on an open pull request (as the action e2e tests set it). */
+async function actionEnvironment(
+  env: BenchEnvironment,
+  github: GitHubEmulator,
+  headSha: string,
+): Promise<{ env: NodeJS.ProcessEnv; workspace: string }> {
+  const dir = join(env.dir, 'action');
+  const workspace = join(dir, 'workspace');
+  await mkdir(workspace, { recursive: true });
+  await writeFile(join(workspace, 'workload-identity.yaml'), env.workload.text);
+  const eventPath = join(dir, 'event.json');
+  await writeFile(
+    eventPath,
+    JSON.stringify({
+      action: 'synchronize',
+      number: PULL,
+      pull_request: {
+        number: PULL,
+        state: 'open',
+        merged: false,
+        html_url: `https://github.com/${OWNER}/${REPO}/pull/${PULL}`,
+        head: { sha: headSha, ref: `change-${PULL}`, repo: { full_name: `${OWNER}/${REPO}` } },
+        base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+      },
+      repository: {
+        id: 1,
+        name: REPO,
+        full_name: `${OWNER}/${REPO}`,
+        owner: { login: OWNER },
+        default_branch: 'main',
+        private: true,
+      },
+      sender: { login: 'octocat' },
+    }),
+  );
+  const outputs = join(dir, 'output');
+  const summary = join(dir, 'summary.md');
+  await writeFile(outputs, '');
+  await writeFile(summary, '');
+  const { readFile } = await import('node:fs/promises');
+  const inputs: Record<string, string> = {
+    'bindings-file': 'workload-identity.yaml',
+    mode: 'plan',
+    'github-token': GITHUB_TOKENS.write,
+    kubeconfig: await readFile(env.kubeconfigPath, 'utf8'),
+    'cpln-token': '',
+    'max-concurrency': '8',
+    'require-reviewed-plan': 'true',
+    comment: 'true',
+  };
+  const vars: NodeJS.ProcessEnv = {
+    ...env.env,
+    KUBECONFIG: undefined,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_REPOSITORY_OWNER: OWNER,
+    GITHUB_SHA: headSha,
+    GITHUB_REF: `refs/pull/${PULL}/merge`,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_OUTPUT: outputs,
+    GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: dir,
+  };
+  for (const [name, value] of Object.entries(inputs)) vars[`INPUT_${name.toUpperCase()}`] = value;
+  return { env: vars, workspace };
+}
