@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'], // IAM policy documents: validate, normalise, size, the trust-policy builder
   ['bindings'], // the bindings file: parse, schema, validate, build
   ['desired', 'observed'], // desired state compiled from bindings; observed state (types only)
-  ['guardrails', 'fleet'], // the organisation's rules on bindings; fleet discovery of bindings files
+  ['guardrails', 'fleet', 'verify'], // the organisation's rules on bindings; fleet discovery of bindings files; verify's causes
   ['plan'], // diff desired against observed; the plan file
   ['aws', 'kube', 'github', 'controlplane', 'git'], // edge adapters: one service each
   ['apply', 'engine'], // orchestration: apply a plan; observe and plan

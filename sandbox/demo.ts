@@ -1,6 +1,7 @@
 // `npm run demo`: the whole flow on the built-in local sandbox, no AWS account or cluster needed.
 // Starts the IAM and Kubernetes emulators, then runs the real CLI (dist/cli.js) against them:
-// validate, plan, the pull-request comment, apply of the reviewed plan, and plan again.
+// validate, plan, the pull-request comment, apply of the reviewed plan, plan again, and verify (a
+// real token from each cluster exchanged at STS for the role's credentials).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -50,6 +51,8 @@ async function main(): Promise<number> {
       { args: ['plan', '--file', bindings, '--format', 'markdown'], expect: [0] },
       { args: ['apply', '--file', bindings, '--plan', planPath], expect: [0] },
       { args: ['plan', '--file', bindings, '--detailed-exitcode'], expect: [0] },
+      // The proof: each ServiceAccount's token from its cluster, exchanged at STS for the role.
+      { args: ['verify', '--file', bindings], expect: [0] },
     ];
     for (const step of steps) {
       const code = await runCli(step.args, sandbox.env);

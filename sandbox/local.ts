@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
-import { IamEmulator } from './iam/emulator.js';
+import { IamEmulator, type IamEmulatorOptions } from './iam/emulator.js';
 import { KubeEmulator, kubeconfigFor } from './kube/emulator.js';
 
 export interface LocalSandbox {
@@ -24,19 +24,36 @@ interface KubeconfigDoc {
   'current-context'?: string;
 }
 
+/** The issuers the examples give their kubeconfig contexts, so `verify` works on them out of the box. */
+export const EXAMPLE_ISSUERS: Record<string, string> = {
+  prod: 'https://oidc.example.com/id/ABC',
+  'prod-us': 'https://oidc.us-east-1.example.com/id/US1',
+  'prod-eu': 'https://oidc.eu-west-1.example.com/id/EU1',
+  dev: 'https://oidc.dev.example.com/id/DEV',
+};
+
 export async function startLocalSandbox(options: {
   contexts: string[];
   namespaces?: string[];
+  /**
+   * The ServiceAccount issuer each context's cluster signs tokens as (default: EXAMPLE_ISSUERS, else
+   * the emulator's own URL). STS finds its discovery document and JWKS on that emulator.
+   */
+  issuers?: Record<string, string>;
+  /** Options of the IAM+STS emulator (e.g. a clock ahead of the clusters'). */
+  iam?: IamEmulatorOptions;
 }): Promise<LocalSandbox> {
-  const iam = new IamEmulator();
+  const iam = new IamEmulator(options.iam);
   await iam.start();
   const kube = new Map<string, KubeEmulator>();
   const merged: KubeconfigDoc = { clusters: [], users: [], contexts: [] };
   for (const context of options.contexts) {
     const emulator = new KubeEmulator({
       namespaces: ['default', 'kube-system', 'kube-public', ...(options.namespaces ?? [])],
+      issuer: (options.issuers ?? EXAMPLE_ISSUERS)[context],
     });
     await emulator.start();
+    iam.routeIssuer(emulator.issuer, emulator.url);
     kube.set(context, emulator);
     const doc = parse(kubeconfigFor(emulator, { context })) as KubeconfigDoc;
     merged.clusters.push(...doc.clusters);

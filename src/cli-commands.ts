@@ -2,3 +2,4 @@
 // dist/cli-commands.js and imported by src/cli/main.ts only when one of them runs.
 export { applyCommand } from './commands/apply.js';
 export { planCommand } from './commands/plan.js';
+export { verifyCommand } from './commands/verify.js';

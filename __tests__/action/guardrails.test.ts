@@ -2,15 +2,15 @@
 // a pull request's merge commit: violations become annotations at the binding's file:line:col, an
 // error blocks the plan (the comment carries no planId, so nothing can be applied), warnings lead
 // the comment, and a pull request that relaxes the guardrails file gets its own section.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js';
 import { IamEmulator } from '../../sandbox/iam/index.js';
 import { KubeEmulator, kubeconfigFor } from '../../sandbox/kube/emulator.js';
 import { parseMarker } from '../../src/github/marker.js';
-import { assertActionEntry, runActionProcess } from '../safety/action-runner.js';
+import { ACTION_ENTRY, assertActionEntry, runActionProcess } from '../safety/action-runner.js';
 
 const github = new GitHubEmulator();
 const iam = new IamEmulator();
@@ -189,4 +189,77 @@ test('an invalid guardrails file is reported like an invalid bindings file; noth
   );
   expect(run.comments[0].body).toContain('rules.yaml');
   expect(iam.server.totalCalls()).toBe(0);
+});
+
+/** A push to main (apply mode) without a reviewed-plan lookup, as a runner would start the action. */
+async function applyOnPush(workspace: string, inputs: Record<string, string>) {
+  const dir = join(root, `push-${(pullNumber += 1)}`);
+  mkdirSync(dir);
+  const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim();
+  const repository = {
+    full_name: 'acme/infra',
+    name: 'infra',
+    owner: { login: 'acme' },
+    default_branch: 'main',
+  };
+  writeFileSync(join(dir, 'event.json'), JSON.stringify({ ref: 'refs/heads/main', after: sha, repository }));
+  writeFileSync(join(dir, 'output'), '');
+  writeFileSync(join(dir, 'summary.md'), '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_SHA: sha,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_API_URL: github.url,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+    RUNNER_TEMP: dir,
+    AWS_ENDPOINT_URL_IAM: iam.url,
+    AWS_ENDPOINT_URL_STS: iam.url,
+    AWS_ACCESS_KEY_ID: 'AKIAEMULATOREXAMPLE0',
+    AWS_SECRET_ACCESS_KEY: 'emulator-secret-access-key',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const all = {
+    'bindings-file': 'workload-identity.yaml',
+    mode: 'apply',
+    'github-token': GITHUB_TOKENS.write,
+    kubeconfig,
+    'require-reviewed-plan': 'false',
+    comment: 'false',
+    ...inputs,
+  };
+  for (const [name, value] of Object.entries(all))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const args = ACTION_ENTRY.endsWith('.ts')
+    ? ['--import', join(import.meta.dirname, '..', '..', 'scripts', 'ts-register.mjs'), ACTION_ENTRY]
+    : [ACTION_ENTRY];
+  const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  return { code, stdout, summary: readFileSync(join(dir, 'summary.md'), 'utf8') };
+}
+
+test('apply re-checks the guardrails as they are on main: a rule added after review refuses the apply', async () => {
+  // Reviewed without a guardrails file (defaults: a warning); the security team then adds a rule.
+  const workspace = checkout(
+    { 'workload-identity.yaml': BINDINGS },
+    { 'workload-identity.guardrails.yaml': RULES },
+  );
+  const run = await applyOnPush(workspace, {});
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(
+    /^::error title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=9,col=5::/m,
+  );
+  expect(run.summary).toContain('guardrails block the plan');
+  expect(iam.server.totalCalls({ mutating: true })).toBe(0);
+  expect(kube.server.totalCalls({ mutating: true })).toBe(0);
 });

@@ -39,11 +39,13 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 
 export class TokenIssuer {
   /** The `iss` claim and the discovery document's issuer (default: the emulator's own URL). */
-  private readonly fixedIssuer: string | undefined;
+  private fixedIssuer: string | undefined;
   private readonly serverUrl: () => string;
   private readonly clock: () => Date;
   /** Signing key first; earlier keys stay published until dropped (as during a rotation). */
   private keys: SigningKey[] = [];
+  /** The latest tokens issued (at most 1,000), so tests can prove none of them was printed. */
+  readonly issued: string[] = [];
 
   constructor(serverUrl: () => string, clock: () => Date, issuer?: string) {
     this.serverUrl = serverUrl;
@@ -53,6 +55,11 @@ export class TokenIssuer {
 
   get issuer(): string {
     return this.fixedIssuer ?? this.serverUrl();
+  }
+
+  /** Signs later tokens as another issuer (a cluster whose --service-account-issuer changed). */
+  useIssuer(issuer: string): void {
+    this.fixedIssuer = issuer.replace(/\/+$/, '');
   }
 
   private signingKey(): SigningKey {
@@ -88,7 +95,10 @@ export class TokenIssuer {
     };
     const signingInput = `${b64({ alg: 'RS256', kid: key.kid })}.${b64(claims)}`;
     const signature = sign('sha256', Buffer.from(signingInput), key.privateKey).toString('base64url');
-    return { token: `${signingInput}.${signature}`, expiresAt: exp };
+    const token = `${signingInput}.${signature}`;
+    this.issued.push(token);
+    if (this.issued.length > 1000) this.issued.shift();
+    return { token, expiresAt: exp };
   }
 
   /** /.well-known/openid-configuration as the API server serves it. */

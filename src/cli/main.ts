@@ -33,6 +33,7 @@ Commands:
   validate   Check the bindings file (offline) and print a summary
   plan       Show what apply would change in IAM and Kubernetes
   apply      Apply a reviewed plan (--plan FILE) or plan and apply (--auto-approve)
+  verify     Prove each binding works: a ServiceAccount token exchanged at STS for the role
   schema     Print the JSON Schema of the bindings file
   discover   List the repository's bindings files as a GitHub Actions matrix (many files, accounts)
 
@@ -96,6 +97,21 @@ Exit 0 with the matrix, 1 with every problem as file:line:col: message.
       --plan-role-arn ARN    role for plans; {accountId} is replaced by the file's aws.accountId
       --apply-role-arn ARN   role for applies, likewise (a file's aws.planRoleArn/applyRoleArn win)
       --format FORMAT        json (default) or text`,
+  verify: `Usage: workload-identity verify [--file FILE] [--binding ROLE]... [--sample N] [--format text|json] [--wait SECONDS] [--max-concurrency N]
+
+For each exact ServiceAccount of the bindings, requests a 10-minute token from the cluster
+(TokenRequest, audience = the cluster's audience) and calls STS AssumeRoleWithWebIdentity with it for
+the role, as a pod would. Prints one line per ServiceAccount: ✓ with the session and its expiry, or ✗
+with the likely cause and the fix. Tokens are never printed. Needs "create" on
+"serviceaccounts/token" in each cluster; STS needs no AWS credentials (IAM GetRole, used to explain
+an AccessDenied, does). Exit 0 when every check passed, 1 otherwise.
+
+${FILE_HELP}
+      --binding ROLE       only this binding's role (repeatable)
+      --sample N           check at most N ServiceAccounts, spread over the roles
+      --format FORMAT      text (default) or json
+      --wait SECONDS       keep retrying refusals that IAM propagation explains (default 0)
+      --max-concurrency N  checks in flight (default 8)`,
   schema: `Usage: workload-identity schema
 
 Prints the JSON Schema of the bindings file (for editors: yaml-language-server).`,
@@ -122,6 +138,9 @@ const OPTIONS = {
   'base-ref': { type: 'string' },
   'no-color': { type: 'boolean' },
   timeout: { type: 'string' },
+  binding: { type: 'string', multiple: true },
+  sample: { type: 'string' },
+  wait: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
@@ -150,6 +169,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
     'no-color',
     'timeout',
   ],
+  verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
   discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
 };
@@ -210,7 +230,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   }
   if (!HELP[command]) {
     io.err(
-      `Unknown command "${command}". Commands: validate, plan, apply, schema, discover. Run workload-identity --help.`,
+      `Unknown command "${command}". Commands: validate, plan, apply, verify, schema, discover. Run workload-identity --help.`,
     );
     return 1;
   }
@@ -246,6 +266,32 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           },
           io,
         );
+      case 'verify': {
+        const sample =
+          values.sample === undefined ? undefined : parseWholeNumber(values.sample, 1, 1_000_000);
+        if (values.sample !== undefined && sample === undefined)
+          throw new UsageError('--sample must be a whole number of ServiceAccounts, at least 1');
+        const wait = values.wait === undefined ? 0 : parseWholeNumber(values.wait, 0, 900);
+        if (wait === undefined)
+          throw new UsageError('--wait must be a whole number of seconds from 0 to 900');
+        const raw = values['max-concurrency'];
+        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+        if (max === undefined)
+          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
+        return await (
+          await loadCliCommands()
+        ).verifyCommand(
+          {
+            file,
+            roles: values.binding ?? [],
+            sample,
+            format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
+            concurrency: max,
+            settleMs: wait * 1000,
+          },
+          io,
+        );
+      }
       case 'plan':
         return await (
           await loadCliCommands()

@@ -26,11 +26,22 @@ function tokenize(pattern: string, caseInsensitive: boolean): Token[] {
 
 /** True when the literal string `value` matches `pattern`. */
 export function globMatches(pattern: string, value: string, options: GlobOptions = {}): boolean {
-  const source = [...pattern]
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, options.caseInsensitive ? 'isu' : 'su').test(value);
+  const cache = options.caseInsensitive ? compiledInsensitive : compiledSensitive;
+  let regex = cache.get(pattern);
+  if (!regex) {
+    const source = [...pattern]
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .join('');
+    regex = new RegExp(`^${source}$`, options.caseInsensitive ? 'is' : 's');
+    if (cache.size >= MAX_ANSWERS) cache.clear();
+    cache.set(pattern, regex);
+  }
+  return regex.test(value);
 }
+
+// Patterns repeat across every binding of a file: compile each once.
+const compiledSensitive = new Map<string, RegExp>();
+const compiledInsensitive = new Map<string, RegExp>();
 
 /** True when the pattern has a wildcard. */
 export function isGlob(pattern: string): boolean {
@@ -52,6 +63,28 @@ export function someString(
   options: GlobOptions = {},
 ): boolean {
   const ci = options.caseInsensitive ?? false;
+  // Most IAM actions and names have no wildcard: then the only candidate string is that literal.
+  const literal = sets.all.find((p) => !isGlob(p));
+  if (literal !== undefined) {
+    return (
+      sets.all.every((p) => p === literal || globMatches(p, literal, options)) &&
+      !sets.none.some((p) => globMatches(p, literal, options))
+    );
+  }
+  // The same questions come back for every binding of a big file: remember the answers.
+  const key = `${ci ? 'i' : 's'}\u0000${sets.all.join('\u0001')}\u0000${sets.none.join('\u0001')}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  const answer = searchAutomata(sets, ci);
+  answers.set(key, answer);
+  return answer;
+}
+
+const answers = new Map<string, boolean>();
+const MAX_ANSWERS = 10_000;
+
+function searchAutomata(sets: { all: readonly string[]; none: readonly string[] }, ci: boolean): boolean {
   const all = sets.all.map((p) => tokenize(p, ci));
   const none = sets.none.map((p) => tokenize(p, ci));
   if (all.length === 0) all.push([{ kind: 'star' }]);
