@@ -17,6 +17,16 @@ export interface LoadResult {
 
 export function loadBindingsText(text: string | Uint8Array, path: string): LoadResult {
   const parsed = parseBindingsSource(text, path);
+  if (parsed.partial) {
+    // A syntax error: still report every problem outside the lines it damaged.
+    const { value, damagedLines } = parsed.partial;
+    const outside = (d: Diagnostic) => !damagedLines.some(([from, to]) => d.line >= from && d.line <= to);
+    const more = [
+      ...checkSchema(value, parsed.locate, path),
+      ...checkSemantics(value, parsed.locate, path),
+    ].filter(outside);
+    return { diagnostics: sortDiagnostics([...parsed.diagnostics, ...more]) };
+  }
   if (!parsed.value) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
   const diagnostics = sortDiagnostics([
     ...parsed.diagnostics,

@@ -48,6 +48,12 @@ export interface ParsedSource {
   value?: Record<string, unknown>;
   locate: Locator;
   diagnostics: Diagnostic[];
+  /**
+   * After a YAML syntax error: what the parser could still read, and the line ranges its errors
+   * damaged. Later checks report problems outside those lines, so one run shows every independent
+   * problem; nothing is built from a partial value.
+   */
+  partial?: { value: Record<string, unknown>; damagedLines: Array<[number, number]> };
 }
 
 /**
@@ -73,6 +79,10 @@ const NON_JSON_TAGS: Record<string, string> = {
   'tag:yaml.org,2002:binary': 'binary data',
   'tag:yaml.org,2002:timestamp': 'a timestamp',
 };
+
+/** yaml's codes for a key indented differently from its siblings. */
+const INDENT_ERRORS = new Set(['BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'BAD_INDENT']);
+const WHOLE_FILE_ERRORS = new Set(['TAB_AS_INDENT', 'DUPLICATE_KEY', 'MULTIPLE_DOCS']);
 
 /** Reported instead of parsing: the file is over MAX_FILE_BYTES. */
 export function fileTooLarge(size: number, file: string): Diagnostic {
@@ -126,9 +136,24 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
   const pos = (offset: number): Position => lineCounter.linePos(offset);
   const locate = makeLocator(doc, text, pos);
 
+  // yaml often reports one slip twice from the same place (a mis-indented key: "nested mappings
+  // are not allowed" and "implicit keys need to be on a single line"): say it once, at the line
+  // that is wrong.
+  const byStart = new Map<number, (typeof doc.errors)[number]>();
   for (const e of doc.errors) {
-    const at = pos(e.pos[0]);
-    error(at.line, at.col, yamlErrorMessage(e.code, e.message, doc, e.pos[0], pos));
+    const other = byStart.get(e.pos[0]);
+    if (!other || e.pos[1] > other.pos[1]) byStart.set(e.pos[0], e);
+  }
+  for (const e of byStart.values()) {
+    const at = INDENT_ERRORS.has(e.code) ? errorPosition(text, e.pos, pos) : pos(e.pos[0]);
+    const misIndent = at.line > pos(e.pos[0]).line;
+    error(
+      at.line,
+      at.col,
+      misIndent
+        ? `this line is indented differently from the keys above it (YAML: ${e.message.replace(/\.$/, '')}) — keys of one map start in the same column; indent a nested map under its key`
+        : yamlErrorMessage(e.code, e.message, doc, e.pos[0], pos),
+    );
   }
   for (const w of doc.warnings) {
     const at = pos(w.pos[0]);
@@ -140,7 +165,8 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
       message: `${w.message} — check this YAML`,
     });
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { locate, diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error'))
+    return { locate, diagnostics, ...partialValue(doc, doc.errors, pos) };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     error(
@@ -332,4 +358,53 @@ function makeLocator(doc: Document, text: string, pos: (o: number) => Position):
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   return undefined;
+}
+
+/**
+ * Where a YAML error really is. yaml reports a mis-indented key at the end of the line above it
+ * (`namespace: default` then ` name: app` one space too far in): when the error's range runs onto
+ * later lines, the last of them is the one to fix, at its first non-blank character.
+ */
+function errorPosition(text: string, range: [number, number], pos: (o: number) => Position): Position {
+  const start = pos(range[0]);
+  const end = pos(Math.min(range[1], text.length));
+  if (end.line <= start.line) return start;
+  const lineStart = text.lastIndexOf('\n', Math.max(0, Math.min(range[1], text.length) - 1)) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0].length ?? 0;
+  return { line: end.line, col: indent + 1 };
+}
+
+/** What the parser could still read after syntax errors, and the lines those errors damaged. */
+function partialValue(
+  doc: Document,
+  errors: ReadonlyArray<{ code: string; pos: [number, number] }>,
+  pos: (o: number) => Position,
+): Pick<ParsedSource, 'partial'> {
+  // Tabs, duplicate keys and several documents are not about one damaged block: no partial value.
+  if (!isMap(doc.contents) || errors.some((e) => WHOLE_FILE_ERRORS.has(e.code))) return {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return {};
+  }
+  const damagedLines = errors.map((e): [number, number] => {
+    const line = pos(e.pos[0]).line;
+    // The innermost map or list that starts on an earlier line holds the damage.
+    let best: [number, number] = [line, pos(e.pos[1]).line];
+    let bestSize = Number.POSITIVE_INFINITY;
+    visit(doc, {
+      Collection(_, node) {
+        if (!node.range || node.range[0] > e.pos[0] || node.range[1] < e.pos[1]) return;
+        const from = pos(node.range[0]).line;
+        const size = node.range[1] - node.range[0];
+        if (from < line && size < bestSize) {
+          bestSize = size;
+          best = [from, pos(Math.max(node.range[0], node.range[1] - 1)).line];
+        }
+      },
+    });
+    return best;
+  });
+  return { partial: { value: value as Record<string, unknown>, damagedLines } };
 }

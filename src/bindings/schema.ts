@@ -48,6 +48,11 @@ function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, 
     const match = closest(String((e.params as Record<string, unknown>).additionalProperty), allowed);
     if (match !== undefined) misspelt.add(`${e.instancePath}\u0000${match}`);
   }
+  // A scalar (or nothing) where a map belongs is one problem: its type. What the map lacks or holds
+  // too many of (required keys, oneOf branches) says nothing more.
+  const notMaps = new Set(
+    errors.filter((e) => e.keyword === 'type' && !isMap(e.data)).map((e) => e.instancePath),
+  );
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {
@@ -56,11 +61,22 @@ function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, 
       misspelt.has(`${e.instancePath}\u0000${String(e.params.missingProperty)}`)
     )
       continue;
+    if ((e.keyword === 'required' || e.keyword === 'oneOf') && notMaps.has(e.instancePath)) continue;
+    // "isuer" is reported as an unknown key with its "did you mean"; "sets neither" adds nothing.
+    if (
+      e.keyword === 'oneOf' &&
+      e.params.passingSchemas === null &&
+      oneOfKeys(e).some((key) => misspelt.has(`${e.instancePath}\u0000${key}`))
+    )
+      continue;
     const path = toPath(e.instancePath, value);
     const rule = ruleOf(e);
     // One message per value and rule: a description that is both too long and has a bad character
     // is one problem for the reader.
-    const dedupeKey = `${e.instancePath}\u0000${e.propertyName ?? ''}\u0000${rule ?? e.keyword + JSON.stringify(e.params)}`;
+    // Structural problems (an unknown key, a wrong type, a missing key) are each their own, even
+    // when the object's rule is shared: "isuer" must still get its "did you mean".
+    const structural = STRUCTURAL.has(e.keyword);
+    const dedupeKey = `${e.instancePath}\u0000${e.propertyName ?? ''}\u0000${structural || !rule ? e.keyword + JSON.stringify(e.params) : rule}`;
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
     const { at, message } = explain(e, path, value, locate, rule);
@@ -68,6 +84,16 @@ function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, 
   }
   return diagnostics;
 }
+
+const oneOfKeys = (e: ErrorObject): string[] =>
+  (((e.parentSchema as SchemaNode | undefined)?.oneOf ?? []) as SchemaNode[]).map((branch) =>
+    String((branch.required as string[] | undefined)?.[0]),
+  );
+
+const STRUCTURAL = new Set(['additionalProperties', 'type', 'required', 'oneOf']);
+
+const isMap = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Drops ajv's wrapper errors whose detail is reported separately or explained by the wrapper. */
 function relevant(errors: ErrorObject[]): ErrorObject[] {
@@ -130,18 +156,25 @@ function explain(
       };
     }
     case 'type': {
-      const expected = ([] as string[]).concat(params.type as string | string[]).map(expectedName);
+      const types = ([] as string[]).concat(params.type as string | string[]);
+      const expected = types.map(expectedName);
+      const example = types.includes('object') ? mapExample(path, parent) : '';
+      const indent = types.includes('object') ? misIndented(path, root, parent) : '';
       if (e.data === null) {
         return {
           at: locate.value(path),
-          message: `${field} is empty — write ${expected.join(' or ')} or remove the key`,
+          message: `${field} is empty — write ${expected.join(' or ')} or remove the key${example}`,
         };
       }
+      // Quote what the author wrote (`012345678901`), not what YAML made of it (12345678901).
+      const written = typeof e.data === 'string' ? undefined : writtenScalar(locate, path);
       const hint =
-        typeHint(params.type as string | string[], e.data) ?? rule ?? `write ${expected.join(' or ')}`;
+        indent ||
+        typeHint(types, e.data, written) ||
+        (example ? `write ${expected.join(' or ')}${example}` : (rule ?? `write ${expected.join(' or ')}`));
       return {
         at: locate.value(path),
-        message: `${field} must be ${expected.join(' or ')}, got ${typeName(e.data)}${shown(e.data)} — ${hint}`,
+        message: `${field} must be ${expected.join(' or ')}, got ${typeName(e.data)}${written !== undefined ? ` (${written})` : shown(e.data)} — ${hint}`,
       };
     }
     case 'oneOf': {
@@ -213,10 +246,9 @@ function explain(
 }
 
 /** What to write instead, for the common YAML slips: unquoted numbers, quoted booleans, maps vs lists. */
-function typeHint(expected: string | string[], data: unknown): string | undefined {
-  const types = ([] as string[]).concat(expected);
+function typeHint(types: string[], data: unknown, written: string | undefined): string | undefined {
   if (types.includes('string') && (typeof data === 'number' || typeof data === 'boolean')) {
-    return `write it in quotes: "${String(data)}"`;
+    return `write it in quotes: "${written ?? String(data)}"`;
   }
   if (
     (types.includes('integer') || types.includes('number')) &&
@@ -286,4 +318,48 @@ function toPath(pointer: string, root: unknown): JsonPath {
     }
   }
   return path;
+}
+
+/** The plain (unquoted) source text of a scalar, as the author wrote it. */
+function writtenScalar(locate: Locator, path: JsonPath): string | undefined {
+  const source = locate.scalar(path);
+  return source && source.style === 'PLAIN' ? source.source.trim() : undefined;
+}
+
+/**
+ * An example of the map that belongs at `path`: the schema's own `examples`, under the key the
+ * author used, so a scalar or an empty value shows what to write instead.
+ */
+function mapExample(path: JsonPath, schemaNode: SchemaNode): string {
+  const examples = schemaNode.examples;
+  const key = path.length ? String(path[path.length - 1]) : undefined;
+  if (!Array.isArray(examples) || !isMap(examples[0]) || key === undefined) return '';
+  return `, for example  ${key}: ${flowYaml(examples[0])}`;
+}
+
+function flowYaml(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flowYaml).join(', ')}]`;
+  if (isMap(value))
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${flowYaml(v)}`)
+      .join(', ')}}`;
+  return String(value);
+}
+
+/**
+ * `issuer: https://…` one indent too far left under an empty `eu:` parses as a cluster named
+ * "issuer" next to an empty "eu": say so instead of calling "issuer" a cluster.
+ */
+function misIndented(path: JsonPath, root: unknown, schemaNode: SchemaNode): string {
+  if (path.length < 2) return '';
+  const key = String(path[path.length - 1]);
+  const fields = Object.keys((schemaNode.properties ?? {}) as SchemaNode);
+  if (!fields.includes(key)) return '';
+  let parent: unknown = root;
+  for (const segment of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)?.[segment];
+  if (!isMap(parent)) return '';
+  const keys = Object.keys(parent as Record<string, unknown>);
+  const previous = keys[keys.indexOf(key) - 1];
+  if (previous === undefined || (parent as Record<string, unknown>)[previous] !== null) return '';
+  return `"${key}" looks like a field of "${previous}" indented too little: indent it under "${previous}" (2 more spaces)`;
 }

@@ -14,7 +14,9 @@
 // CoreV1Api can stand in for this class (tests do).
 import type {
   Configuration,
+  AuthenticationV1TokenRequest,
   CoreV1Api,
+  CoreV1ApiCreateNamespacedServiceAccountTokenRequest,
   CoreV1ApiDeleteNamespacedServiceAccountRequest,
   CoreV1ApiListNamespaceRequest,
   CoreV1ApiListNamespacedServiceAccountRequest,
@@ -40,6 +42,7 @@ export type KubeCoreApi = Pick<
   | 'readNamespacedServiceAccount'
   | 'patchNamespacedServiceAccount'
   | 'deleteNamespacedServiceAccount'
+  | 'createNamespacedServiceAccountToken'
 >;
 
 /** Call-time options as client-node's `setHeaderOptions` makes them (extra middleware, appended). */
@@ -158,8 +161,23 @@ export class KubeCoreClient implements KubeCoreApi {
     );
   }
 
+  /** TokenRequest (verify): a short-lived token for one ServiceAccount. */
+  createNamespacedServiceAccountToken(
+    param: CoreV1ApiCreateNamespacedServiceAccountTokenRequest,
+  ): Promise<AuthenticationV1TokenRequest> {
+    return this.send<AuthenticationV1TokenRequest>(
+      'POST',
+      path('/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token', {
+        namespace: param.namespace,
+        name: param.name,
+      }),
+      {},
+      { contentType: 'application/json', data: param.body },
+    );
+  }
+
   private async send<T>(
-    method: 'GET' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'PATCH' | 'DELETE' | 'POST',
     resource: string,
     query: Query,
     body?: { contentType: string; data: unknown },
