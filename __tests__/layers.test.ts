@@ -16,13 +16,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ['policy'], // IAM policy documents: validate, normalise, size, the trust-policy builder
   ['bindings'], // the bindings file: parse, schema, validate, build
   ['desired', 'observed'], // desired state compiled from bindings; observed state (types only)
-  ['guardrails', 'fleet', 'verify'], // the organisation's rules on bindings; fleet discovery of bindings files; verify's causes
+  ['guardrails', 'fleet', 'import', 'verify'], // the organisation's rules on bindings; fleet discovery; existing roles → a bindings file; verify's causes
   ['plan'], // diff desired against observed; the plan file
   ['aws', 'kube', 'github', 'controlplane', 'git'], // edge adapters: one service each
   ['apply', 'engine'], // orchestration: apply a plan; observe and plan
   ['render'], // text, Markdown, JSON and apply-report presentation
   ['action', 'commands'], // the action's modes; the CLI's commands
-  ['handlers.ts', 'cli-commands.ts'], // the heavy bundles the entry points load lazily
+  ['handlers.ts', 'cli-commands.ts', 'young-generation.ts'], // what the entry points load: lazily, or first
   ['load-cli-commands.ts'],
   ['cli', 'main.ts'],
   ['index.ts', 'cli.ts'], // bundle entry points

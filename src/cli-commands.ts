@@ -2,4 +2,5 @@
 // dist/cli-commands.js and imported by src/cli/main.ts only when one of them runs.
 export { applyCommand } from './commands/apply.js';
 export { planCommand } from './commands/plan.js';
+export { importCommand } from './commands/import.js';
 export { verifyCommand } from './commands/verify.js';

@@ -172,7 +172,7 @@ test.each(Array.from({ length: TRIALS }, (_, i) => i))(
       expect(convergedView(snapshotWorld(world.sandbox))).toEqual(reference.view);
     });
   },
-  60_000,
+  180_000,
 );
 
 test('the invariants catch an untagged role, a touched foreign role or ServiceAccount, and extra keys', async () => {

@@ -62,7 +62,7 @@ export interface RoleReadResult {
 
 /** IAM's default when a role does not say otherwise. */
 const DEFAULT_MAX_SESSION_DURATION = 3600;
-const PAGE_SIZE = 1000;
+export const PAGE_SIZE = 1000;
 
 export async function readRoles(iam: IAMClient, query: RoleQuery): Promise<RoleReadResult> {
   const onCall = query.onCall ?? (() => undefined);
@@ -143,12 +143,12 @@ async function scanRoleDetails(
   return scan;
 }
 
-interface RoleSettings {
+export interface RoleSettings {
   description?: string;
   maxSessionDuration: number;
 }
 
-function roleSettings(role: Role): RoleSettings {
+export function roleSettings(role: Role): RoleSettings {
   return {
     description: role.Description || undefined,
     maxSessionDuration: role.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
@@ -168,7 +168,11 @@ async function listRoleSettings(
   return byName;
 }
 
-async function listRolesUnderPath(iam: IAMClient, rolePath: string, onCall: CallObserver): Promise<Role[]> {
+export async function listRolesUnderPath(
+  iam: IAMClient,
+  rolePath: string,
+  onCall: CallObserver,
+): Promise<Role[]> {
   const roles: Role[] = [];
   try {
     for await (const page of paginateListRoles(
@@ -197,7 +201,7 @@ async function getRole(iam: IAMClient, name: string, onCall: CallObserver): Prom
   }
 }
 
-function fromRoleDetail(d: RoleDetail, settings: RoleSettings): ObservedRole {
+export function fromRoleDetail(d: RoleDetail, settings: RoleSettings): ObservedRole {
   const name = d.RoleName ?? '';
   const inline: Array<[string, PolicyDocument]> = (d.RolePolicyList ?? []).map((p) => [
     p.PolicyName ?? '',
@@ -216,18 +220,14 @@ function fromRoleDetail(d: RoleDetail, settings: RoleSettings): ObservedRole {
   });
 }
 
-function observedRole(parts: {
-  name: string;
-  path: string;
-  arn: string;
-  description?: string;
-  maxSessionDuration: number;
-  permissionsBoundary?: string;
-  trustPolicy: PolicyDocument;
+/** IAM's answer for one role: the role attributes, with policies and tags as IAM lists them. */
+type RoleParts = Omit<ObservedRole, 'managedPolicies' | 'inlinePolicies' | 'tags'> & {
   attached: AttachedPolicy[];
   inline: Array<[string, PolicyDocument]>;
   tags: Tag[];
-}): ObservedRole {
+};
+
+function observedRole(parts: RoleParts): ObservedRole {
   const role: ObservedRole = {
     name: parts.name,
     path: parts.path,

@@ -23,6 +23,7 @@ import { ApplyStepError } from '../support/step-error.js';
 import type { DesiredRole } from '../desired/types.js';
 import { OWNER_TAG, isOurs, isOwnerTagKey, ownerOf } from '../support/ownership.js';
 import { policiesEqual } from '../policy/normalize.js';
+import type { RoleAttributes } from '../policy/role.js';
 import type { PolicyDocument } from '../policy/types.js';
 import {
   either,
@@ -34,17 +35,13 @@ import {
   type IamWriteContext,
 } from './write-call.js';
 
-/** A role as apply knows it before converging; `null` marks an inline policy whose text is unknown. */
-export interface CurrentRole {
-  name: string;
-  path: string;
-  description?: string;
-  maxSessionDuration: number;
-  permissionsBoundary?: string;
+/**
+ * A role as apply knows it before converging: the shared role attributes, where `null` marks a
+ * document whose text is unknown (unreadable in IAM), so it is rewritten.
+ */
+export interface CurrentRole extends Omit<RoleAttributes, 'arn' | 'trustPolicy' | 'inlinePolicies'> {
   trustPolicy: PolicyDocument | null;
-  managedPolicies: string[];
   inlinePolicies: Record<string, PolicyDocument | null>;
-  tags: Record<string, string>;
 }
 
 export interface ConvergeOptions {

@@ -36,6 +36,7 @@ Commands:
   verify     Prove each binding works: a ServiceAccount token exchanged at STS for the role
   schema     Print the JSON Schema of the bindings file
   discover   List the repository's bindings files as a GitHub Actions matrix (many files, accounts)
+  import     Write a bindings file that adopts the IRSA roles already in the account
 
 Options:
   -h, --help     Show help (also after a command: workload-identity plan --help)
@@ -97,6 +98,22 @@ Exit 0 with the matrix, 1 with every problem as file:line:col: message.
       --plan-role-arn ARN    role for plans; {accountId} is replaced by the file's aws.accountId
       --apply-role-arn ARN   role for applies, likewise (a file's aws.planRoleArn/applyRoleArn win)
       --format FORMAT        json (default) or text`,
+  import: `Usage: workload-identity import [--file out.yaml] [--owner OWNER] [--cluster KEY=ISSUER | --cluster KEY=controlPlane:ORG/CLUSTER]... [--kube-context KEY=CONTEXT]... [--role-path PATH] [--name-pattern GLOB]
+
+Reads every role whose trust policy federates to an OIDC provider (made by hand, by eksctl or by
+Terraform) and writes a bindings file that adopts them as they are, so the first plan changes only
+ownership. Roles the file cannot express exactly are left out, with the reason, in the file's header
+and on stderr. Without --cluster, one cluster per issuer is derived (IAM only); the same IAM reads as
+a plan.
+
+      --file FILE              write the file here (default: stdout)
+      --owner OWNER            the owner the file stamps (default: the owner tag the roles carry)
+      --cluster KEY=ISSUER     only roles trusting these issuers, under these cluster keys (repeatable);
+                               KEY=controlPlane:ORG/CLUSTER looks the issuer up (CPLN_TOKEN)
+      --kube-context KEY=CTX   manage that cluster's ServiceAccounts through this kubeconfig context
+                               and report annotations that do not match the roles
+      --role-path PATH         only roles under this IAM path
+      --name-pattern GLOB      only roles whose name matches (* and ?)`,
   verify: `Usage: workload-identity verify [--file FILE] [--binding ROLE]... [--sample N] [--format text|json] [--wait SECONDS] [--max-concurrency N]
 
 For each exact ServiceAccount of the bindings, requests a 10-minute token from the cluster
@@ -138,6 +155,11 @@ const OPTIONS = {
   'base-ref': { type: 'string' },
   'no-color': { type: 'boolean' },
   timeout: { type: 'string' },
+  owner: { type: 'string' },
+  cluster: { type: 'string', multiple: true },
+  'kube-context': { type: 'string', multiple: true },
+  'role-path': { type: 'string' },
+  'name-pattern': { type: 'string' },
   binding: { type: 'string', multiple: true },
   sample: { type: 'string' },
   wait: { type: 'string' },
@@ -172,6 +194,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
   discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
+  import: ['file', 'owner', 'cluster', 'kube-context', 'role-path', 'name-pattern'],
 };
 
 function oneOf<T extends string>(
@@ -230,7 +253,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   }
   if (!HELP[command]) {
     io.err(
-      `Unknown command "${command}". Commands: validate, plan, apply, verify, schema, discover. Run workload-identity --help.`,
+      `Unknown command "${command}". Commands: validate, plan, apply, verify, schema, discover, import. Run workload-identity --help.`,
     );
     return 1;
   }
@@ -263,6 +286,20 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             planRoleTemplate: values['plan-role-arn'] ?? '',
             applyRoleTemplate: values['apply-role-arn'] ?? '',
             format: oneOf(values.format, ['json', 'text'] as const, 'json', 'format'),
+          },
+          io,
+        );
+      case 'import':
+        return await (
+          await loadCliCommands()
+        ).importCommand(
+          {
+            file: values.file,
+            owner: values.owner,
+            clusters: values.cluster ?? [],
+            kubeContexts: values['kube-context'] ?? [],
+            rolePath: values['role-path'],
+            namePattern: values['name-pattern'],
           },
           io,
         );

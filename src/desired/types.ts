@@ -1,5 +1,6 @@
 // Desired state: what IAM and Kubernetes should hold, compiled from the bindings file by pure
 // functions. Every list is sorted so the same file always gives the same desired state.
+import type { RoleAttributes } from '../policy/role.js';
 import type { PolicyDocument } from '../policy/types.js';
 import type { ServiceAccountRef } from '../bindings/types.js';
 
@@ -34,20 +35,7 @@ export interface DesiredOidcProvider {
   tags: Record<string, string>;
 }
 
-export interface DesiredRole {
-  name: string;
-  path: string;
-  arn: string;
-  description?: string;
-  maxSessionDuration: number;
-  permissionsBoundary?: string;
-  trustPolicy: PolicyDocument;
-  /** Sorted. */
-  managedPolicies: string[];
-  /** Sorted by name. */
-  inlinePolicies: Record<string, PolicyDocument>;
-  /** Includes the owner tag. */
-  tags: Record<string, string>;
+export interface DesiredRole extends RoleAttributes {
   adopt: boolean;
   /** Every subject the trust policy admits (including wildcard ones), sorted. */
   subjects: Array<ServiceAccountRef & { wildcard: boolean }>;

@@ -2,7 +2,7 @@
 // GitHub answers bursts of comment writes with the secondary rate limit (403 or 429 with
 // `retry-after`). Those are waited out as GitHub asks; 5xx answers are retried with backoff only
 // for calls that are safe to repeat. The sleep is injectable so tests do not wait.
-import { realSleep, type Sleep } from '../support/retry.js';
+import { realSleep, withRetry, type Sleep } from '../support/retry.js';
 import { gitHubError, GitHubApiError } from './errors.js';
 
 export interface GitHubRetryOptions {
@@ -37,19 +37,31 @@ export async function withGitHubRetry<T>(
   call: () => Promise<T>,
   options: GitHubRetryOptions = {},
 ): Promise<T> {
-  const sleep = options.sleep ?? realSleep;
-  const maxAttempts = options.maxAttempts ?? 4;
-  const maxDelayMs = options.maxDelayMs ?? 60_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (thrown) {
-      const error = gitHubError(thrown, what);
-      if (!(error instanceof GitHubApiError) || attempt >= maxAttempts) throw error;
-      const delayMs = retryDelay(error, attempt, options.idempotent ?? true);
-      if (delayMs === undefined || delayMs > maxDelayMs) throw error;
-      options.onRetry?.({ call: error.call, attempt, delayMs, why: `${error.status}` });
-      await sleep(delayMs);
-    }
-  }
+  const idempotent = options.idempotent ?? true;
+  const wait = (error: unknown, attempt: number): number | undefined =>
+    error instanceof GitHubApiError ? retryDelay(error, attempt, idempotent) : undefined;
+  return withRetry(
+    async () => {
+      try {
+        return await call();
+      } catch (thrown) {
+        throw gitHubError(thrown, what);
+      }
+    },
+    {
+      // The waits are GitHub's own (retry-after) or its documented 1 s, 2 s, 4 s for 5xx.
+      policy: {
+        firstDelayMs: 1000,
+        maxDelayMs: options.maxDelayMs ?? 60_000,
+        budgetMs: Number.POSITIVE_INFINITY,
+        maxAttempts: options.maxAttempts ?? 4,
+      },
+      sleep: options.sleep ?? realSleep,
+      retryable: (error) =>
+        error instanceof GitHubApiError && wait(error, 1) !== undefined ? `${error.status}` : undefined,
+      delayFor: wait,
+      onRetry: ({ attempt, delayMs, why, error }) =>
+        options.onRetry?.({ call: (error as GitHubApiError).call, attempt, delayMs, why }),
+    },
+  );
 }

@@ -95,6 +95,14 @@ export async function readServiceAccounts(
   return fetched.filter((sa): sa is ObservedServiceAccount => sa !== undefined);
 }
 
+/** Every ServiceAccount of the cluster, in pages of 500 (for import: which carry a role annotation). */
+export async function listAllServiceAccounts(
+  target: KubeTarget,
+  options: ClusterReadOptions = {},
+): Promise<ObservedServiceAccount[]> {
+  return new ClusterReader(target, options).allServiceAccounts();
+}
+
 interface ListPage<T> {
   items: T[];
   metadata?: { _continue?: string };
@@ -149,6 +157,17 @@ class ClusterReader {
       },
     );
     return { items: lists.flat().map((sa) => this.observed(sa)), namespacesOnly: true };
+  }
+
+  async allServiceAccounts(): Promise<ObservedServiceAccount[]> {
+    try {
+      const items = await this.listAll('list serviceaccounts', (token) =>
+        this.target.api.listServiceAccountForAllNamespaces({ limit: PAGE_SIZE, _continue: token }),
+      );
+      return items.map((sa) => this.observed(sa));
+    } catch (error) {
+      throw kubeCallError(this.target, 'list serviceaccounts', error);
+    }
   }
 
   /**

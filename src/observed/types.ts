@@ -1,20 +1,9 @@
 // Observed state: what IAM and Kubernetes hold now, as read by the adapters in src/aws and src/kube.
 // Shapes mirror the desired ones so the diff compares like with like.
-import type { PolicyDocument } from '../policy/types.js';
+import type { RoleAttributes } from '../policy/role.js';
 
-export interface ObservedRole {
-  name: string;
-  path: string;
-  arn: string;
-  description?: string;
-  maxSessionDuration: number;
-  permissionsBoundary?: string;
-  /** Already URL-decoded and parsed. */
-  trustPolicy: PolicyDocument;
-  managedPolicies: string[];
-  inlinePolicies: Record<string, PolicyDocument>;
-  tags: Record<string, string>;
-}
+/** A role as IAM holds it, documents decoded and parsed but never normalised. */
+export type ObservedRole = RoleAttributes;
 
 export interface ObservedOidcProvider {
   arn: string;

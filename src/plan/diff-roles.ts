@@ -15,9 +15,14 @@ function sorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compareStrings);
 }
 
+/** IAM reserves the `aws:` prefix (CloudFormation's stack tags): nobody can set or remove such tags. */
+const RESERVED_TAG = /^aws:/i;
+
 function tagChanges(desired: Record<string, string>, observed: Record<string, string>): FieldChange[] {
   const observedByKey = new Map(
-    Object.entries(observed).map(([key, value]) => [key.toLowerCase(), { key, value }]),
+    Object.entries(observed)
+      .filter(([key]) => !RESERVED_TAG.test(key))
+      .map(([key, value]) => [key.toLowerCase(), { key, value }]),
   );
   const changes: FieldChange[] = [];
   for (const key of Object.keys(desired).sort(compareStrings)) {

@@ -11,6 +11,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Total time the retries of one call may sleep before the last error is thrown. */
   budgetMs: number;
+  /** Attempts including the first; unlimited (within the budget) when absent. */
+  maxAttempts?: number;
 }
 
 /** IAM usually shows a new role or OIDC provider everywhere within seconds; give it a minute. */
@@ -40,8 +42,13 @@ export interface RetryOptions {
   sleep: Sleep;
   /** Says why the error is worth another attempt, or undefined when it is final. */
   retryable: (error: unknown) => string | undefined;
-  /** A server's own hint (e.g. Retry-After) in milliseconds. */
+  /** A server's own hint (e.g. Retry-After) in milliseconds: waited at least, capped at maxDelayMs. */
   delayHint?: (error: unknown) => number | undefined;
+  /**
+   * The exact wait this error asks for, replacing the backoff (GitHub's rate limits); a wait longer
+   * than maxDelayMs makes the error final instead of being shortened.
+   */
+  delayFor?: (error: unknown, attempt: number) => number | undefined;
   onRetry?: (notice: RetryNotice) => void;
   random?: () => number;
 }
@@ -62,12 +69,21 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
     try {
       return await operation();
     } catch (error) {
+      const { policy } = options;
+      if (policy.maxAttempts !== undefined && attempt >= policy.maxAttempts) throw error;
       const why = options.retryable(error);
       if (why === undefined) throw error;
-      const hint = options.delayHint?.(error);
-      let delay = backoffDelay(attempt, options.policy, options.random);
-      if (hint !== undefined) delay = Math.min(options.policy.maxDelayMs, Math.max(delay, hint));
-      if (slept + delay > options.policy.budgetMs) throw error;
+      let delay: number;
+      const asked = options.delayFor?.(error, attempt);
+      if (asked !== undefined) {
+        if (asked > policy.maxDelayMs) throw error;
+        delay = asked;
+      } else {
+        const hint = options.delayHint?.(error);
+        delay = backoffDelay(attempt, policy, options.random);
+        if (hint !== undefined) delay = Math.min(policy.maxDelayMs, Math.max(delay, hint));
+      }
+      if (slept + delay > policy.budgetMs) throw error;
       options.onRetry?.({ attempt, delayMs: delay, why, error });
       await options.sleep(delay);
       slept += delay;

@@ -1,4 +1,4 @@
-import { TokenBucket, seededRandom } from '../sandbox/core/faults.js';
+import { TokenBucket, seededRandom } from '../../sandbox/core/faults.js';
 
 test('token bucket refills at its rate', () => {
   let now = 0;
