@@ -153,13 +153,15 @@ test('token of another org: 403 explains the permission', async () => {
   ).rejects.toThrow(/403.*grant/);
 });
 
-test('unknown cluster: 404 says what to check', async () => {
+test('unknown cluster: the 403 says what to check, covering both readings (#20)', async () => {
   await expect(
     resolveClusters(file([cluster('x', { controlPlane: { org: 'acme', cluster: 'nope' } })]), {
       endpoint: cp.url,
       token: TOKEN,
     }),
-  ).rejects.toThrow(/cluster "x".*404.*controlPlane\.org and controlPlane\.cluster/);
+  ).rejects.toThrow(
+    /cluster "x".*403: no cluster "nope" in org "acme", or the token may not view it \(or was rejected\)\. Check controlPlane\.org and controlPlane\.cluster/,
+  );
 });
 
 test('no token: says where to set it, before any request', async () => {
@@ -223,4 +225,59 @@ test('template check: matching template gives no warning; a different condition 
   expect(warning?.message).toMatch(
     /condition keys oidc\.cpln\.io\/odd:azp,oidc\.cpln\.io\/odd:sub vs ours oidc\.cpln\.io\/odd:aud,oidc\.cpln\.io\/odd:sub/,
   );
+});
+
+describe('what the Control Plane sources leave open (#20)', () => {
+  beforeAll(() => {
+    cp.addCluster({
+      org: 'acme',
+      name: 'schemeless',
+      // No public source shows a real status.oidcProviderUrl: it may come without the scheme.
+      oidcProviderUrl: 'oidc.cpln.io/schemeless-7',
+      serverUrl: 'https://127.0.0.1:4',
+      caPem: 'PEM',
+      addOn: true,
+    });
+    cp.addCluster({
+      org: 'acme',
+      name: 'pending',
+      oidcProviderUrl: 'https://oidc.cpln.io/pending',
+      serverUrl: 'https://127.0.0.1:5',
+      caPem: 'PEM',
+      addOn: 'pending',
+      ready: { ready: false, message: 'awsWorkloadIdentity: waiting for the OIDC provider' },
+    });
+  });
+
+  test('an issuer with or without https:// resolves to the same https form', async () => {
+    const { clusters } = await resolveClusters(
+      file([
+        cluster('bare-host', { controlPlane: { org: 'acme', cluster: 'schemeless' } }),
+        cluster('with-scheme', { controlPlane: { org: 'acme', cluster: 'stage' } }),
+      ]),
+      { endpoint: cp.url, token: TOKEN },
+    );
+    expect(clusters.map((c) => [c.key, c.issuer, c.issuerHostPath])).toEqual([
+      ['bare-host', 'https://oidc.cpln.io/schemeless-7', 'oidc.cpln.io/schemeless-7'],
+      ['with-scheme', 'https://oidc.cpln.io/stage-9', 'oidc.cpln.io/stage-9'],
+    ]);
+  });
+
+  test('an add-on enabled in the spec without status yet is "enabled, not ready yet", with -ready’s message', async () => {
+    await expect(
+      resolveClusters(file([cluster('p', { controlPlane: { org: 'acme', cluster: 'pending' } })]), {
+        endpoint: cp.url,
+        token: TOKEN,
+      }),
+    ).rejects.toThrow(
+      'cluster "p": the AWS Workload Identity add-on of Control Plane cluster acme/pending is enabled, not ready yet (Control Plane says: awsWorkloadIdentity: waiting for the OIDC provider)',
+    );
+    // Only a spec without the add-on says "not enabled".
+    await expect(
+      resolveClusters(file([cluster('b', { controlPlane: { org: 'acme', cluster: 'bare' } })]), {
+        endpoint: cp.url,
+        token: TOKEN,
+      }),
+    ).rejects.toThrow('does not have the AWS Workload Identity add-on enabled');
+  });
 });

@@ -285,6 +285,71 @@ describe('merged pull request', () => {
     });
   });
 
+  test('a pull request GitHub links late (#20) is found after bounded, logged waits', async () => {
+    const merge = '6'.repeat(40);
+    emulator.addPullRequest(OWNER, REPO, {
+      number: 310,
+      headSha: '5'.repeat(40),
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: merge,
+    });
+    emulator.delayPullLinks(3);
+    const waits: number[] = [];
+    const log: string[] = [];
+    const found = await findMergedPullRequest(
+      octokit(),
+      { owner: OWNER, repo: REPO },
+      merge,
+      { sleep: async (ms) => void waits.push(ms) },
+      { log: (m) => log.push(m) },
+    );
+    expect(found).toMatchObject({ number: 310, mergeCommitSha: merge });
+    expect(waits).toEqual([2000, 4000, 8000]);
+    expect(log[0]).toBe(
+      `GitHub lists no pull request for commit ${merge} yet (the link can lag a merge); asking again in 2 s (attempt 2 of 5).`,
+    );
+    expect(log).toHaveLength(3);
+  });
+
+  test('a commit no pull request ever contains: undefined after 5 attempts over 30 s, said in the log', async () => {
+    const direct = '3'.repeat(40);
+    emulator.associateCommit(OWNER, REPO, direct, []);
+    const waits: number[] = [];
+    const log: string[] = [];
+    const before = emulator.count('list pulls for commit');
+    const found = await findMergedPullRequest(
+      octokit(),
+      { owner: OWNER, repo: REPO },
+      direct,
+      { sleep: async (ms) => void waits.push(ms) },
+      { log: (m) => log.push(m) },
+    );
+    expect(found).toBeUndefined();
+    expect(waits).toEqual([2000, 4000, 8000, 16000]);
+    expect(emulator.count('list pulls for commit') - before).toBe(5);
+    expect(log.at(-1)).toBe(`GitHub still lists no pull request for commit ${direct} after 30 s.`);
+  });
+
+  test('a secondary rate limit without retry-after is waited out for a minute', async () => {
+    const merge = '2'.repeat(40);
+    emulator.addPullRequest(OWNER, REPO, {
+      number: 311,
+      headSha: '1'.repeat(40),
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: merge,
+    });
+    emulator.secondaryRateLimit({ next: 1, retryAfterSeconds: null });
+    const waits: number[] = [];
+    const found = await findMergedPullRequest(octokit(), { owner: OWNER, repo: REPO }, merge, {
+      sleep: async (ms) => void waits.push(ms),
+    });
+    emulator.secondaryRateLimit({ retryAfterSeconds: 1 });
+    expect(found?.number).toBe(311);
+    expect(waits).toEqual([60_000]);
+  });
+
   test('no merged pull request: undefined; an unknown commit: an error naming the call', async () => {
     const sha = '8'.repeat(40);
     emulator.addPullRequest(OWNER, REPO, { number: 303, headSha: sha });

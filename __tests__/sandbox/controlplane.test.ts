@@ -129,7 +129,7 @@ test('accepts the token with or without the Bearer prefix, in any case', async (
   }
 });
 
-test('401 without or with a wrong token, 403 for another org, 404 for an unknown cluster', async () => {
+test('401 without or with a wrong token, 403 for another org, and 403 for an unknown cluster as the OpenAPI documents', async () => {
   for (const header of [undefined, '', 'Bearer ', 'Bearer nope', 'nope']) {
     const res = await get('/org/acme/mk8s/prod-eu', header);
     expect(res.status).toBe(401);
@@ -139,10 +139,15 @@ test('401 without or with a wrong token, 403 for another org, 404 for an unknown
   expect(forbidden.status).toBe(403);
   expect(await forbidden.json()).toMatchObject({ status: 403, code: 'forbidden' });
 
+  // #20: the OpenAPI pages list only 200 and 403 "Not found or not allowed to view" (no 404).
   const missing = await get('/org/acme/mk8s/nope', TOKEN);
-  expect(missing.status).toBe(404);
-  expect(await missing.json()).toEqual({ status: 404, message: 'mk8s nope not found', code: 'not_found' });
-  expect((await get('/org/acme/mk8s/nope/-cacerts', TOKEN)).status).toBe(404);
+  expect(missing.status).toBe(403);
+  expect(await missing.json()).toEqual({
+    status: 403,
+    message: 'Not found or not allowed to view',
+    code: 'forbidden',
+  });
+  expect((await get('/org/acme/mk8s/nope/-cacerts', TOKEN)).status).toBe(403);
 
   expect((await get('/org/acme/gvc/x', TOKEN)).status).toBe(404);
   const patch = await fetch(`${url}/org/acme/mk8s/prod-eu`, {
@@ -190,7 +195,7 @@ test('custom audience and trust policy; replacing a cluster bumps its version', 
     trustPolicy: custom,
   });
   expect(emulator.removeCluster('acme', 'custom')).toBe(true);
-  expect((await get('/org/acme/mk8s/custom', TOKEN)).status).toBe(404);
+  expect((await get('/org/acme/mk8s/custom', TOKEN)).status).toBe(403);
 });
 
 test('faults: 429 with retry-after, 500, dropped connections; counters by operation', async () => {
@@ -240,5 +245,35 @@ test("the product's Control Plane client reads the emulator", async () => {
   await expect(getMk8sCluster({ endpoint: url, token: 'wrong' }, 'acme', 'prod-eu')).rejects.toMatchObject({
     status: 401,
   });
-  await expect(getMk8sCluster(access, 'acme', 'nope')).rejects.toMatchObject({ status: 404 });
+  await expect(getMk8sCluster(access, 'acme', 'nope')).rejects.toMatchObject({ status: 403 });
+});
+
+test('an add-on enabled in the spec but not reconciled: spec set, no status block; -ready says why (#20)', async () => {
+  emulator.addCluster({
+    org: 'acme',
+    name: 'warming',
+    oidcProviderUrl: 'oidc.cpln.io/warming',
+    serverUrl: 'https://127.0.0.1:9',
+    caPem: 'PEM',
+    addOn: 'pending',
+  });
+  const body = (await (await get('/org/acme/mk8s/warming', TOKEN)).json()) as {
+    spec: { addOns: Record<string, unknown> };
+    status: { oidcProviderUrl: string; addOns: Record<string, unknown> };
+  };
+  expect(body.spec.addOns.awsWorkloadIdentity).toEqual({});
+  expect(body.status.addOns.awsWorkloadIdentity).toBeUndefined();
+  expect(body.status.oidcProviderUrl).toBe('oidc.cpln.io/warming');
+  const ready = await get('/org/acme/mk8s/warming/-ready', TOKEN);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({
+    ready: false,
+    message: 'awsWorkloadIdentity add-on is being provisioned',
+  });
+  expect(await (await get('/org/acme/mk8s/prod-eu/-ready', TOKEN)).json()).toEqual({
+    ready: true,
+    message: 'ready',
+  });
+  expect((await get('/org/acme/mk8s/nope/-ready', TOKEN)).status).toBe(403);
+  emulator.removeCluster('acme', 'warming');
 });

@@ -390,6 +390,36 @@ test('secondary rate limit: 403 with retry-after, surfaced by Octokit as a Reque
   );
 });
 
+test('secondary rate limit without retry-after (#20): GitHub does not always send one', async () => {
+  const octokit = writer();
+  emulator.secondaryRateLimit({ next: 1, retryAfterSeconds: null });
+  const limited = await rejection(
+    octokit.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 1 }),
+  );
+  expect(limited.status).toBe(403);
+  expect(limited.message).toContain('You have exceeded a secondary rate limit');
+  expect(limited.response?.headers['retry-after']).toBeUndefined();
+  emulator.secondaryRateLimit({ retryAfterSeconds: 1 });
+});
+
+test('the commit → pull request link can lag a merge (#20): [] first, then the pull request', async () => {
+  const merge = '4'.repeat(40);
+  emulator.addPullRequest(OWNER, REPO, {
+    number: 40,
+    headSha: '5'.repeat(40),
+    state: 'closed',
+    merged: true,
+    mergeCommitSha: merge,
+  });
+  emulator.delayPullLinks(2);
+  const list = () =>
+    writer().rest.repos.listPullRequestsAssociatedWithCommit({ owner: OWNER, repo: REPO, commit_sha: merge });
+  expect((await list()).data).toEqual([]);
+  expect((await list()).data).toEqual([]);
+  const linked = await list();
+  expect(linked.data.map((p) => [p.number, p.merge_commit_sha])).toEqual([[40, merge]]);
+});
+
 test('primary rate limit headers count down and run out with 403', async () => {
   emulator.addToken('ghs_tiny', {
     login: 'github-actions[bot]',

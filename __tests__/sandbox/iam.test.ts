@@ -840,3 +840,64 @@ test('the account id is configurable', async () => {
   }
   expect(() => new IamEmulator({ accountId: '42' })).toThrow(/12 digits/);
 });
+
+describe('fidelity fixes (#20)', () => {
+  const webIdentity = (action: unknown): string =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: action }],
+    });
+  const malformedAction = {
+    name: 'MalformedPolicyDocumentException',
+    message:
+      'Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity',
+    status: 400,
+  };
+
+  test('a trust policy may only name the STS assume actions, on CreateRole and on UpdateAssumeRolePolicy', async () => {
+    for (const action of ['s3:GetObject', 'sts:AssumeRoleWebIdentity', ['sts:AssumeRole', 'iam:PassRole']]) {
+      expect(
+        await failure(
+          iam.send(
+            new CreateRoleCommand({ RoleName: 'bad-action', AssumeRolePolicyDocument: webIdentity(action) }),
+          ),
+        ),
+      ).toEqual(malformedAction);
+    }
+    expect(emulator.getRoleState('bad-action')).toBeUndefined();
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'good-action',
+        AssumeRolePolicyDocument: webIdentity(['sts:AssumeRole', 'sts:TagSession', 'STS:SetSourceIdentity']),
+      }),
+    );
+    expect(
+      await failure(
+        iam.send(
+          new UpdateAssumeRolePolicyCommand({
+            RoleName: 'good-action',
+            PolicyDocument: webIdentity('s3:GetObject'),
+          }),
+        ),
+      ),
+    ).toEqual(malformedAction);
+    // A wildcard that stands for an assume action is accepted.
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'good-action',
+        PolicyDocument: webIdentity('sts:AssumeRole*'),
+      }),
+    );
+    await iam.send(new DeleteRoleCommand({ RoleName: 'good-action' }));
+  });
+
+  test('ListRoles: a PathPrefix that does not start with "/" is a ValidationError', async () => {
+    expect(await failure(iam.send(new ListRolesCommand({ PathPrefix: 'workload-identity/' })))).toEqual({
+      name: 'ValidationError',
+      message:
+        "1 validation error detected: Value 'workload-identity/' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*",
+      status: 400,
+    });
+    expect((await iam.send(new ListRolesCommand({ PathPrefix: '/workload-identity/' }))).Roles).toBeDefined();
+  });
+});

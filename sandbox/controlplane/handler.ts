@@ -1,6 +1,8 @@
 // Routes the two Control Plane calls the product makes — get an mk8s cluster and its CA bundle —
 // and answers like api.cpln.io: the token in `Authorization` with or without `Bearer `, 401 for a
-// missing or unknown token, 403 for a token without access to the org, 404 for an unknown cluster,
+// missing or unknown token, 403 for a token without access to the org and — as the OpenAPI pages
+// document for the mk8s GETs (200 and 403 "Not found or not allowed to view", no 404) — for an
+// unknown cluster too; `GET …/-ready` answers `{ready, message}`;
 // 429 with retry-after when throttled and 500 for injected server errors. Every routed request is
 // logged with its cluster, and requests in flight are tracked, so tests can check that each cluster
 // is looked up once per run and that lookups overlap.
@@ -32,7 +34,7 @@ export function tokenFrom(header: string | undefined): string | undefined {
   return value === '' ? undefined : value;
 }
 
-export type ControlPlaneOperation = 'get mk8s' | 'get mk8s cacerts';
+export type ControlPlaneOperation = 'get mk8s' | 'get mk8s cacerts' | 'get mk8s ready';
 
 export interface ControlPlaneRequestRecord {
   operation: ControlPlaneOperation;
@@ -65,14 +67,20 @@ export class ControlPlaneHandler implements ServiceHandler {
     const isCluster = parts.length === 4 && parts[0] === 'org' && parts[2] === 'mk8s';
     const isCaCerts =
       parts.length === 5 && parts[0] === 'org' && parts[2] === 'mk8s' && parts[4] === '-cacerts';
-    if (!isCluster && !isCaCerts) return error(404, `no route for ${req.method} ${req.path}`, 'not_found');
+    const isReady = parts.length === 5 && parts[0] === 'org' && parts[2] === 'mk8s' && parts[4] === '-ready';
+    if (!isCluster && !isCaCerts && !isReady)
+      return error(404, `no route for ${req.method} ${req.path}`, 'not_found');
     if (req.method !== 'GET') {
       return error(405, `the emulator only serves GET on ${req.path}`, 'method_not_allowed', {
         allow: 'GET',
       });
     }
     const [, org, , name] = parts;
-    const operation: ControlPlaneOperation = isCluster ? 'get mk8s' : 'get mk8s cacerts';
+    const operation: ControlPlaneOperation = isCluster
+      ? 'get mk8s'
+      : isReady
+        ? 'get mk8s ready'
+        : 'get mk8s cacerts';
     this.requests.push({ operation, org, cluster: name });
     return {
       operation,
@@ -85,7 +93,9 @@ export class ControlPlaneHandler implements ServiceHandler {
           return this.withCluster(req, org, name, (cluster) =>
             isCluster
               ? answer(200, JSON.stringify(mk8sJson(cluster)))
-              : answer(200, JSON.stringify({ cacerts: cluster.caPem })),
+              : isReady
+                ? answer(200, JSON.stringify(cluster.ready))
+                : answer(200, JSON.stringify({ cacerts: cluster.caPem })),
           );
         } finally {
           this.inFlight -= 1;
@@ -151,7 +161,7 @@ export class ControlPlaneHandler implements ServiceHandler {
       return error(403, `Forbidden: the principal may not view mk8s ${name} in org ${org}`, 'forbidden');
     }
     const cluster = this.state.cluster(org, name);
-    if (!cluster) return error(404, `mk8s ${name} not found`, 'not_found');
+    if (!cluster) return error(403, 'Not found or not allowed to view', 'forbidden');
     return ok(cluster);
   }
 }

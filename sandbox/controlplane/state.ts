@@ -14,8 +14,13 @@ export interface ClusterInput {
   serverUrl: string;
   /** PEM CA bundle served by `/-cacerts`. */
   caPem: string;
-  /** AWS Workload Identity add-on enabled (spec.addOns.awsWorkloadIdentity and its status). */
-  addOn: boolean;
+  /**
+   * AWS Workload Identity add-on: `true` = enabled and reconciled (spec and status), `'pending'` =
+   * enabled in the spec but its status block not filled in yet, `false` = not enabled.
+   */
+  addOn: boolean | 'pending';
+  /** What `GET …/-ready` answers; default ready unless the add-on is pending. */
+  ready?: { ready: boolean; message: string };
   /** status.addOns.awsWorkloadIdentity.oidcProviderConfig.audience; default sts.amazonaws.com. */
   audience?: string;
   /** status.addOns.awsWorkloadIdentity.oidcProviderConfig.providerUrl; default oidcProviderUrl. */
@@ -31,7 +36,8 @@ export interface ClusterInput {
   homeLocation?: string;
 }
 
-export interface StoredCluster extends Required<Omit<ClusterInput, 'trustPolicy' | 'provider'>> {
+export interface StoredCluster extends Required<Omit<ClusterInput, 'trustPolicy' | 'provider' | 'ready'>> {
+  ready: { ready: boolean; message: string };
   id: string;
   alias: string;
   /** Resource version, bumped each time the cluster is replaced. */
@@ -99,9 +105,11 @@ export class ControlPlaneState {
 
   /** Adds a cluster, or replaces it (same id and created time, version + 1). */
   addCluster(input: ClusterInput): StoredCluster {
-    if (!/^https:\/\//.test(input.oidcProviderUrl)) {
+    // No public source shows a real status.oidcProviderUrl, with or without the scheme (#20): the
+    // emulator serves either form as given, and clients must accept both.
+    if (/^[a-z]+:\/\//i.test(input.oidcProviderUrl) && !/^https:\/\//.test(input.oidcProviderUrl)) {
       throw new Error(
-        `Control Plane emulator: oidcProviderUrl must start with https:// (got ${input.oidcProviderUrl}).`,
+        `Control Plane emulator: oidcProviderUrl must be https://host/path or host/path (got ${input.oidcProviderUrl}).`,
       );
     }
     const previous = this.clusters.get(key(input.org, input.name));
@@ -117,6 +125,11 @@ export class ControlPlaneState {
       serverUrl: input.serverUrl,
       caPem: input.caPem,
       addOn: input.addOn,
+      ready:
+        input.ready ??
+        (input.addOn === 'pending'
+          ? { ready: false, message: 'awsWorkloadIdentity add-on is being provisioned' }
+          : { ready: true, message: 'ready' }),
       audience,
       providerUrl,
       trustPolicy: structuredClone(input.trustPolicy ?? defaultTrustPolicy(providerUrl, audience)),

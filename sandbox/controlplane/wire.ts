@@ -9,8 +9,8 @@ export function mk8sJson(cluster: StoredCluster): JsonObject {
   const statusAddOns: JsonObject = {
     dashboard: { url: `https://console.cpln.io/console/org/${cluster.org}/mk8s/${cluster.name}/-dashboard` },
   };
-  if (cluster.addOn) {
-    specAddOns.awsWorkloadIdentity = {};
+  if (cluster.addOn) specAddOns.awsWorkloadIdentity = {};
+  if (cluster.addOn === true) {
     statusAddOns.awsWorkloadIdentity = {
       oidcProviderConfig: { providerUrl: cluster.providerUrl, audience: cluster.audience },
       trustPolicy: structuredClone(cluster.trustPolicy),

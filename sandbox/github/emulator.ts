@@ -119,6 +119,11 @@ export class GitHubEmulator extends EmulatorServer {
     if (options.share !== undefined) this.setFaults({ ...this.faults, throttleRate: options.share });
   }
 
+  /** The next `requests` calls to commits/{sha}/pulls list no pull request (GitHub's link lag after a merge). */
+  delayPullLinks(requests: number): void {
+    this.github.delayPullLinks(requests);
+  }
+
   /** Requests answered with the secondary rate limit by the `next` knob (shares are in injected().throttled). */
   secondaryLimited(): number {
     return this.github.secondaryLimited();

@@ -14,8 +14,11 @@ export const MAX_COMMENT_LENGTH = 65536;
 export interface SecondaryRateLimitOptions {
   /** Answer the next N requests with the secondary rate limit error. */
   next?: number;
-  /** Value of the `retry-after` header in seconds (default 1). */
-  retryAfterSeconds?: number;
+  /**
+   * Value of the `retry-after` header in seconds (default 1); `null` sends none — GitHub does not
+   * always send one, and its docs then say to wait at least a minute.
+   */
+  retryAfterSeconds?: number | null;
   /** GitHub answers 403 (documented) and sometimes 429; default 403. */
   status?: 403 | 429;
 }
@@ -53,7 +56,9 @@ function positiveInt(value: string | null, fallback: number): number {
 export class GitHubHandler implements ServiceHandler {
   readonly state: GitHubState;
   private pendingSecondary = 0;
-  private retryAfterSeconds = 1;
+  private retryAfterSeconds: number | null = 1;
+  /** Requests to commits/{sha}/pulls still answered `[]` (the link GitHub builds after a merge lags). */
+  private pendingLinkDelay = 0;
   private secondaryStatus: 403 | 429 = 403;
   private serverErrorStatus: 500 | 502 = 502;
   private requestSeq = 0;
@@ -68,8 +73,18 @@ export class GitHubHandler implements ServiceHandler {
 
   secondaryRateLimit(options: SecondaryRateLimitOptions): void {
     this.pendingSecondary = options.next ?? this.pendingSecondary;
-    this.retryAfterSeconds = options.retryAfterSeconds ?? this.retryAfterSeconds;
+    this.retryAfterSeconds =
+      options.retryAfterSeconds === undefined ? this.retryAfterSeconds : options.retryAfterSeconds;
     this.secondaryStatus = options.status ?? this.secondaryStatus;
+  }
+
+  /**
+   * Right after a merge, `GET /repos/{owner}/{repo}/commits/{sha}/pulls` can list no pull request
+   * for a while (GitHub links merge commits asynchronously): the next `requests` such calls answer
+   * `[]` whatever the commit's pull requests are.
+   */
+  delayPullLinks(requests: number): void {
+    this.pendingLinkDelay = requests;
   }
 
   /** How many requests the `next` knob answered with the secondary rate limit. */
@@ -100,7 +115,7 @@ export class GitHubHandler implements ServiceHandler {
           `If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
         DOCS.secondaryRateLimit,
       ),
-      { 'retry-after': String(this.retryAfterSeconds) },
+      this.retryAfterSeconds === null ? {} : { 'retry-after': String(this.retryAfterSeconds) },
       requestId,
     );
   }
@@ -565,8 +580,11 @@ export class GitHubHandler implements ServiceHandler {
   }
 
   private pullsForCommit(call: Call, repo: StoredRepo, sha: string): Answer {
-    const pulls = this.state.pullsForCommit(repo.owner, repo.name, sha);
-    if (!pulls) return fail(422, `No commit found for SHA: ${sha}`, DOCS.pullsForCommit);
+    const known = this.state.pullsForCommit(repo.owner, repo.name, sha);
+    if (!known) return fail(422, `No commit found for SHA: ${sha}`, DOCS.pullsForCommit);
+    const lagging = this.pendingLinkDelay > 0;
+    if (lagging) this.pendingLinkDelay -= 1;
+    const pulls = lagging ? [] : known;
     const { page, headers } = this.paginate(call, repo, `commits/${sha}/pulls`, pulls);
     const body = page.map((p) => {
       const author = this.state.issue(repo.owner, repo.name, p.number)?.user ?? '';

@@ -64,6 +64,36 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/**
+ * What a trust policy statement may name in `Action`: the three ways to assume a role plus the
+ * session extras that go with them. IAM answers anything else (`s3:GetObject`, or the typo
+ * `sts:AssumeRoleWebIdentity`) with 400 MalformedPolicyDocument. Sources: IAM User Guide, "Role
+ * trust policies" and "Pass session tags in AWS STS" (sts:TagSession), "sts:SetSourceIdentity",
+ * "sts:SetContext"; the wording is moto's copy of IAM's answer (getmoto/moto#5750).
+ */
+const TRUST_ACTIONS = [
+  'sts:assumerole',
+  'sts:assumerolewithsaml',
+  'sts:assumerolewithwebidentity',
+  'sts:tagsession',
+  'sts:setsourceidentity',
+  'sts:setcontext',
+];
+export const TRUST_ACTION_MESSAGE =
+  'Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity';
+
+/** Action names ignore case; a wildcard must still stand for one of the trust actions. */
+function trustAction(action: string): boolean {
+  const pattern = new RegExp(
+    `^${action
+      .toLowerCase()
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return TRUST_ACTIONS.some((a) => pattern.test(a));
+}
+
 /** A role's trust policy (CreateRole, UpdateAssumeRolePolicy). */
 export function checkTrustPolicy(document: string, resolver: PrincipalResolver): void {
   const syntax = 'This policy contains invalid Json';
@@ -76,6 +106,10 @@ export function checkTrustPolicy(document: string, resolver: PrincipalResolver):
       throw malformedPolicy('Missing required field Action');
     if (statement.Principal === undefined && statement.NotPrincipal === undefined)
       throw malformedPolicy('Missing required field Principal');
+    if (statement.Action !== undefined) {
+      const actions = strings(statement.Action);
+      if (actions.length === 0 || !actions.every(trustAction)) throw malformedPolicy(TRUST_ACTION_MESSAGE);
+    }
     const principal = statement.Principal ?? statement.NotPrincipal;
     if (principal === '*') continue;
     if (!isObject(principal)) throw malformedPolicy(syntax);

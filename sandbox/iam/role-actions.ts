@@ -18,6 +18,7 @@ import type { RoleRecord } from './state.js';
 import {
   checkDescription,
   checkMaxItems,
+  checkPathPrefix,
   checkMaxSessionDuration,
   checkName,
   checkPath,
@@ -174,7 +175,7 @@ export function roleActions(ctx: IamContext): Record<string, ActionHandler> {
     ListRoles: (q) => {
       const prefix = q.string('PathPrefix') ?? '/';
       const maxItems = q.integer('MaxItems');
-      rejectViolations(checkMaxItems(maxItems));
+      rejectViolations(checkMaxItems(maxItems), checkPathPrefix(prefix));
       const roles = state.sortedRoles().filter((r) => r.path.startsWith(prefix));
       const page = paginate(roles, (r) => r.roleName.toLowerCase(), q.string('Marker'), maxItems);
       return members('Roles', page.items.map(listedRoleXml)) + page.trailer;

@@ -41,6 +41,17 @@ export function checkPath(value: string, member = 'path'): string[] {
   return problems;
 }
 
+const PATH_PREFIX_PATTERN = '\\u002F[\\u0021-\\u007F]*';
+const PATH_PREFIX_RE = /^\/[\u0021-\u007f]*$/;
+
+/** ListRoles' `PathPrefix`: the API model's pattern `\u002F[\u0021-\u007F]*` (starts with "/"). */
+export function checkPathPrefix(value: string): string[] {
+  const problems = lengthBetween(value, 'pathPrefix', 1, 512);
+  if (!PATH_PREFIX_RE.test(value))
+    problems.push(at(value, 'pathPrefix', `satisfy regular expression pattern: ${PATH_PREFIX_PATTERN}`));
+  return problems;
+}
+
 export function checkDescription(value: string): string[] {
   const problems = lengthBetween(value, 'description', 0, 1000);
   if (!DESCRIPTION_RE.test(value))

@@ -61,7 +61,9 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
   const sha = rt.context.sha;
   const needsPull = rt.inputs.requireReviewedPlan || rt.inputs.comment;
   const pull = needsPull
-    ? await findMergedPullRequest(rt.github(), rt.context.repository, sha, rt.retry)
+    ? await findMergedPullRequest(rt.github(), rt.context.repository, sha, rt.retry, {
+        log: (message) => core.info(message),
+      })
     : undefined;
   core.info(
     pull

@@ -16,7 +16,9 @@ export interface Mk8sCluster {
   name: string;
   oidcProviderUrl?: string;
   serverUrl?: string;
-  /** Present only when the AWS Workload Identity add-on is enabled. */
+  /** `spec.addOns.awsWorkloadIdentity` is set: the add-on is enabled (its status may lag). */
+  addOnEnabled: boolean;
+  /** The add-on's status block: present once Control Plane has filled it in. */
   awsWorkloadIdentity?: {
     providerUrl?: string;
     audience?: string;
@@ -51,7 +53,12 @@ export function authorizationHeader(token: string): string {
   return `Bearer ${bareToken(token) ?? ''}`;
 }
 
-async function getJson(access: ControlPlaneAccess, path: string, what: string): Promise<JsonObject> {
+async function getJson(
+  access: ControlPlaneAccess,
+  path: string,
+  what: string,
+  ref?: { org: string; name: string },
+): Promise<JsonObject> {
   const url = `${access.endpoint.replace(/\/+$/, '')}${path}`;
   const doFetch = fetchWithTimeout(REQUEST_TIMEOUT_MS, access.fetch ?? fetch);
   let response: Response;
@@ -71,11 +78,13 @@ async function getJson(access: ControlPlaneAccess, path: string, what: string): 
   }
   const text = await response.text();
   if (!response.ok) {
+    // The OpenAPI pages list only 200 and 403 "Not found or not allowed to view" for the mk8s GETs,
+    // and a rejected token may come back as 403 too: a 403 has all three readings.
     const hint =
       response.status === 401
-        ? 'the Control Plane token was rejected: check the cpln-token input / CPLN_TOKEN (a service account key works).'
+        ? "the Control Plane token was rejected: check the cpln-token input / CPLN_TOKEN (use a service-account key; a user's refresh token does not work as it is)."
         : response.status === 403
-          ? 'the token may not read this cluster: grant its service account `view` on mk8s in the org.'
+          ? `${ref ? `no cluster "${ref.name}" in org "${ref.org}"` : 'no such resource'}, or the token may not view it (or was rejected). Check controlPlane.org and controlPlane.cluster in the bindings file, and grant the token's service account \`view\` on mk8s in the org (a service-account key; a user's refresh token does not work as it is).`
           : response.status === 404
             ? 'no such cluster in that org: check controlPlane.org and controlPlane.cluster in the bindings file.'
             : response.status === 429
@@ -111,13 +120,15 @@ export async function getMk8sCluster(
   name: string,
 ): Promise<Mk8sCluster> {
   const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}`;
-  const body = await getJson(access, path, `cluster ${org}/${name}`);
+  const body = await getJson(access, path, `cluster ${org}/${name}`, { org, name });
   const status = obj(body.status) ?? {};
   const addOn = obj(obj(status.addOns)?.awsWorkloadIdentity);
   const config = obj(addOn?.oidcProviderConfig);
+  const specAddOn = obj(obj(obj(body.spec)?.addOns)?.awsWorkloadIdentity);
   return {
     org,
     name,
+    addOnEnabled: specAddOn !== undefined || addOn !== undefined,
     oidcProviderUrl: str(status.oidcProviderUrl),
     serverUrl: str(status.serverUrl),
     awsWorkloadIdentity: addOn
@@ -130,9 +141,20 @@ export async function getMk8sCluster(
   };
 }
 
+/** `GET /org/{org}/mk8s/{name}/-ready` → `{ready, message}`: why an enabled add-on has no status yet. */
+export async function getMk8sReady(
+  access: ControlPlaneAccess,
+  org: string,
+  name: string,
+): Promise<{ ready: boolean; message?: string }> {
+  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-ready`;
+  const body = await getJson(access, path, `readiness of cluster ${org}/${name}`, { org, name });
+  return { ready: body.ready === true, ...(str(body.message) ? { message: str(body.message) } : {}) };
+}
+
 export async function getMk8sCaCerts(access: ControlPlaneAccess, org: string, name: string): Promise<string> {
   const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-cacerts`;
-  const body = await getJson(access, path, `CA certificates of cluster ${org}/${name}`);
+  const body = await getJson(access, path, `CA certificates of cluster ${org}/${name}`, { org, name });
   const pem = str(body.cacerts);
   if (!pem)
     throw new ControlPlaneError(

@@ -4,6 +4,7 @@ import type { BindingsFile, ClusterConfig } from '../bindings/types.js';
 import {
   bareToken,
   getMk8sCluster,
+  getMk8sReady,
   type ControlPlaneAccess,
   type Mk8sCluster,
 } from '../controlplane/client.js';
@@ -22,6 +23,20 @@ export function stripIssuer(url: string): { issuer: string; hostPath: string } {
   return { issuer, hostPath: issuer.replace(/^https:\/\//i, '') };
 }
 
+/**
+ * A Control Plane issuer in the https form. No public source shows a real status.oidcProviderUrl,
+ * with or without the scheme, so both `https://host/path` and a bare `host/path` are accepted; the
+ * host and path are kept exactly as published (a token's `iss` must match them). Another scheme is
+ * not an OIDC issuer IAM accepts: undefined.
+ */
+export function controlPlaneIssuer(url: string | undefined): string | undefined {
+  const trimmed = (url ?? '').trim();
+  if (trimmed === '') return undefined;
+  if (/^https:\/\//i.test(trimmed)) return `https://${trimmed.slice('https://'.length)}`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return undefined;
+  return `https://${trimmed}`;
+}
+
 function resolveKubernetes(config: ClusterConfig): ResolvedCluster['kubernetes'] {
   if (config.kubernetes === false) return false;
   if (config.controlPlane && config.kubernetes.context === undefined)
@@ -29,16 +44,22 @@ function resolveKubernetes(config: ClusterConfig): ResolvedCluster['kubernetes']
   return { context: config.kubernetes.context };
 }
 
-function fromControlPlane(config: ClusterConfig, found: Mk8sCluster): ResolvedCluster {
+function fromControlPlane(config: ClusterConfig, found: Mk8sCluster, ready?: ReadyState): ResolvedCluster {
   const ref = `${found.org}/${found.name}`;
   if (!found.awsWorkloadIdentity) {
+    if (found.addOnEnabled) {
+      const why = ready?.message ? ` (Control Plane says: ${ready.message})` : '';
+      throw new Error(
+        `cluster "${config.key}": the AWS Workload Identity add-on of Control Plane cluster ${ref} is enabled, not ready yet${why}: its status (issuer, audience, trust policy) is not filled in. Wait until \`GET /org/${found.org}/mk8s/${found.name}/-ready\` says ready, then run again.`,
+      );
+    }
     throw new Error(
       `cluster "${config.key}": Control Plane cluster ${ref} does not have the AWS Workload Identity add-on enabled. ` +
         'Enable it with `spec.addOns.awsWorkloadIdentity: {}` in the cluster manifest (cpln apply), or the Add-ons tab of the cluster in the console, then run again.',
     );
   }
-  const url = found.oidcProviderUrl ?? found.awsWorkloadIdentity.providerUrl;
-  if (!url || !/^https:\/\//i.test(url)) {
+  const url = controlPlaneIssuer(found.oidcProviderUrl ?? found.awsWorkloadIdentity.providerUrl);
+  if (!url) {
     throw new Error(
       `cluster "${config.key}": Control Plane cluster ${ref} reports no https OIDC issuer (status.oidcProviderUrl) yet; wait until the cluster is ready, or set clusters.${config.key}.issuer.`,
     );
@@ -53,6 +74,8 @@ function fromControlPlane(config: ClusterConfig, found: Mk8sCluster): ResolvedCl
     trustPolicyTemplate: found.awsWorkloadIdentity.trustPolicy,
   };
 }
+
+type ReadyState = { ready: boolean; message?: string };
 
 export async function resolveClusters(
   file: BindingsFile,
@@ -87,7 +110,16 @@ export async function resolveClusters(
         continue;
       }
       try {
-        clusters.push(fromControlPlane(config, result.value));
+        // Enabled in the spec but no status yet: ask why (best effort; the message is only a hint).
+        const pending = result.value.addOnEnabled && !result.value.awsWorkloadIdentity;
+        const ready = pending
+          ? await getMk8sReady(
+              { ...controlPlane, token: token! },
+              config.controlPlane.org,
+              config.controlPlane.cluster,
+            ).catch(() => undefined)
+          : undefined;
+        clusters.push(fromControlPlane(config, result.value, ready));
         found.set(config.key, result.value);
       } catch (error) {
         problems.push(errorMessage(error));

@@ -1,7 +1,24 @@
 // The pull request a push to the default branch came from: GitHub lists the pull requests a commit
 // belongs to; the merged one whose merge commit is this SHA is the one that was reviewed.
+//
+// GitHub links a merge commit to its pull request asynchronously, so right after a merge the list
+// can be empty for a few seconds. An empty list is therefore asked again with backoff, for a
+// bounded time (5 attempts over 30 s), and each wait is logged, before concluding that no pull
+// request contains the commit (a direct push). A list that names pull requests, none merged, is
+// final at once.
+import { realSleep } from '../support/retry.js';
 import type { GitHubClient, Repository } from './client.js';
 import { withGitHubRetry, type GitHubRetryOptions } from './retry.js';
+
+/** Waits between attempts while GitHub lists no pull request: 5 attempts, 30 s in all. */
+export const PULL_LINK_DELAYS_MS: readonly number[] = [2000, 4000, 8000, 16000];
+
+export interface PullLinkOptions {
+  /** Waits between attempts (default PULL_LINK_DELAYS_MS); `[]` asks once. */
+  delaysMs?: readonly number[];
+  /** Told before each wait and when giving up, for the log. */
+  log?: (message: string) => void;
+}
 
 export interface MergedPullRequest {
   number: number;
@@ -15,19 +32,36 @@ export async function findMergedPullRequest(
   repository: Repository,
   sha: string,
   retry?: GitHubRetryOptions,
+  options: PullLinkOptions = {},
 ): Promise<MergedPullRequest | undefined> {
   const { owner, repo } = repository;
-  const pulls = await withGitHubRetry(
-    `GET /repos/${owner}/${repo}/commits/${sha}/pulls`,
-    () =>
-      octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
-        owner,
-        repo,
-        commit_sha: sha,
-        per_page: 100,
-      }),
-    retry,
-  );
+  const call = `GET /repos/${owner}/${repo}/commits/${sha}/pulls`;
+  const list = () =>
+    withGitHubRetry(
+      call,
+      () =>
+        octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+          owner,
+          repo,
+          commit_sha: sha,
+          per_page: 100,
+        }),
+      retry,
+    );
+  const delays = options.delaysMs ?? PULL_LINK_DELAYS_MS;
+  const sleep = retry?.sleep ?? realSleep;
+  let pulls = await list();
+  for (let i = 0; pulls.length === 0 && i < delays.length; i++) {
+    options.log?.(
+      `GitHub lists no pull request for commit ${sha} yet (the link can lag a merge); asking again in ${Math.round(delays[i] / 1000)} s (attempt ${i + 2} of ${delays.length + 1}).`,
+    );
+    await sleep(delays[i]);
+    pulls = await list();
+  }
+  if (pulls.length === 0 && delays.length > 0) {
+    const total = Math.round(delays.reduce((a, b) => a + b, 0) / 1000);
+    options.log?.(`GitHub still lists no pull request for commit ${sha} after ${total} s.`);
+  }
   const merged = pulls.filter((p) => p.merged_at !== null && p.merged_at !== undefined);
   const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
   if (!pull) return undefined;
