@@ -75,6 +75,7 @@ describe('readInputs', () => {
       planRoleArn: '',
       applyRoleArn: '',
       driftIssue: true,
+      verify: true,
     });
     expect(masked).toEqual([]);
   });
@@ -98,6 +99,7 @@ describe('readInputs', () => {
       'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
       'drift-issue': 'false',
       timeout: '90s',
+      verify: 'false',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -117,6 +119,7 @@ describe('readInputs', () => {
       planRoleArn: 'arn:aws:iam::{accountId}:role/plan',
       applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
       driftIssue: false,
+      verify: false,
     });
   });
 
