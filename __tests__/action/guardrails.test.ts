@@ -233,6 +233,7 @@ async function applyOnPush(workspace: string, inputs: Record<string, string>) {
     kubeconfig,
     'require-reviewed-plan': 'false',
     comment: 'false',
+    verify: 'false',
     ...inputs,
   };
   for (const [name, value] of Object.entries(all))

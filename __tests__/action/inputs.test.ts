@@ -64,6 +64,7 @@ describe('readInputs', () => {
       kubeconfig: undefined,
       cplnToken: undefined,
       maxConcurrency: 8,
+      timeoutMs: 20 * 60 * 1000,
       requireReviewedPlan: true,
       comment: true,
       commentAuthor: undefined,
@@ -74,6 +75,7 @@ describe('readInputs', () => {
       planRoleArn: '',
       applyRoleArn: '',
       driftIssue: true,
+      verify: true,
     });
     expect(masked).toEqual([]);
   });
@@ -96,6 +98,8 @@ describe('readInputs', () => {
       'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
       'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
       'drift-issue': 'false',
+      timeout: '90s',
+      verify: 'false',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -104,6 +108,7 @@ describe('readInputs', () => {
       kubeconfig: KUBECONFIG.trim(), // core.getInput trims
       cplnToken: 'Bearer cpln-xyz',
       maxConcurrency: 16,
+      timeoutMs: 90_000,
       requireReviewedPlan: false,
       comment: false,
       commentAuthor: 'my-app[bot]',
@@ -114,6 +119,7 @@ describe('readInputs', () => {
       planRoleArn: 'arn:aws:iam::{accountId}:role/plan',
       applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
       driftIssue: false,
+      verify: false,
     });
   });
 
