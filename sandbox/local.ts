@@ -32,6 +32,13 @@ export const EXAMPLE_ISSUERS: Record<string, string> = {
   dev: 'https://oidc.dev.example.com/id/DEV',
 };
 
+/**
+ * What `npm run sandbox` emulates by default: the kubeconfig contexts and namespaces every example
+ * under examples/ uses (except control-plane, which needs a Control Plane API), so each applies as is.
+ */
+export const DEFAULT_SANDBOX_CONTEXTS = ['prod', 'prod-us', 'prod-eu', 'dev'];
+export const DEFAULT_SANDBOX_NAMESPACES = ['orders', 'web', 'api', 'jobs', 'ci'];
+
 export async function startLocalSandbox(options: {
   contexts: string[];
   namespaces?: string[];

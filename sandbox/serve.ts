@@ -2,7 +2,7 @@
 // writes with --env-out) the environment to source; state lives until the process stops.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startLocalSandbox } from './local.js';
+import { DEFAULT_SANDBOX_CONTEXTS, DEFAULT_SANDBOX_NAMESPACES, startLocalSandbox } from './local.js';
 
 const { values } = parseArgs({
   options: {
@@ -11,8 +11,11 @@ const { values } = parseArgs({
     namespace: { type: 'string', multiple: true },
   },
 });
-const contexts = values.context?.length ? values.context : ['prod', 'prod-us', 'prod-eu'];
-const sandbox = await startLocalSandbox({ contexts, namespaces: values.namespace ?? ['orders'] });
+const contexts = values.context?.length ? values.context : DEFAULT_SANDBOX_CONTEXTS;
+const sandbox = await startLocalSandbox({
+  contexts,
+  namespaces: values.namespace ?? DEFAULT_SANDBOX_NAMESPACES,
+});
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 const env = Object.entries(sandbox.env)
   .map(([key, value]) => `export ${key}=${quote(value ?? '')}`)

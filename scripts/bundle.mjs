@@ -2,7 +2,7 @@
 // dist/cli-commands.js) with esbuild, plus licenses.txt. `node scripts/bundle.mjs --out DIR` writes
 // elsewhere (the dist check compares that with dist/).
 //
-// Four minified ESM bundles. index.js and cli.js hold only what reads and checks the inputs and the
+// Four minified ESM entries (plus the chunks of code they share). index.js and cli.js hold only what reads and checks the inputs and the
 // arguments; they import handlers.js / cli-commands.js (the AWS SDK, the Kubernetes client,
 // Octokit) once a mode or a command that needs them is about to run. Those two imports stay
 // imports of the sibling file (see lazyEntries), so a run that fails on its inputs never parses the
@@ -101,6 +101,11 @@ try {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // Code the entries share (the bindings loader, yaml, ajv, the engine's core) goes into chunk
+    // files loaded once: the CLI's plan used to load and initialise a second copy of it from
+    // cli-commands.js.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     target: 'node24',
     minify: true,
     legalComments: 'none',

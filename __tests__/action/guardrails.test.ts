@@ -128,7 +128,7 @@ test('a guardrail error fails the step, annotates the binding and leaves no plan
   const run = await plan(workspace);
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(
-    /^::error title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=9,col=5::role "admin": managed policy arn:aws:iam::aws:policy\/AdministratorAccess is denied .*\(rule: workload-identity\.guardrails\.yaml:3:3\)$/m,
+    /^::error title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=11,col=23::role "admin": managed policy arn:aws:iam::aws:policy\/AdministratorAccess is denied .*\(rule: workload-identity\.guardrails\.yaml:3:3\)$/m,
   );
   expect(run.outputs['plan-id']).toBe('');
   expect(run.outputs.result).toBe('failed');
@@ -168,7 +168,7 @@ test('no guardrails file: the built-in defaults warn; strict: true turns that in
   const warned = await plan(workspace);
   expect(warned.code).toBe(0);
   expect(warned.stdout).toMatch(
-    /^::warning title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=9,col=5::/m,
+    /^::warning title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=11,col=23::/m,
   );
   expect(warned.comments[0].body).toContain('🛡️ Guardrails: 1 warning');
   const strict = await plan(workspace, { strict: 'true' });
@@ -233,6 +233,7 @@ async function applyOnPush(workspace: string, inputs: Record<string, string>) {
     kubeconfig,
     'require-reviewed-plan': 'false',
     comment: 'false',
+    verify: 'false',
     ...inputs,
   };
   for (const [name, value] of Object.entries(all))
@@ -257,7 +258,7 @@ test('apply re-checks the guardrails as they are on main: a rule added after rev
   const run = await applyOnPush(workspace, {});
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(
-    /^::error title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=9,col=5::/m,
+    /^::error title=Guardrail managedPolicies\.deny,file=workload-identity\.yaml,line=11,col=23::/m,
   );
   expect(run.summary).toContain('guardrails block the plan');
   expect(iam.server.totalCalls({ mutating: true })).toBe(0);

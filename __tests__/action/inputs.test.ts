@@ -74,6 +74,7 @@ describe('readInputs', () => {
       planRoleArn: '',
       applyRoleArn: '',
       driftIssue: true,
+      verify: true,
     });
     expect(masked).toEqual([]);
   });
@@ -96,6 +97,7 @@ describe('readInputs', () => {
       'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
       'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
       'drift-issue': 'false',
+      verify: 'false',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -114,6 +116,7 @@ describe('readInputs', () => {
       planRoleArn: 'arn:aws:iam::{accountId}:role/plan',
       applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
       driftIssue: false,
+      verify: false,
     });
   });
 

@@ -26,7 +26,9 @@ const BOT = 'github-actions[bot]';
 export function actionScenario(launch: LaunchAction): void {
   const github = new GitHubEmulator();
   const iam = new IamEmulator();
-  const kube = new KubeEmulator();
+  // Tokens signed as the file's issuer, whose discovery document and JWKS STS finds on this
+  // emulator: the apply's verify step exchanges real tokens.
+  const kube = new KubeEmulator({ issuer: 'https://oidc.example.com/id/ABC' });
   let work = '';
   let kubeconfig = '';
   let shaCounter = 0;
@@ -229,6 +231,7 @@ export function actionScenario(launch: LaunchAction): void {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'wib-action-e2e-'));
     await Promise.all([github.start(), iam.start(), kube.start()]);
+    iam.routeIssuer(kube.issuer, kube.url);
     kubeconfig = kubeconfigFor(kube, { context: 'prod' });
     github.addRepo(OWNER, REPO, { private: true, defaultBranch: 'main' });
     writeFileSync(join(work, FILE), bindings(['app']));
@@ -340,6 +343,21 @@ export function actionScenario(launch: LaunchAction): void {
         '### ✅ workload-identity-bindings: applied `workload-identity.yaml`',
       );
       expect(run.summary).toContain('Apply complete\\! 4 added, 0 changed, 0 destroyed\\.');
+      // verify (default on after apply): each ServiceAccount's real token exchanged at STS.
+      expect(run.summary).toContain('### Verify');
+      expect(run.summary).toContain('2 ✓ assumed, 0 ✗ failed');
+      expect(kube.tokens.issued.length).toBeGreaterThanOrEqual(2);
+      // Each token is registered as a secret (the runner consumes ::add-mask:: lines and masks the
+      // value everywhere) and appears nowhere else.
+      const logged = run.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n');
+      for (const token of kube.tokens.issued) {
+        expect(run.stdout).toContain(`::add-mask::${token}`);
+        expect(run.summary).not.toContain(token);
+        expect(logged).not.toContain(token);
+      }
     });
 
     test('merge with a stale plan: refused, nothing changed', async () => {

@@ -228,3 +228,26 @@ test('a Control Plane cluster counts with a placeholder issuer in the trust poli
     expect.stringContaining('the trust policy of binding "s3-reader" would be'),
   ]);
 });
+
+test('an issuer with an upper-case host is kept as written, with a warning at its position (#20)', () => {
+  const text = minimal.replace(
+    /issuer: https:\/\/([a-z0-9.-]+)/,
+    (_m, host: string) => `issuer: https://${host.toUpperCase()}`,
+  );
+  expect(text).not.toBe(minimal);
+  const { file, diagnostics } = loadBindingsText(text, 'w.yaml');
+  expect(hasErrors(diagnostics)).toBe(false);
+  const warning = diagnostics.find(
+    (d) => d.severity === 'warning' && /upper-case letters in its host/.test(d.message),
+  );
+  expect(warning).toBeDefined();
+  expect(formatDiagnostic(warning!)).toMatch(
+    /^w\.yaml:\d+:\d+: .*would never match a token\. If that is a typo, write https:\/\/[a-z0-9.-]+/,
+  );
+  const issuer = file!.clusters[0].issuer!;
+  expect(issuer).toMatch(/^https:\/\/[A-Z0-9.-]+/);
+  expect(hasErrors(loadBindingsText(minimal, 'w.yaml').diagnostics)).toBe(false);
+  expect(loadBindingsText(minimal, 'w.yaml').diagnostics.some((d) => /upper-case/.test(d.message))).toBe(
+    false,
+  );
+});

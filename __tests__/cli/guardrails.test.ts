@@ -63,13 +63,13 @@ test('validate: with no guardrails file the built-in defaults warn; --strict mak
   const warned = await run(['validate', '--file', file]);
   expect(warned.code).toBe(0);
   expect(warned.err).toContain(
-    `${file}:6:5: warning: [managedPolicies.deny] role "admin": managed policy arn:aws:iam::aws:policy/AdministratorAccess is denied`,
+    `${file}:8:23: warning: [managedPolicies.deny] role "admin": managed policy arn:aws:iam::aws:policy/AdministratorAccess is denied`,
   );
   expect(warned.err).toContain('(rule: built-in default)');
   expect(warned.out).toMatch(/is valid: .*; 1 guardrail warning\.\n$/);
   const strict = await run(['validate', '--file', file, '--strict']);
   expect(strict.code).toBe(1);
-  expect(strict.err).toContain(`${file}:6:5: error: [managedPolicies.deny]`);
+  expect(strict.err).toContain(`${file}:8:23: error: [managedPolicies.deny]`);
   expect(strict.out).toBe('');
 });
 
@@ -78,7 +78,7 @@ test('validate: a guardrails file next to the bindings file is found; its errors
   const rules = write('workload-identity.guardrails.yaml', DENY_ADMIN);
   const result = await run(['validate', '--file', file]);
   expect(result.code).toBe(1);
-  expect(result.err).toContain(`${file}:9:5: error: [managedPolicies.deny] role "admin"`);
+  expect(result.err).toContain(`${file}:11:23: error: [managedPolicies.deny] role "admin"`);
   expect(result.err).toContain(`(rule: ${rules}:3:3)`);
   expect(result.err).toContain('1 guardrail violation (error)');
 });
@@ -121,7 +121,7 @@ test('plan: warnings lead the text plan and the Markdown comment; the plan goes 
   const text = await run(['plan', '--file', file]);
   expect(text.code).toBe(0);
   expect(text.out).toMatch(
-    /^Guardrails \(built-in defaults \(no guardrails file\)\): 1 warning\n {2}.*workload-identity\.yaml:6:5: warning: \[managedPolicies\.deny\]/,
+    /^Guardrails \(built-in defaults \(no guardrails file\)\): 1 warning\n {2}.*workload-identity\.yaml:8:23: warning: \[managedPolicies\.deny\]/,
   );
   expect(text.out).toContain('3 to add');
   const md = await run(['plan', '--file', file, '--format', 'markdown']);

@@ -25,7 +25,9 @@ test('validate reports file:line:col problems and exits 1', async () => {
 test('a missing file is one clear problem', async () => {
   const io = captureIo();
   expect(await runCli(['validate', '--file', '/nonexistent/w.yaml'], io)).toBe(1);
-  expect(io.stderr()).toMatch(/\/nonexistent\/w\.yaml:1:1: .*--file/);
+  // No made-up position: the problem is the file as a whole.
+  expect(io.stderr()).toMatch(/\/nonexistent\/w\.yaml: bindings file not found: .*--file/);
+  expect(io.stderr()).not.toContain(':1:1');
 });
 
 test('schema prints the JSON Schema that is kept in the repo', async () => {
@@ -98,5 +100,50 @@ test('plan and apply on an invalid file exit 1 before contacting anything', asyn
     const io = captureIo(env);
     expect(await runCli(args, io)).toBe(1);
     expect(io.stderr()).toMatch(/nothing was contacted or changed/);
+  }
+});
+
+test('validate FILE (positional) works; a positional the command cannot take says what to write', async () => {
+  const io = captureIo();
+  expect(await runCli(['validate', example], io)).toBe(0);
+  expect(io.stdout()).toBe(`${example} is valid: 1 binding, 1 role, 1 service account, 1 cluster.\n`);
+  const saved = captureIo();
+  expect(await runCli(['apply', 'p.json'], saved)).toBe(1);
+  expect(saved.stderr()).toContain(
+    'unexpected argument "p.json" — to apply a saved plan, write --plan p.json',
+  );
+  const two = captureIo();
+  expect(await runCli(['plan', 'a.yaml', 'b.yaml'], two)).toBe(1);
+  expect(two.stderr()).toContain(
+    'unexpected argument "a.yaml" — to name the bindings file, write --file a.yaml',
+  );
+});
+
+test('a misspelt option gets a "did you mean", not parseArgs\' raw text', async () => {
+  for (const [typo, meant] of [
+    ['--fiel', '--file'],
+    ['--fromat', '--format'],
+    ['--auto-aprove', '--auto-approve'],
+  ]) {
+    const io = captureIo();
+    expect(await runCli(['plan', typo, 'x'], io)).toBe(1);
+    expect(io.stderr()).toContain(`Unknown option '${typo}' — did you mean ${meant}?`);
+    expect(io.stderr()).not.toContain('To specify a positional argument');
+  }
+});
+
+test('every help text lines its option descriptions up in one column', async () => {
+  for (const command of ['validate', 'plan', 'apply', 'verify', 'discover', 'import', 'schema']) {
+    const io = captureIo();
+    expect(await runCli([command, '--help'], io)).toBe(0);
+    const columns = new Set(
+      io
+        .stdout()
+        .split('\n')
+        .map((line) => /^(\s+-\S.*?\S)\s{2,}\S/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => m[0].length - 1),
+    );
+    expect([command, columns.size <= 1]).toEqual([command, true]);
   }
 });

@@ -281,3 +281,74 @@ describe('what the Control Plane sources leave open (#20)', () => {
     ).rejects.toThrow('does not have the AWS Workload Identity add-on enabled');
   });
 });
+
+describe('trust-policy template compared by meaning (#20)', () => {
+  // No public source shows a real Control Plane template (see /work/shared/README.md), so these are
+  // variants of the documented IRSA shape, not a real template passed off as one.
+  const issuer = 'oidc.cpln.io/prod-123';
+  const provider = `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/${issuer}`;
+  async function warningFor(trustPolicy: Record<string, unknown>) {
+    cp.addCluster({
+      org: 'acme',
+      name: 'variant',
+      oidcProviderUrl: `https://${issuer}`,
+      serverUrl: 'https://127.0.0.1:6',
+      caPem: 'PEM',
+      addOn: true,
+      trustPolicy: trustPolicy as never,
+    });
+    const f = file([cluster('variant', { controlPlane: { org: 'acme', cluster: 'variant' } })]);
+    const resolved = await resolveClusters(f, { endpoint: cp.url, token: TOKEN });
+    const desired = compileDesiredState(f, { accountId: '123456789012', clusters: resolved.clusters });
+    return checkTrustPolicyTemplate(desired.roles[0], resolved.clusters[0], '123456789012');
+  }
+
+  test('layout is never a difference: one statement object, StringLike, lists, key order', async () => {
+    expect(
+      await warningFor({
+        Statement: {
+          Condition: {
+            StringLike: { [`${issuer}:sub`]: ['system:serviceaccount:<NAMESPACE>:*'] },
+            StringEquals: { [`${issuer}:aud`]: ['sts.amazonaws.com'] },
+          },
+          Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+          Principal: { Federated: provider },
+          Effect: 'Allow',
+        },
+        Version: '2012-10-17',
+      }),
+    ).toBeUndefined();
+  });
+
+  test('a real difference warns: another audience, a subject the template does not admit, another provider', async () => {
+    const base = (aud: string, sub: string, federated = provider) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: federated },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${issuer}:aud`]: aud, [`${issuer}:sub`]: sub } },
+        },
+      ],
+    });
+    expect(
+      (await warningFor(base('other-aud', 'system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>')))?.message,
+    ).toContain('audience other-aud vs ours sts.amazonaws.com');
+    expect(
+      (await warningFor(base('sts.amazonaws.com', 'system:serviceaccount:kube-system:<SERVICE_ACCOUNT>')))
+        ?.message,
+    ).toContain("the template's subject does not admit system:serviceaccount:default:app");
+    expect(
+      (
+        await warningFor(
+          base(
+            'sts.amazonaws.com',
+            'system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>',
+            'arn:aws:iam::<ACCOUNT_ID>:oidc-provider/elsewhere',
+          ),
+        )
+      )?.message,
+    ).toContain('principal arn:aws:iam::123456789012:oidc-provider/elsewhere vs ours');
+  });
+});

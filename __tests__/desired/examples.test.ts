@@ -109,7 +109,7 @@ describe('what each example means', () => {
       path: '/workload-identity/',
       arn: 'arn:aws:iam::123456789012:role/workload-identity/s3-reader',
       managedPolicies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
-      tags: { 'workload-identity-bindings/owner': 'acme/platform-iam' },
+      tags: { 'workload-identity-bindings/owner': 'acme/example-single-sa' },
     });
     expect(Object.keys(role.inlinePolicies)).toEqual(['read-assets']);
     expect(desired.serviceAccounts).toEqual([
@@ -120,7 +120,7 @@ describe('what each example means', () => {
         role: 's3-reader',
         annotations: {
           'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/workload-identity/s3-reader',
-          'workload-identity-bindings/owner': 'acme/platform-iam',
+          'workload-identity-bindings/owner': 'acme/example-single-sa',
         },
         labels: { 'app.kubernetes.io/managed-by': 'workload-identity-bindings' },
       },
@@ -131,7 +131,7 @@ describe('what each example means', () => {
         url: 'https://oidc.example.com/id/ABC',
         clientIds: ['sts.amazonaws.com'],
         clusters: ['prod'],
-        tags: { 'workload-identity-bindings/owner': 'acme/platform-iam' },
+        tags: { 'workload-identity-bindings/owner': 'acme/example-single-sa' },
       },
     ]);
     const trust = role.trustPolicy;
@@ -169,7 +169,7 @@ describe('what each example means', () => {
       tags: {
         'cost-center': '4200',
         team: 'orders',
-        'workload-identity-bindings/owner': 'acme/platform-iam',
+        'workload-identity-bindings/owner': 'acme/example-multi-cluster',
       },
     });
   });
@@ -193,7 +193,7 @@ describe('what each example means', () => {
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/workload-identity/cache-reader',
       'eks.amazonaws.com/sts-regional-endpoints': 'true',
       'eks.amazonaws.com/token-expiration': '86400',
-      'workload-identity-bindings/owner': 'acme/platform-iam',
+      'workload-identity-bindings/owner': 'acme/example-shared-role',
     });
   });
 

@@ -43,8 +43,8 @@ test('the defaults catch the three cases of the issue: admin policy, * on *, ful
   const report = evaluateGuardrails(DEFAULT_GUARDRAILS, file);
   const rules = report.violations.map((v) => `${v.rule} ${v.role} ${v.at.line}:${v.at.col}`);
   expect(rules).toEqual([
-    'managedPolicies.deny admin 7:5',
-    'inlinePolicies.denyActions admin 7:5',
+    'managedPolicies.deny admin 9:23',
+    'inlinePolicies.denyActions admin 11:7',
     'subjects.allowWildcards everyone 16:23',
     // `*` can be kube-system too.
     'subjects.deniedNamespaces everyone 16:23',

@@ -17,6 +17,41 @@ import type { Outcome } from './outcome.js';
 import { loadBindingsOrReport, planOrReport } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
+import { runVerify } from '../engine/verify.js';
+import { renderVerifyMarkdown, renderVerifyText, verifyCounts } from '../render/verify.js';
+import type { BindingsFile } from '../bindings/types.js';
+import type { Session } from '../engine/session.js';
+import { errorMessage } from '../support/errors.js';
+
+/**
+ * The proof after an apply: each exact ServiceAccount's token exchanged at STS for its role. IAM
+ * takes seconds to show new roles and providers to STS, so refusals it explains are retried for a
+ * minute. Every token is registered as a secret first, so even a stray log line would be masked.
+ */
+async function verifyAfterApply(
+  session: Session,
+  file: BindingsFile,
+  outcome: Outcome,
+  concurrency: number,
+): Promise<void> {
+  try {
+    const report = await runVerify(session, file, {
+      concurrency,
+      settleMs: 60_000,
+      onToken: (token) => core.setSecret(token),
+    });
+    core.info(renderVerifyText(report));
+    await writeJobSummary(renderVerifyMarkdown(report));
+    const { failed } = verifyCounts(report);
+    if (failed > 0)
+      outcome.fail(
+        `Verify failed: ${failed} ServiceAccount(s) cannot assume their role although the apply succeeded. See the job summary for each cause and fix.`,
+        `verify: ${failed} failed`,
+      );
+  } catch (error) {
+    outcome.fail(`Verify could not run after the apply: ${errorMessage(error)}`, 'verify could not run');
+  }
+}
 
 function refusalMarkdown(rt: Runtime, reason: string): string {
   return [
@@ -162,8 +197,10 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
     const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
     await writeJobSummary(markdown);
     if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
-    if (report.ok) outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
-    else
+    if (report.ok) {
+      outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
+      if (rt.inputs.verify) await verifyAfterApply(session, bindings, outcome, rt.inputs.maxConcurrency);
+    } else
       outcome.fail(
         `Apply failed: ${report.summary.failed} change(s) failed, ${report.summary.skipped} skipped. See the job summary; re-running converges from any partial state.`,
         summaryLine(plan.summary),

@@ -10,7 +10,8 @@ export type LoadedBindings =
 
 export function annotate(diagnostics: readonly Diagnostic[], what = 'bindings file'): void {
   for (const d of diagnostics) {
-    const properties = { file: d.file, startLine: d.line, startColumn: d.col };
+    const properties =
+      d.line > 0 ? { file: d.file, startLine: d.line, startColumn: d.col } : { file: d.file };
     if (d.severity === 'error') core.error(d.message, { ...properties, title: `Invalid ${what}` });
     else
       core.warning(d.message, { ...properties, title: `${what[0].toUpperCase()}${what.slice(1)} warning` });

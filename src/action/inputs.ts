@@ -28,6 +28,7 @@ export const INPUT_NAMES = {
   planRoleArn: 'plan-role-arn',
   applyRoleArn: 'apply-role-arn',
   driftIssue: 'drift-issue',
+  verify: 'verify',
 } as const;
 
 /** Output names as action.yml declares them. */
@@ -67,6 +68,8 @@ export interface ActionInputs {
   applyRoleArn: string;
   /** drift: open (and later close) an issue per bindings file that drifted. */
   driftIssue: boolean;
+  /** After a successful apply, prove each exact ServiceAccount can assume its role (TokenRequest + STS). */
+  verify: boolean;
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -235,5 +238,6 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     planRoleArn: source.getInput(INPUT_NAMES.planRoleArn).trim(),
     applyRoleArn: source.getInput(INPUT_NAMES.applyRoleArn).trim(),
     driftIssue: booleanInput(source, INPUT_NAMES.driftIssue, true),
+    verify: booleanInput(source, INPUT_NAMES.verify, true),
   };
 }

@@ -83,6 +83,9 @@ export function buildBindingsFile(
     for (const [name, doc] of Object.entries(b.inlinePolicies ?? {})) {
       inlinePolicies[name] = typeof doc === 'string' ? (JSON.parse(doc) as PolicyDocument) : doc;
     }
+    const inlinePolicyLocations: Record<string, SourceLocation> = {};
+    for (const name of Object.keys(inlinePolicies))
+      inlinePolicyLocations[name] = { file: path, ...locate.key(['bindings', i, 'inlinePolicies', name]) };
     const managedPolicyLocations: Record<string, SourceLocation> = {};
     (b.managedPolicies ?? []).forEach((arn, j) => {
       managedPolicyLocations[arn] ??= at(['bindings', i, 'managedPolicies', j]);
@@ -105,6 +108,7 @@ export function buildBindingsFile(
       location: at(['bindings', i]),
     };
     if (b.takeOver) binding.takeOver = true;
+    if (Object.keys(inlinePolicyLocations).length > 0) binding.inlinePolicyLocations = inlinePolicyLocations;
     if (b.description !== undefined) binding.description = b.description;
     if (b.permissionsBoundary !== undefined) binding.permissionsBoundary = b.permissionsBoundary;
     return binding;

@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning';
 export interface Diagnostic {
   severity: Severity;
   file: string;
-  /** 1-based. */
+  /** 1-based; 0 when the problem is the file as a whole (it does not exist, cannot be read). */
   line: number;
   /** 1-based. */
   col: number;
@@ -15,6 +15,8 @@ export interface Diagnostic {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
+  // Line 0: about the file as a whole (not found, unreadable), so no made-up position.
+  if (d.line < 1) return `${d.file}: ${prefix}${d.message}`;
   return `${d.file}:${d.line}:${d.col}: ${prefix}${d.message}`;
 }
 

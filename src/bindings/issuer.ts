@@ -34,3 +34,16 @@ export function issuerProblem(issuer: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A warning for an issuer whose host has upper-case letters. The issuer is kept exactly as written
+ * (a token's `iss` must equal the IAM provider URL, and IAM compares provider URLs as given — two
+ * URLs differing only in host case are two providers), but clusters publish lower-case hosts, so an
+ * upper-case one is almost always a typo that no token will ever match.
+ */
+export function issuerHostCaseWarning(issuer: string): string | undefined {
+  const host = /^https:\/\/([^/?#]+)/i.exec(issuer)?.[1];
+  if (!host || host === host.toLowerCase()) return undefined;
+  const lower = `https://${host.toLowerCase()}${issuer.slice(`https://${host}`.length)}`;
+  return `issuer "${issuer}" has upper-case letters in its host; a cluster's tokens carry the issuer exactly as it publishes it (hosts are lower-case), so this one would never match a token. If that is a typo, write ${lower}`;
+}

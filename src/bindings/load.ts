@@ -39,7 +39,8 @@ export function loadBindingsText(text: string | Uint8Array, path: string): LoadR
 
 export async function loadBindingsFile(path: string): Promise<LoadResult> {
   const problem = (message: string): LoadResult => ({
-    diagnostics: [{ severity: 'error', file: path, line: 1, col: 1, message }],
+    // No position: the problem is the file as a whole.
+    diagnostics: [{ severity: 'error', file: path, line: 0, col: 0, message }],
   });
   try {
     const info = await stat(path);

@@ -14,10 +14,21 @@ export const bindingsSchema: Readonly<Record<string, unknown>> = schema;
 // ajv is CommonJS; under Node's ESM (and jest's) the default import is module.exports, whose
 // `default` property is the class.
 const Ajv2020 = Ajv2020Module.default;
-const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
-// `x-rule` is our annotation: the rule in words that messages quote.
-ajv.addVocabulary(['x-rule']);
-const validate = ajv.compile(schema);
+let ajv: InstanceType<typeof Ajv2020> | undefined;
+
+/**
+ * Built on first use, like the compiled schemas below: compiling costs start-up time, and the CLI's
+ * two bundles each hold a copy of this module, so compiling at import made a plan pay twice.
+ */
+function ajvInstance(): InstanceType<typeof Ajv2020> {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
+    // `x-rule` is our annotation: the rule in words that messages quote.
+    ajv.addVocabulary(['x-rule']);
+  }
+  return ajv;
+}
+let validate: ValidateFunction | undefined;
 
 type SchemaNode = Record<string, unknown>;
 
@@ -25,15 +36,17 @@ type SchemaNode = Record<string, unknown>;
 export type SchemaCheck = (value: unknown, locate: Locator, file: string) => Diagnostic[];
 
 /** Checks the shape of the parsed file; returns one diagnostic per problem, all at once. */
-export const checkSchema: SchemaCheck = (value, locate, file) => checkWith(validate, value, locate, file);
+export const checkSchema: SchemaCheck = (value, locate, file) =>
+  checkWith((validate ??= ajvInstance().compile(schema)), value, locate, file);
 
 /**
  * The same positioned, "what to write instead" messages for another of our YAML files (the
  * guardrails file) with its own schema; `x-rule` annotations work the same way.
  */
 export function schemaCheck(otherSchema: Record<string, unknown>): SchemaCheck {
-  const compiled = ajv.compile(otherSchema);
-  return (value, locate, file) => checkWith(compiled, value, locate, file);
+  let compiled: ValidateFunction | undefined;
+  return (value, locate, file) =>
+    checkWith((compiled ??= ajvInstance().compile(otherSchema)), value, locate, file);
 }
 
 function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, file: string): Diagnostic[] {

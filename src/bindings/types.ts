@@ -41,6 +41,8 @@ export interface Binding {
   managedPolicyLocations?: Record<string, SourceLocation>;
   /** Policy name → document (JSON strings already parsed). */
   inlinePolicies: Record<string, PolicyDocument>;
+  /** Where each inline policy's name is written (set only when the binding has inline policies). */
+  inlinePolicyLocations?: Record<string, SourceLocation>;
   maxSessionDuration: number;
   /** undefined = inherit aws.permissionsBoundary; null = no boundary. */
   permissionsBoundary?: string | null;

@@ -7,7 +7,7 @@ import { findPolicyProblems, policyPath } from '../policy/validate.js';
 import { describeBinding, describeField } from './describe.js';
 import type { Diagnostic } from './diagnostics.js';
 import { readInlinePolicy } from './inline-policy.js';
-import { issuerProblem } from './issuer.js';
+import { issuerHostCaseWarning, issuerProblem } from './issuer.js';
 import { checkLimits } from './limits.js';
 import { annotationKeyProblem, hasWildcard, namespaceProblem, serviceAccountNameProblem } from './names.js';
 import type { JsonPath, Locator, Position } from './parse.js';
@@ -42,12 +42,14 @@ export function checkSemantics(root: Record<string, unknown>, locate: Locator, f
   return diagnostics;
 }
 
-function checkClusters({ root, locate, error }: Reporter): void {
+function checkClusters({ root, locate, error, warning }: Reporter): void {
   const clusters = isObject(root.clusters) ? root.clusters : {};
   for (const [key, cluster] of Object.entries(clusters)) {
     if (!isObject(cluster) || typeof cluster.issuer !== 'string') continue;
     const problem = issuerProblem(cluster.issuer);
     if (problem) error(locate.value(['clusters', key, 'issuer']), `cluster "${key}": ${problem}`);
+    const hostCase = problem ? undefined : issuerHostCaseWarning(cluster.issuer);
+    if (hostCase) warning(locate.value(['clusters', key, 'issuer']), `cluster "${key}": ${hostCase}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
 import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
+import { closest } from '../support/suggest.js';
 import { errorMessage } from '../support/errors.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
 import { parseWholeNumber } from '../support/numbers.js';
@@ -208,15 +209,76 @@ function isInvalidBindingsError(error: unknown): error is InvalidBindingsError {
   );
 }
 
+/** Commands that read a bindings file (and so take one as their only positional argument). */
+const FILE_COMMANDS = new Set(['validate', 'plan', 'apply', 'verify']);
+
+/** parseArgs' complaint in our words: an unknown option gets its "did you mean". */
+function argumentProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = errorMessage(error);
+  const option = /'(-[^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    const name = option.replace(/^-+/, '').split('=')[0];
+    const known = Object.keys(OPTIONS);
+    // Swapped letters (--fiel) are the commonest slip and cost two edits: count them as one.
+    const sorted = (w: string) => [...w].sort().join('');
+    const match = closest(name, known) ?? known.find((k) => sorted(k) === sorted(name));
+    return `Unknown option '${option}'${match ? ` — did you mean --${match}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return `${option} needs a value, e.g. ${option} ${option.includes('file') ? 'workload-identity.yaml' : 'VALUE'}`;
+  }
+  return message;
+}
+
+/**
+ * Lines up the descriptions of every block of option lines in a help text at one column (the
+ * blocks grew one option at a time; a ragged column is hard to scan). Continuation lines move too.
+ */
+export function alignHelp(text: string): string {
+  const lines = text.split('\n');
+  const option = /^(\s+-\S.*?\S)\s{2,}(\S.*)$/;
+  let i = 0;
+  while (i < lines.length) {
+    if (!option.test(lines[i])) {
+      i += 1;
+      continue;
+    }
+    let end = i;
+    const block: Array<{ index: number; head?: string; text: string; oldColumn: number }> = [];
+    while (end < lines.length && (option.test(lines[end]) || /^\s{6,}\S/.test(lines[end]))) {
+      const m = option.exec(lines[end]);
+      if (m)
+        block.push({ index: end, head: m[1], text: m[2], oldColumn: lines[end].indexOf(m[2], m[1].length) });
+      else block.push({ index: end, text: lines[end].trim(), oldColumn: lines[end].search(/\S/) });
+      end += 1;
+    }
+    const column = Math.max(...block.filter((b) => b.head).map((b) => b.head!.length)) + 2;
+    let previousOld = column;
+    for (const b of block) {
+      if (b.head) {
+        previousOld = b.oldColumn;
+        lines[b.index] = b.head.padEnd(column) + b.text;
+      } else {
+        // A continuation keeps its offset from the description it continues.
+        lines[b.index] = ' '.repeat(Math.max(column, column + b.oldColumn - previousOld)) + b.text;
+      }
+    }
+    i = end;
+  }
+  return lines.join('\n');
+}
+
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    io.err(`${errorMessage(error)}\nRun workload-identity --help for usage.`);
+    io.err(`${argumentProblem(error)}\nRun workload-identity --help for usage.`);
     return 1;
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values: typeof parsed.values = { ...parsed.values };
   const command = positionals[0];
   if (values.version) {
     io.out(VERSION);
@@ -233,11 +295,26 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return 1;
   }
   if (values.help) {
-    io.out(HELP[command]);
+    io.out(alignHelp(HELP[command]));
     return 0;
   }
   try {
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    if (positionals.length > 1) {
+      const extra = positionals[1];
+      // `validate work.yaml` means what it says; a second word or a .json file is a mistake.
+      const isBindings = /\.ya?ml$/i.test(extra) && FILE_COMMANDS.has(command);
+      if (positionals.length === 2 && isBindings && values.file === undefined) values.file = extra;
+      else
+        throw new UsageError(
+          `unexpected argument "${extra}"${
+            command === 'apply' && /\.json$/i.test(extra)
+              ? ` — to apply a saved plan, write --plan ${extra}`
+              : FILE_COMMANDS.has(command)
+                ? ` — to name the bindings file, write --file ${extra}`
+                : ''
+          }`,
+        );
+    }
     for (const key of Object.keys(values) as Array<keyof typeof OPTIONS>) {
       if (!ALLOWED[command].includes(key)) throw new UsageError(`--${key} is not an option of ${command}`);
     }

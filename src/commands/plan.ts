@@ -66,7 +66,15 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo): P
       io.out(renderPlanJson(plan));
     } else if (options.format === 'markdown') {
       const lead = renderGuardrailsMarkdown(report, loaded.changes);
-      io.out(renderPlanMarkdown(plan, { bindingsFile: options.file, lead, drift }));
+      io.out(
+        renderPlanMarkdown(plan, {
+          bindingsFile: options.file,
+          // The CLI has no job summary or plan-json output: say what it does offer.
+          fullPlanHint: `The full plan: \`workload-identity plan --format text\`, or \`--out plan.json\` for all of it as JSON.`,
+          lead,
+          drift,
+        }),
+      );
     } else {
       const text = renderPlanText(plan, { color: options.color ?? false, drift });
       io.out(section ? `${section}\n\n${text}` : text);

@@ -1,6 +1,7 @@
 // Compares the trust policy we generate with the template a Control Plane cluster publishes
-// (status.addOns.awsWorkloadIdentity.trustPolicy). A difference in principal, action or condition
-// keys means one of us disagrees about how the cluster's tokens look: warn, do not fail.
+// (status.addOns.awsWorkloadIdentity.trustPolicy), by meaning: provider, action, audience, subject
+// and condition keys. A real difference means one of us disagrees about how the cluster's tokens
+// look: warn, do not fail. No public source shows a real template, so layout is never a difference.
 import type { DesiredRole, ResolvedCluster } from '../desired/types.js';
 import type { PlanWarning } from '../plan/types.js';
 import type { Json, JsonObject } from '../policy/types.js';
@@ -28,9 +29,20 @@ function federated(statement: JsonObject): string | undefined {
   return typeof f === 'string' ? f : Array.isArray(f) && typeof f[0] === 'string' ? f[0] : undefined;
 }
 
-function actions(statement: JsonObject): string {
+function allowsWebIdentity(statement: JsonObject): boolean {
   const a = statement.Action;
-  return (Array.isArray(a) ? a : [a]).map(String).sort().join(',');
+  return (Array.isArray(a) ? a : [a]).some(
+    (x) => typeof x === 'string' && globMatch(x.toLowerCase(), 'sts:assumerolewithwebidentity'),
+  );
+}
+
+/** IAM's `*` / `?` wildcards (StringLike and action names). */
+function globMatch(pattern: string, value: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(value);
 }
 
 function conditionKeys(statement: JsonObject): string {
@@ -43,6 +55,26 @@ function conditionKeys(statement: JsonObject): string {
   return [...keys].sort().join(',');
 }
 
+/** The values a condition key is checked against, with whether any operator is a Like (wildcards). */
+function conditionValues(statement: JsonObject, key: string): { values: string[]; like: boolean } {
+  const c = statement.Condition;
+  const out = { values: [] as string[], like: false };
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return out;
+  for (const [operator, block] of Object.entries(c)) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
+    for (const [k, v] of Object.entries(block)) {
+      if (k.toLowerCase() !== key.toLowerCase()) continue;
+      if (/like/i.test(operator)) out.like = true;
+      for (const value of Array.isArray(v) ? v : [v]) if (typeof value === 'string') out.values.push(value);
+    }
+  }
+  return out;
+}
+
+function admits(condition: { values: string[]; like: boolean }, value: string): boolean {
+  return condition.values.some((v) => (condition.like ? globMatch(v, value) : v === value));
+}
+
 export function checkTrustPolicyTemplate(
   role: DesiredRole,
   cluster: ResolvedCluster,
@@ -53,22 +85,35 @@ export function checkTrustPolicyTemplate(
     federated(s)?.endsWith(`:oidc-provider/${cluster.issuerHostPath}`),
   );
   if (!ours) return undefined;
-  const subject = role.subjects.find((s) => s.cluster === cluster.key);
-  const template = statements(
-    fill(cluster.trustPolicyTemplate, {
-      ACCOUNT_ID: accountId,
-      NAMESPACE: subject?.namespace ?? '',
-      SERVICE_ACCOUNT: subject?.name ?? '',
-    }) as JsonObject,
-  )[0];
+  // Compared by meaning, never by layout (statement as object or list, key order, StringEquals
+  // or StringLike, one value or a list): the same Federated provider, an `:aud` that admits the
+  // cluster's audience, a `:sub` that admits each of the binding's subjects on this cluster, and
+  // the same set of condition keys.
+  const filled = (vars: Record<string, string>) =>
+    statements(fill(cluster.trustPolicyTemplate!, { ACCOUNT_ID: accountId, ...vars }) as JsonObject);
+  const candidates = filled({});
+  const template = candidates.find((s) => federated(s) === federated(ours)) ?? candidates[0];
   if (!template) return undefined;
+  const index = candidates.indexOf(template);
   const differences: string[] = [];
   if (federated(template) !== federated(ours))
     differences.push(`principal ${federated(template)} vs ours ${federated(ours)}`);
-  if (actions(template) !== actions(ours))
-    differences.push(`action ${actions(template)} vs ours ${actions(ours)}`);
+  if (!allowsWebIdentity(template))
+    differences.push('the template does not allow sts:AssumeRoleWithWebIdentity');
   if (conditionKeys(template) !== conditionKeys(ours))
     differences.push(`condition keys ${conditionKeys(template)} vs ours ${conditionKeys(ours)}`);
+  const aud = conditionValues(template, `${cluster.issuerHostPath}:aud`);
+  if (aud.values.length && !admits(aud, cluster.audience))
+    differences.push(`audience ${aud.values.join(', ')} vs ours ${cluster.audience}`);
+  const refused: string[] = [];
+  for (const subject of role.subjects) {
+    if (subject.cluster !== cluster.key || subject.wildcard) continue;
+    const statement = filled({ NAMESPACE: subject.namespace, SERVICE_ACCOUNT: subject.name })[index];
+    const sub = conditionValues(statement ?? {}, `${cluster.issuerHostPath}:sub`);
+    const claim = `system:serviceaccount:${subject.namespace}:${subject.name}`;
+    if (sub.values.length && !admits(sub, claim)) refused.push(claim);
+  }
+  if (refused.length) differences.push(`the template's subject does not admit ${refused.join(', ')}`);
   if (!differences.length) return undefined;
   return {
     code: 'trust-policy-template-mismatch',

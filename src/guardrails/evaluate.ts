@@ -114,8 +114,13 @@ function perBinding(file: BindingsFile, each: (b: Binding) => Found[]): Found[] 
   return file.bindings.flatMap(each);
 }
 
-function found(b: Binding, message: string, at: SourceLocation = b.location): Found {
-  return { role: b.role, at, message: `role ${q(b.role)}: ${message}` };
+function found(b: Binding, message: string, at: SourceLocation | undefined = b.location): Found {
+  return { role: b.role, at: at ?? b.location, message: `role ${q(b.role)}: ${message}` };
+}
+
+/** Where an inline policy is written (its name), else the binding. */
+function policyAt(b: Binding, name: string): SourceLocation {
+  return b.inlinePolicyLocations?.[name] ?? b.location;
 }
 
 function managedDeny(rule: RuleOf<'managedPolicies.deny'>, b: Binding): Found[] {
@@ -126,6 +131,7 @@ function managedDeny(rule: RuleOf<'managedPolicies.deny'>, b: Binding): Found[] 
           found(
             b,
             `managed policy ${arn} is denied (matches ${q(pattern)}) — grant only the actions the workload needs, in an inline or customer-managed policy`,
+            b.managedPolicyLocations?.[arn],
           ),
         ]
       : [];
@@ -139,6 +145,7 @@ function managedAllow(rule: RuleOf<'managedPolicies.allow'>, b: Binding): Found[
       found(
         b,
         `managed policy ${arn} is not on the allowed list (${rule.policies.map(q).join(', ')}) — use an allowed policy or ask the guardrails' owners to allow it`,
+        b.managedPolicyLocations?.[arn],
       ),
     );
 }
@@ -155,6 +162,7 @@ function denyActions(rule: RuleOf<'inlinePolicies.denyActions'>, b: Binding): Fo
         found(
           b,
           `inline policy ${q(name)} ${statementName(st)} grants ${denied.map(q).join(', ')}${where} through ${describeGrant(st, denied[0])} — list only the actions the workload needs${rule.onAllResources ? ' and name the resources' : ''}`,
+          policyAt(b, name),
         ),
       );
     }
@@ -174,6 +182,7 @@ function resourceScoping(rule: RuleOf<'inlinePolicies.requireResourceScoping'>, 
         found(
           b,
           `inline policy ${q(name)} ${statementName(st)} grants ${services.join(', ')} actions on ${resource} — name the ARNs of the resources the workload uses`,
+          policyAt(b, name),
         ),
       );
     }
@@ -194,6 +203,7 @@ function notAction(b: Binding): Found[] {
         found(
           b,
           `inline policy ${q(name)} ${statementName(st)} is an Allow with ${keys.join(' and ')}, which grants everything not listed (including actions AWS adds later) — list the allowed actions and resources instead`,
+          policyAt(b, name),
         ),
       );
     }

@@ -50,6 +50,8 @@ export interface MarkdownContext {
   drift?: DriftLabels;
   /** Lines that lead the plan, before the changes: the Guardrails section (render/guardrails.ts). */
   lead?: string[];
+  /** Where the full plan is when this one is cut (default: the action's job summary and plan-json output). */
+  fullPlanHint?: string;
 }
 
 export interface RenderedMarkdown {
@@ -102,11 +104,8 @@ function truncationNotice(ctx: MarkdownContext): string[] {
   const where = ctx.jobSummaryUrl
     ? `the ${safeLink('job summary', ctx.jobSummaryUrl)} of this run`
     : "this run's job summary";
-  return [
-    '',
-    '> [!NOTE]',
-    `> This plan is too long for one comment, so it was cut here. The full plan is in ${where} and in the \`plan-json\` output.`,
-  ];
+  const full = ctx.fullPlanHint ?? `The full plan is in ${where} and in the \`plan-json\` output.`;
+  return ['', '> [!NOTE]', `> This plan is too long for one comment, so it was cut here. ${full}`];
 }
 
 // ---- the table -------------------------------------------------------------------------------
