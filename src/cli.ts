@@ -6,4 +6,10 @@ import './young-generation.js';
 import { runCli } from './cli/main.js';
 import { processIo } from './commands/io.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo);
+const code = await runCli(process.argv.slice(2), processIo);
+process.exitCode = code;
+// A failed run (a --timeout among them) may leave requests in flight that are still being retried;
+// the answer is printed, so the process does not wait for them. The timer is unref'd: a run that
+// ends by itself is never cut short, and a successful run's output (perhaps piped into a pager) is
+// never cut off.
+if (code === 1) setTimeout(() => process.exit(code), 5_000).unref();

@@ -6,6 +6,7 @@ import { resolveMode } from './action/mode.js';
 import { Outcome } from './action/outcome.js';
 import { readRunContext } from './action/run-context.js';
 import { writeJobSummary } from './action/summary.js';
+import { withDeadline } from './support/deadline.js';
 import { errorMessage } from './support/errors.js';
 import { codeBlock } from './render/escape.js';
 
@@ -20,7 +21,12 @@ export async function run(): Promise<void> {
     // the start-up cost, so missing or bad inputs fail fast. scripts/bundle.mjs keeps this import
     // of the sibling file (it bundles src/handlers.ts as dist/handlers.js, next to index.js).
     const { HANDLERS, Runtime } = await import(/* webpackIgnore: true */ './handlers.js');
-    await HANDLERS[mode](new Runtime(inputs, context), outcome);
+    await withDeadline(
+      inputs.timeoutMs,
+      () => HANDLERS[mode](new Runtime(inputs, context), outcome),
+      (limit) =>
+        `${mode} did not finish within ${limit} (the timeout input): a service is not answering or is very slow. ${mode === 'apply' ? 'The log above lists every change that finished; run a plan to see what is left.' : 'Nothing was changed.'}`,
+    );
   } catch (error) {
     const message = errorMessage(error);
     outcome.fail(message);

@@ -64,6 +64,7 @@ describe('readInputs', () => {
       kubeconfig: undefined,
       cplnToken: undefined,
       maxConcurrency: 8,
+      timeoutMs: 20 * 60 * 1000,
       requireReviewedPlan: true,
       comment: true,
       commentAuthor: undefined,
@@ -97,6 +98,7 @@ describe('readInputs', () => {
       'plan-role-arn': 'arn:aws:iam::{accountId}:role/plan',
       'apply-role-arn': 'arn:aws:iam::{accountId}:role/apply',
       'drift-issue': 'false',
+      timeout: '90s',
       verify: 'false',
     });
     expect(readInputs(source)).toEqual({
@@ -106,6 +108,7 @@ describe('readInputs', () => {
       kubeconfig: KUBECONFIG.trim(), // core.getInput trims
       cplnToken: 'Bearer cpln-xyz',
       maxConcurrency: 16,
+      timeoutMs: 90_000,
       requireReviewedPlan: false,
       comment: false,
       commentAuthor: 'my-app[bot]',

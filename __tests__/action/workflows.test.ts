@@ -38,6 +38,21 @@ test.each([['.github/workflows'], ['examples/workflows']])('actionlint passes %s
   });
 });
 
+test.each([...ymls('.github/workflows'), ...ymls('examples/workflows')])(
+  '%s: every job has a time limit (timeout-minutes, or the reusable workflow it calls sets them)',
+  (file) => {
+    const workflow = parse(readFileSync(join(ROOT, file), 'utf8')) as {
+      jobs: Record<string, { uses?: string; 'timeout-minutes'?: unknown }>;
+    };
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const limited =
+        job['timeout-minutes'] !== undefined ||
+        /\.github\/workflows\/workload-identity\.yml@/.test(job.uses ?? '');
+      expect({ job: name, limited }).toEqual({ job: name, limited: true });
+    }
+  },
+);
+
 test('the actionlint wrapper still fails on a real problem', () => {
   const result = actionlint(['__tests__/action/fixtures/broken-workflow.yml']);
   expect(result.ok).toBe(false);
@@ -64,6 +79,7 @@ test('action.yml declares exactly the inputs the action reads, with the document
   expect(action.inputs['max-concurrency'].default).toBe('8');
   expect(action.inputs['require-reviewed-plan'].default).toBe('true');
   expect(action.inputs.comment.default).toBe('true');
+  expect(action.inputs.timeout.default).toBe('20m');
   for (const input of Object.values(action.inputs)) expect(input.required).toBe(false);
 });
 

@@ -2,6 +2,7 @@
 // first — the GitHub token, the Control Plane token, the kubeconfig and every credential inside it —
 // so nothing printed afterwards (including a validation error) can reveal them.
 import * as core from '@actions/core';
+import { DEFAULT_RUN_TIMEOUT, parseDuration } from '../support/deadline.js';
 import { parse } from 'yaml';
 import { DEFAULT_BINDINGS_FILE } from '../support/ownership.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
@@ -18,6 +19,7 @@ export const INPUT_NAMES = {
   kubeconfig: 'kubeconfig',
   cplnToken: 'cpln-token',
   maxConcurrency: 'max-concurrency',
+  timeout: 'timeout',
   requireReviewedPlan: 'require-reviewed-plan',
   comment: 'comment',
   commentAuthor: 'comment-author',
@@ -51,6 +53,8 @@ export interface ActionInputs {
   kubeconfig?: string;
   cplnToken?: string;
   maxConcurrency: number;
+  /** The run's overall limit in milliseconds (input `timeout`, default DEFAULT_RUN_TIMEOUT). */
+  timeoutMs: number;
   requireReviewedPlan: boolean;
   comment: boolean;
   /** Login whose comments count as ours; default: found from the token. */
@@ -138,6 +142,16 @@ function booleanInput(source: InputSource, name: string, fallback: boolean): boo
   } catch {
     throw new Error(`Input "${name}" must be true or false, got "${source.getInput(name).trim()}".`);
   }
+}
+
+function timeoutInput(source: InputSource): number {
+  const raw = source.getInput(INPUT_NAMES.timeout).trim();
+  const ms = parseDuration(raw || DEFAULT_RUN_TIMEOUT);
+  if (ms === undefined)
+    throw new Error(
+      `Input "timeout" must be a duration from 1s to 6h such as 90s, 15m or 1h, got "${raw}". Keep it below the job's timeout-minutes so the step reports what finished.`,
+    );
+  return ms;
 }
 
 function maxConcurrencyInput(source: InputSource): number {
@@ -228,6 +242,7 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     kubeconfig: kubeconfig.trim() ? kubeconfig : undefined,
     cplnToken: cplnToken || undefined,
     maxConcurrency: maxConcurrencyInput(source),
+    timeoutMs: timeoutInput(source),
     requireReviewedPlan: booleanInput(source, INPUT_NAMES.requireReviewedPlan, true),
     comment: booleanInput(source, INPUT_NAMES.comment, true),
     commentAuthor: commentAuthorInput(source),

@@ -4,6 +4,7 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
+import { CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 import { SustainedRateLimiter } from './rate-limiter.js';
 
 export interface AwsClients {
@@ -15,6 +16,9 @@ export interface AwsClientOptions {
   region?: string;
   /** Total attempts per call including the first; adaptive mode also rate-limits the client itself. */
   maxAttempts?: number;
+  /** Per request: connecting, and the whole answer (default CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS). */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 12;
@@ -34,10 +38,15 @@ export function iamRetrySettings(maxAttempts = DEFAULT_MAX_ATTEMPTS): Pick<IAMCl
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // Without these the SDK waits for ever on an endpoint that accepts the connection and never answers.
+  const requestHandler = {
+    connectionTimeout: options.connectionTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+  };
   return {
-    iam: new IAMClient({ region, ...iamRetrySettings(maxAttempts) }),
+    iam: new IAMClient({ region, requestHandler, ...iamRetrySettings(maxAttempts) }),
     // One GetCallerIdentity per run: the SDK's own adaptive mode is plenty.
-    sts: new STSClient({ region, retryMode: 'adaptive', maxAttempts }),
+    sts: new STSClient({ region, requestHandler, retryMode: 'adaptive', maxAttempts }),
   };
 }
 

@@ -8,6 +8,7 @@ import { discoverCommand } from '../commands/discover.js';
 import { schemaCommand } from '../commands/schema.js';
 import { DEFAULT_DISCOVER_PATTERN } from '../engine/discover.js';
 import { validateCommand } from '../commands/validate.js';
+import { DEFAULT_RUN_TIMEOUT, parseDuration, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 import { closest } from '../support/suggest.js';
 import { errorMessage } from '../support/errors.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../support/concurrency.js';
@@ -64,6 +65,7 @@ ${BASE_HELP}
       --format FORMAT    text (default), markdown (the pull-request comment) or json
       --out FILE         also save the plan as JSON, for apply --plan FILE
       --detailed-exitcode  exit 2 when there are changes (0 none, 1 error)
+      --timeout DURATION   give up after this long, e.g. 90s, 15m (default ${DEFAULT_RUN_TIMEOUT}; each request also has ${REQUEST_TIMEOUT_MS / 1000} s)
       --base-file FILE   the bindings file as the base branch has it: changes it plans too are
                          labelled drift (they undo edits made outside the file), the rest come
                          from the change under review
@@ -81,6 +83,8 @@ ${GUARDRAILS_HELP}
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
       --max-concurrency N  independent changes run in parallel (default 8)
+      --timeout DURATION   give up after this long, e.g. 90s, 15m (default ${DEFAULT_RUN_TIMEOUT}); the report
+                           then lists exactly which changes finished
       --no-color           no colours in the text plan (also NO_COLOR)`,
   discover: `Usage: workload-identity discover [--pattern GLOB]... [--changed-from REF] [--plan-role-arn ARN] [--apply-role-arn ARN] [--format json|text]
 
@@ -151,6 +155,7 @@ const OPTIONS = {
   'base-file': { type: 'string' },
   'base-ref': { type: 'string' },
   'no-color': { type: 'boolean' },
+  timeout: { type: 'string' },
   owner: { type: 'string' },
   cluster: { type: 'string', multiple: true },
   'kube-context': { type: 'string', multiple: true },
@@ -164,6 +169,7 @@ const OPTIONS = {
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   validate: ['file', 'guardrails', 'strict', 'base-guardrails'],
   plan: [
+    'timeout',
     'file',
     'format',
     'out',
@@ -175,7 +181,17 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
     'base-ref',
     'no-color',
   ],
-  apply: ['file', 'plan', 'auto-approve', 'format', 'max-concurrency', 'guardrails', 'strict', 'no-color'],
+  apply: [
+    'file',
+    'plan',
+    'auto-approve',
+    'format',
+    'max-concurrency',
+    'guardrails',
+    'strict',
+    'no-color',
+    'timeout',
+  ],
   verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
   discover: ['pattern', 'changed-from', 'plan-role-arn', 'apply-role-arn', 'format'],
@@ -207,6 +223,15 @@ function isInvalidBindingsError(error: unknown): error is InvalidBindingsError {
     error.name === 'InvalidBindingsError' &&
     Array.isArray((error as Partial<InvalidBindingsError>).diagnostics)
   );
+}
+
+function timeoutOption(value: string | undefined): number {
+  const ms = parseDuration(value ?? DEFAULT_RUN_TIMEOUT);
+  if (ms === undefined)
+    throw new UsageError(
+      `--timeout must be a duration from 1s to 6h such as 90s, 15m or 1h (got "${value}")`,
+    );
+  return ms;
 }
 
 /** Commands that read a bindings file (and so take one as their only positional argument). */
@@ -386,6 +411,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           await loadCliCommands()
         ).planCommand(
           {
+            timeoutMs: timeoutOption(values.timeout),
             file,
             format: oneOf<PlanFormat>(values.format, ['text', 'markdown', 'json'], 'text', 'format'),
             out: values.out,
@@ -407,6 +433,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           await loadCliCommands()
         ).applyCommand(
           {
+            timeoutMs: timeoutOption(values.timeout),
             // Unset: apply --plan re-plans the file the plan records.
             file: values.file,
             planPath: values.plan,

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
-import { emptyApplyReport } from '../apply/types.js';
+import { emptyApplyReport, type ApplyChangeResult } from '../apply/types.js';
+import { DEFAULT_RUN_TIMEOUT, parseDuration, RunTimedOut, withDeadline } from '../support/deadline.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
@@ -24,12 +25,67 @@ export interface ApplyCommandOptions {
   autoApprove: boolean;
   format: 'text' | 'json';
   maxConcurrency: number;
+  /** The run's overall limit (--timeout); default DEFAULT_RUN_TIMEOUT. */
+  timeoutMs?: number;
   guardrails?: GuardrailsCliOptions;
   /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
   color?: boolean;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
+  const progress: ApplyProgress = { finished: [] };
+  try {
+    return await withDeadline(
+      options.timeoutMs ?? parseDuration(DEFAULT_RUN_TIMEOUT)!,
+      () => applyWithinDeadline(options, io, progress),
+      (limit) => `apply did not finish within ${limit} (--timeout)`,
+    );
+  } catch (error) {
+    if (!(error instanceof RunTimedOut)) throw error;
+    io.err(timedOutReport(error.message, progress));
+    return 1;
+  }
+}
+
+/** What a run has done so far, for the report when it runs out of time. */
+interface ApplyProgress {
+  plan?: Plan;
+  finished: ApplyChangeResult[];
+}
+
+/**
+ * Exactly what finished and what did not: a change still in flight may or may not have taken effect
+ * (its request was sent), so it is named apart from those never started.
+ */
+export function timedOutReport(headline: string, progress: ApplyProgress): string {
+  const { plan, finished } = progress;
+  if (!plan)
+    return `${headline} while planning: nothing was changed. Check the endpoints and the network, or raise --timeout.`;
+  const done = new Map(finished.map((r) => [r.address, r]));
+  const lines = [
+    `${headline}: it stopped waiting after ${finished.length} of ${plan.changes.length} changes.`,
+  ];
+  if (finished.length) {
+    lines.push('Finished:');
+    for (const r of finished)
+      lines.push(
+        `  ${r.status === 'ok' ? 'done' : r.status}: ${r.address}${r.error ? ` (${r.error.call}: ${r.error.message})` : ''}`,
+      );
+  }
+  const open = plan.changes.filter((c) => !done.has(c.address));
+  if (open.length) {
+    lines.push('Not finished (a change in flight may or may not have taken effect):');
+    for (const c of open) lines.push(`  ${c.action} ${c.address}`);
+  }
+  lines.push('Run plan again to see what is left, then apply the fresh plan.');
+  return lines.join('\n');
+}
+
+async function applyWithinDeadline(
+  options: ApplyCommandOptions,
+  io: CommandIo,
+  progress: ApplyProgress,
+): Promise<number> {
   // Read the reviewed plan before touching any service: a bad path fails fast.
   const reviewed = options.planPath ? parsePlanJson(await readFile(options.planPath, 'utf8')) : undefined;
   const file = bindingsFileFor(options.file, reviewed && { path: options.planPath!, plan: reviewed });
@@ -62,10 +118,16 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
       else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
       return 0;
     }
+    progress.plan = run.plan;
     const report = await applyPlan(
       run.plan,
       { iam: session.aws.iam, kube: run.kube },
-      { maxConcurrency: options.maxConcurrency },
+      {
+        maxConcurrency: options.maxConcurrency,
+        onEvent: (event) => {
+          if (event.type === 'finished') progress.finished.push(event.result);
+        },
+      },
     );
     io.out(options.format === 'json' ? renderApplyJson(report) : renderApplyText(report));
     return report.ok ? 0 : 1;

@@ -16,12 +16,15 @@ import {
   loadGuardrailsForCli,
   type GuardrailsCliOptions,
 } from './guardrails.js';
+import { DEFAULT_RUN_TIMEOUT, parseDuration, withDeadline } from '../support/deadline.js';
 import type { CommandIo } from './io.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';
 
 export interface PlanCommandOptions {
   file: string;
+  /** The run's overall limit (--timeout); default DEFAULT_RUN_TIMEOUT. */
+  timeoutMs?: number;
   format: PlanFormat;
   out?: string;
   detailedExitCode: boolean;
@@ -35,6 +38,15 @@ export interface PlanCommandOptions {
 export type BaseOption = { file: string } | { ref: string };
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo): Promise<number> {
+  return withDeadline(
+    options.timeoutMs ?? parseDuration(DEFAULT_RUN_TIMEOUT)!,
+    () => planWithinDeadline(options, io),
+    (limit) =>
+      `plan did not finish within ${limit} (--timeout): a service is not answering or is very slow. Nothing was changed; check the endpoints and the network, or raise --timeout.`,
+  );
+}
+
+async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): Promise<number> {
   const guardrailsOptions = options.guardrails ?? { strict: false };
   // Before any service is contacted: an invalid guardrails file stops here.
   const loaded = await loadGuardrailsForCli(options.file, guardrailsOptions, io);

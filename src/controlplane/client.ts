@@ -1,6 +1,7 @@
 // Control Plane REST client: the two calls we need to learn a managed cluster's issuer, check the
 // AWS Workload Identity add-on, and reach its Kubernetes API. The token is sent, never printed.
 import type { Json, JsonObject } from '../policy/types.js';
+import { fetchWithTimeout, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 
 export const DEFAULT_CPLN_ENDPOINT = 'https://api.cpln.io';
 
@@ -59,7 +60,7 @@ async function getJson(
   ref?: { org: string; name: string },
 ): Promise<JsonObject> {
   const url = `${access.endpoint.replace(/\/+$/, '')}${path}`;
-  const doFetch = access.fetch ?? fetch;
+  const doFetch = fetchWithTimeout(REQUEST_TIMEOUT_MS, access.fetch ?? fetch);
   let response: Response;
   try {
     response = await doFetch(url, {
@@ -67,7 +68,10 @@ async function getJson(
     });
   } catch (error) {
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-    const cause = reason?.code ?? reason?.message;
+    const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
+    const cause = timedOut
+      ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+      : (reason?.code ?? reason?.message);
     throw new ControlPlaneError(
       `Control Plane GET ${path} (${what}) failed: cannot reach ${access.endpoint}${cause ? ` (${cause})` : ''}. Check CPLN_ENDPOINT and the network.`,
     );

@@ -1,6 +1,7 @@
 // The Octokit client the action uses: @actions/github's (REST methods + pagination), pointed at
 // GITHUB_API_URL (GitHub Enterprise Server, or the emulator in tests).
 import { getOctokit } from '@actions/github';
+import { fetchWithTimeout } from '../support/deadline.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -10,5 +11,6 @@ export interface Repository {
 }
 
 export function createGitHubClient(token: string, baseUrl?: string): GitHubClient {
-  return getOctokit(token, baseUrl ? { baseUrl } : {});
+  // Every request gets REQUEST_TIMEOUT_MS: Octokit sets none, so a stalled API would hang the step.
+  return getOctokit(token, { ...(baseUrl ? { baseUrl } : {}), request: { fetch: fetchWithTimeout() } });
 }

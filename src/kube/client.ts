@@ -1,8 +1,9 @@
 // Kubernetes clients per cluster, resolved as kubectl does: KUBECONFIG (or ~/.kube/config) and a
 // named or current context; or, for Control Plane clusters, serverUrl + CA + token.
-import type { Cluster } from '@kubernetes/client-node';
+import type { Cluster, RequestContext } from '@kubernetes/client-node';
 // Deep import on purpose: the package index loads every generated API and model (see core-api.ts).
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 import type { AgentOptions } from 'node:https';
 import { KubeCoreClient, type KubeCoreApi } from './core-api.js';
 import { delimiter } from 'node:path';
@@ -95,6 +96,7 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
   }
   kc.setCurrentContext(name);
   poolConnections(kc);
+  limitRequestTime(kc);
   return {
     cluster,
     api: kc.makeApiClient(KubeCoreClient),
@@ -120,7 +122,24 @@ export function kubeTargetFromToken(
     currentContext: cluster,
   });
   poolConnections(kc);
+  limitRequestTime(kc);
   return { cluster, api: kc.makeApiClient(KubeCoreClient), server, source };
+}
+
+/**
+ * Gives every request of this KubeConfig REQUEST_TIMEOUT_MS, connecting included: client-node sets
+ * none, so an API server that accepts the connection and never answers would hang the run. Its
+ * per-request hook (applySecurityAuthentication, which every generated API call awaits) is where
+ * the request context can still take a signal.
+ */
+function limitRequestTime(kc: KubeConfig, ms = REQUEST_TIMEOUT_MS): void {
+  const authenticate = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context: RequestContext) => {
+    await authenticate(context);
+    const own = context.getSignal();
+    const limit = AbortSignal.timeout(ms);
+    context.setSignal(own ? AbortSignal.any([own as AbortSignal, limit]) : limit);
+  };
 }
 
 /** The part of KubeConfig that poolConnections replaces: declared private, a method at run time. */

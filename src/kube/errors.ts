@@ -52,6 +52,9 @@ export function kubeFailure(error: unknown): KubeFailure {
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     };
   }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return { message: 'no answer in time', network: 'ETIMEDOUT' };
+  }
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: unknown } }).cause;
     const network = typeof cause?.code === 'string' ? cause.code : undefined;
