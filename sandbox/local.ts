@@ -55,7 +55,10 @@ export async function startLocalSandbox(options: {
   const kube = new Map<string, KubeEmulator>();
   const merged: KubeconfigDoc = { clusters: [], users: [], contexts: [] };
   for (const context of options.contexts) {
+    // https with the emulator's CA in the kubeconfig: kubectl (client-go) sends bearer tokens only
+    // over TLS, and the README tells people to look at the sandbox with kubectl.
     const emulator = new KubeEmulator({
+      https: true,
       namespaces: ['default', 'kube-system', 'kube-public', ...(options.namespaces ?? [])],
       issuer: (options.issuers ?? EXAMPLE_ISSUERS)[context],
     });
