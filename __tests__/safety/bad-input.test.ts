@@ -250,19 +250,19 @@ test('a YAML 1.1 !!set where a map belongs is an error, not tags that silently v
   expect(sandbox.totalCalls()).toBe(0);
 });
 
-test('YAML language tags are inert: !!js/function stays a plain string, with a warning naming the tag', async () => {
-  const path = join(tmp, 'js-tag.yaml');
-  writeFileSync(
-    path,
-    `${VALID_HEAD}${VALID_BINDING}    description: !!js/function 'function () { process.exit(3) }'\n`,
-  );
-  const io = captureIo(sandbox.env);
-  expect(await runCli(['validate', '--file', path], io)).toBe(0);
-  expect(io.stderr()).toMatch(
-    new RegExp(
-      `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: warning: Unresolved tag: tag:yaml.org,2002:js/function`,
-    ),
-  );
+test('custom YAML tags (!!js/function, !evil) are errors at their position, and nothing is contacted', async () => {
+  for (const [name, tagged, shown] of [
+    ['js-tag.yaml', "!!js/function 'function () { process.exit(3) }'", 'Unresolved tag: !!js/function'],
+    ['evil-tag.yaml', '!evil dangerous', 'Unresolved tag: !evil'],
+  ]) {
+    const path = join(tmp, name);
+    writeFileSync(path, `${VALID_HEAD}${VALID_BINDING}    description: ${tagged}\n`);
+    const io = captureIo(sandbox.env);
+    expect(await runCli(['plan', '--file', path], io)).toBe(1);
+    expect(io.stderr()).toContain(
+      `${path}:9:18: ${shown} — a bindings file uses no custom YAML tags; remove the tag`,
+    );
+  }
   expect(sandbox.totalCalls()).toBe(0);
 });
 

@@ -157,12 +157,17 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
   }
   for (const w of doc.warnings) {
     const at = pos(w.pos[0]);
+    // A custom tag (`!evil`, `!!js/function`) is an error, not a warning: its value used to be taken
+    // as a plain string, so a file could mean one thing to a reader and another to the tool.
+    const customTag = w.code === 'TAG_RESOLVE_FAILED';
     diagnostics.push({
-      severity: 'warning',
+      severity: customTag ? 'error' : 'warning',
       file,
       line: at.line,
       col: at.col,
-      message: `${w.message} — check this YAML`,
+      message: customTag
+        ? `${w.message.replace(/^Unresolved tag: tag:yaml\.org,2002:/, 'Unresolved tag: !!')} — a bindings file uses no custom YAML tags; remove the tag`
+        : `${w.message} — check this YAML`,
     });
   }
   if (diagnostics.some((d) => d.severity === 'error'))

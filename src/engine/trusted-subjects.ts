@@ -6,6 +6,7 @@ import type { ResolvedCluster } from '../desired/types.js';
 import { OWNER_TAG } from '../support/ownership.js';
 import type { Json } from '../policy/types.js';
 import type { ObservedRole } from '../observed/types.js';
+import { isObject } from '../support/json.js';
 
 export interface TrustedServiceAccount {
   cluster: string;
@@ -52,8 +53,4 @@ export function trustedServiceAccounts(
 
 function list(value: Json | undefined): Json[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-function isObject(value: Json | undefined): value is { [key: string]: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,8 @@
 // cannot express exactly is refused with the reason, never guessed: a Deny, another principal or
 // action, a condition other than `:sub`/`:aud`, or `:sub` limited by StringEquals and StringLike at
 // once (IAM ANDs operators, so that admits only their intersection). Pure: no I/O.
-import type { Json, JsonObject, PolicyDocument } from '../policy/types.js';
+import type { Json, PolicyDocument } from '../policy/types.js';
+import { isObject } from '../support/json.js';
 
 export interface TrustedIssuer {
   /** As in the Federated ARN: `host/path`, no scheme. */
@@ -20,10 +21,6 @@ export type TrustReading = { ok: true; issuers: TrustedIssuer[] } | { ok: false;
 const FEDERATED = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):oidc-provider\/(.+)$/;
 const SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 const WEB_IDENTITY = 'sts:assumerolewithwebidentity';
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function strings(value: Json | undefined): string[] | undefined {
   if (typeof value === 'string') return [value];
