@@ -63,7 +63,7 @@ export async function startLocalSandbox(options: {
       issuer: (options.issuers ?? EXAMPLE_ISSUERS)[context],
     });
     await emulator.start();
-    iam.routeIssuer(emulator.issuer, emulator.url);
+    iam.routeIssuer(emulator.issuer, emulator.url, emulator.caPem);
     kube.set(context, emulator);
     const doc = parse(kubeconfigFor(emulator, { context })) as KubeconfigDoc;
     merged.clusters.push(...doc.clusters);

@@ -166,7 +166,7 @@ test('a missing file is one diagnostic naming the path and how to set it', async
   const { file, diagnostics } = await loadBindingsFile(path);
   expect(file).toBeUndefined();
   expect(diagnostics.map(formatDiagnostic)).toEqual([
-    `${path}:1:1: bindings file not found: tried "${path}" — create it, or set its path with --file (CLI) or the bindings-file input (action)`,
+    `${path}: bindings file not found: tried "${path}" — create it, or set its path with --file (CLI) or the bindings-file input (action)`,
   ]);
 });
 
