@@ -179,3 +179,32 @@ test('every desired document the plan shows, parsed, is byte for byte the docume
   // As written: one Action stays a string, keys keep the file's order.
   expect(text.get('inlinePolicies.write-assets')).toContain('"Action": "s3:PutObject",');
 });
+
+test('a Markdown plan over the comment budget points at what the CLI offers, not at a job summary (#14)', async () => {
+  // 400 roles with an inline policy each: far more than GitHub's comment budget.
+  const many = Array.from(
+    { length: 400 },
+    (_, i) => `  - role: bulk-${i}
+    serviceAccounts: [{ cluster: prod, namespace: default, name: bulk-${i} }]
+    inlinePolicies:
+      read-${i}:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: ['s3:GetObject', 's3:ListBucket']
+            Resource: ['arn:aws:s3:::bucket-${i}', 'arn:aws:s3:::bucket-${i}/*']
+`,
+  ).join('');
+  const md = await run([
+    'plan',
+    '--file',
+    write('workload-identity.yaml', HEAD + many),
+    '--format',
+    'markdown',
+  ]);
+  expect(md.code).toBe(0);
+  expect(md.out).toContain('workload-identity plan --format text');
+  expect(md.out).toContain('--out plan.json');
+  expect(md.out).not.toContain('job summary');
+  expect(md.out).not.toContain('plan-json` output');
+});
