@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { cliArgs, median, ROOT, runNode, type ChildRun, type CliTarget } from './child.js';
 import { startEnvironment } from './environment.js';
+import { measureImport, renderImport } from './import.js';
 import { setLatency } from './scenarios.js';
 
 export interface MatrixOptions {
@@ -172,7 +173,14 @@ async function main(): Promise<void> {
     cli: values.source ? { kind: 'source' } : { kind: 'bundle', dir: join(ROOT, 'dist') },
     log: (t) => console.log(t),
   });
-  await writeFile(values.out, renderMatrix(result));
+  const cli: CliTarget = values.source ? { kind: 'source' } : { kind: 'bundle', dir: join(ROOT, 'dist') };
+  const imported = await measureImport(cli);
+  console.log(
+    `  import: ${imported.imported} of ${imported.roles} roles, ${(imported.wallMs / 1000).toFixed(2)} s, RSS ${imported.maxRssMb?.toFixed(0)} MB, IAM calls ${JSON.stringify(imported.calls)}`,
+  );
+  if (imported.exitCode !== 0 || imported.imported !== imported.roles)
+    result.failures.push('import did not write every role');
+  await writeFile(values.out, `${renderMatrix(result)}\n${renderImport(imported)}`);
   console.log(`wrote ${values.out}`);
   if (result.failures.length) process.exitCode = 1;
 }
