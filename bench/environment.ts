@@ -75,18 +75,7 @@ export async function startEnvironment(
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(bindingsPath, workload.text);
     await writeFile(kubeconfigPath, mergedKubeconfig(kube));
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: 'AKIABENCHEMULATOR000',
-      AWS_SECRET_ACCESS_KEY: 'bench-emulator-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_IAM: iam.url,
-      AWS_ENDPOINT_URL_STS: iam.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      KUBECONFIG: kubeconfigPath,
-      NO_COLOR: '1',
-    };
+    const env: NodeJS.ProcessEnv = { ...awsEnv(iam.url, dir), KUBECONFIG: kubeconfigPath, NO_COLOR: '1' };
     return {
       iam,
       kube,
@@ -110,6 +99,20 @@ export async function startEnvironment(
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** What a child process needs to reach the IAM/STS emulator at `url`, and nothing else. */
+export function awsEnv(url: string, home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'AKIABENCHEMULATOR000',
+    AWS_SECRET_ACCESS_KEY: 'bench-emulator-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_IAM: url,
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
 }
 
 /** One kubeconfig with a context per bench cluster (each emulator's own kubeconfig, merged). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IamEmulator } from '../sandbox/iam/index.js';
 import { cliArgs, runNode, type CliTarget } from './child.js';
+import { awsEnv } from './environment.js';
 
 export interface ImportRun {
   roles: number;
@@ -53,16 +54,7 @@ export async function measureImport(cli: CliTarget, roles = 1000, unrelated = 50
     iam.server.resetCounters();
     const out = join(dir, 'imported.yaml');
     const run = await runNode(cliArgs(cli, ['import', '--owner', 'acme/bench', '--file', out]), {
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        AWS_ACCESS_KEY_ID: 'AKIABENCHEMULATOR000',
-        AWS_SECRET_ACCESS_KEY: 'bench-emulator-secret',
-        AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL_IAM: iam.url,
-        AWS_ENDPOINT_URL_STS: iam.url,
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      env: awsEnv(iam.url, dir),
       timeoutMs: 10 * 60_000,
     });
     await writeFile(join(dir, 'stderr'), run.stderr);
