@@ -198,6 +198,14 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   import: ['file', 'owner', 'cluster', 'kube-context', 'role-path', 'name-pattern'],
 };
 
+/** --max-concurrency: the same whole-number rule as the action's input. */
+function maxConcurrencyOption(raw: string | undefined): number {
+  const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
+  if (max === undefined)
+    throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
+  return max;
+}
+
 function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],
@@ -388,10 +396,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const wait = values.wait === undefined ? 0 : parseWholeNumber(values.wait, 0, 900);
         if (wait === undefined)
           throw new UsageError('--wait must be a whole number of seconds from 0 to 900');
-        const raw = values['max-concurrency'];
-        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
-        if (max === undefined)
-          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
+        const max = maxConcurrencyOption(values['max-concurrency']);
         return await (
           await loadCliCommands()
         ).verifyCommand(
@@ -425,10 +430,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       default: {
         if (!values.plan === !values['auto-approve'])
           throw new UsageError('apply needs exactly one of --plan FILE (a reviewed plan) or --auto-approve');
-        const raw = values['max-concurrency'];
-        const max = raw === undefined ? DEFAULT_CONCURRENCY : parseWholeNumber(raw, 1, MAX_CONCURRENCY);
-        if (max === undefined)
-          throw new UsageError(`--max-concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`);
+        const max = maxConcurrencyOption(values['max-concurrency']);
         return await (
           await loadCliCommands()
         ).applyCommand(

@@ -4,10 +4,10 @@
 // listed with the reason. Pure: the roles and clusters were read elsewhere.
 import type { ObservedRole } from '../observed/types.js';
 import type { PolicyDocument } from '../policy/types.js';
-import { OWNER_TAG, ownerOf } from '../support/ownership.js';
+import { issuerHostPath } from '../policy/trust-policy.js';
+import { DEFAULT_AUDIENCE, OWNER_TAG, ownerOf } from '../support/ownership.js';
 import { readTrustPolicy } from './trust.js';
 
-export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 const DEFAULT_SESSION = 3600;
 /** Tags other tools keep on roles they made: kept in the file (the plan would otherwise remove them) and listed. */
 const BOOKKEEPING_TAG = /^(alpha\.eksctl\.io\/|eksctl\.cluster\.k8s\.io\/|terraform[-_:]|managed[-_]by$)/i;
@@ -66,12 +66,13 @@ export interface ImportedBinding {
   arn: string;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** `*` and `?` as IAM's StringLike reads them; flags 'i' for role names (IAM ignores their case). */
+export function globToRegExp(glob: string, flags = ''): RegExp {
   const body = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+  return new RegExp(`^${body}$`, flags);
 }
 
 /** A cluster key from an issuer: its host and path as letters, digits and dashes (at most 63). */
@@ -86,12 +87,11 @@ export function clusterKeyFor(hostPath: string): string {
   return `${slug.slice(0, 54).replace(/-+$/, '')}-${hash.toString(16).padStart(8, '0')}`;
 }
 
-const hostPathOf = (issuer: string) => issuer.replace(/^https:\/\//i, '').replace(/\/+$/, '');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function importBindings(request: ImportRequest): ImportedFile | { error: string } {
   const skipped: SkippedRole[] = [];
-  const pattern = request.namePattern ? globToRegExp(request.namePattern) : undefined;
+  const pattern = request.namePattern ? globToRegExp(request.namePattern, 'i') : undefined;
   const candidates = request.roles
     .filter((r) => !request.rolePath || r.path === request.rolePath)
     .filter((r) => !pattern || pattern.test(r.name));
@@ -111,10 +111,11 @@ export function importBindings(request: ImportRequest): ImportedFile | { error: 
   }
 
   const byHostPath = new Map<string, ImportCluster>();
-  for (const c of request.clusters ?? []) byHostPath.set(hostPathOf(c.issuer), c);
+  for (const c of request.clusters ?? []) byHostPath.set(issuerHostPath(c.issuer), c);
   const derived = new Map<string, ImportCluster>();
   const audiences = new Map<string, Set<string>>();
-  const bindings: ImportedBinding[] = [];
+  // Each binding with its role's path, until the file's one aws.rolePath is chosen.
+  const bindings: Array<ImportedBinding & { path: string }> = [];
   const gainsAudience: string[] = [];
   const bookkeepingTags: Array<{ role: string; keys: string[] }> = [];
   const accounts = new Set<string>();
@@ -180,7 +181,7 @@ export function importBindings(request: ImportRequest): ImportedFile | { error: 
     const kept = Object.keys(tags).filter((k) => BOOKKEEPING_TAG.test(k));
     if (kept.length) bookkeepingTags.push({ role: role.name, keys: kept });
     if (theirs === undefined) binding.adopt = true;
-    bindings.push({ ...binding, path: role.path } as ImportedBinding & { path: string });
+    bindings.push({ ...binding, path: role.path });
   }
 
   // One audience per cluster: roles that disagree with the majority are left out.
@@ -191,11 +192,10 @@ export function importBindings(request: ImportRequest): ImportedFile | { error: 
   const conflicted = new Set([...audiences].filter(([, seen]) => seen.size > 1).map(([key]) => key));
   // One role path per file: the most common one; roles elsewhere would be replaced by a path change.
   const paths = new Map<string, number>();
-  for (const b of bindings as Array<ImportedBinding & { path: string }>)
-    paths.set(b.path, (paths.get(b.path) ?? 0) + 1);
+  for (const b of bindings) paths.set(b.path, (paths.get(b.path) ?? 0) + 1);
   const rolePath = [...paths].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]))[0]?.[0];
   const kept: ImportedBinding[] = [];
-  for (const b of bindings as Array<ImportedBinding & { path: string }>) {
+  for (const b of bindings) {
     const { path, ...binding } = b;
     const audienceClash = binding.serviceAccounts.find((sa) => conflicted.has(sa.cluster));
     if (audienceClash) {

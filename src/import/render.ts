@@ -93,5 +93,5 @@ function header(imported: ImportedFile, notes: ImportNotes): string {
     lines.push('', ' ServiceAccounts to look at:');
     for (const n of notes.serviceAccountNotes) lines.push(`   ${n}`);
   }
-  return lines.map((l) => (l === '' ? '' : l)).join('\n');
+  return lines.join('\n');
 }

@@ -4,7 +4,7 @@
 // imported file's header. Pure.
 import type { ObservedRole, ObservedServiceAccount } from '../observed/types.js';
 import { ROLE_ARN_ANNOTATION } from '../support/ownership.js';
-import type { ImportedFile } from './bindings.js';
+import { globToRegExp, type ImportedFile } from './bindings.js';
 
 export function serviceAccountNotes(
   imported: ImportedFile,
@@ -34,8 +34,8 @@ export function serviceAccountNotes(
       const trusted = binding.serviceAccounts.some(
         (s) =>
           s.cluster === cluster &&
-          new RegExp(`^${glob(s.namespace)}$`).test(sa.namespace) &&
-          new RegExp(`^${glob(s.name)}$`).test(sa.name),
+          globToRegExp(s.namespace).test(sa.namespace) &&
+          globToRegExp(s.name).test(sa.name),
       );
       if (!trusted)
         notes.push(`${where} is annotated with ${binding.role}, whose trust policy does not admit it`);
@@ -52,11 +52,4 @@ export function serviceAccountNotes(
           );
   }
   return notes;
-}
-
-function glob(pattern: string): string {
-  return pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
 }

@@ -15,8 +15,9 @@ export interface PolicyProblem {
   at?: 'key';
 }
 
-const DOCUMENT_KEYS = ['Version', 'Id', 'Statement'];
-const STATEMENT_KEYS = [
+/** The keys IAM allows, in the order people write them (renderers show policies in this order). */
+export const DOCUMENT_KEYS = ['Version', 'Id', 'Statement'];
+export const STATEMENT_KEYS = [
   'Sid',
   'Effect',
   'Principal',

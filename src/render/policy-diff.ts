@@ -6,6 +6,7 @@
 //   is one `+` line and its neighbour is not shown as removed and re-added.
 // Both compare the display form (policy/normalize.ts): the same equivalences the plan uses, so only
 // real differences appear. Documents shown whole are shown as written (documents.ts).
+import { DOCUMENT_KEYS, STATEMENT_KEYS } from '../policy/validate.js';
 import { diffArrays } from 'diff';
 import { normalizePolicy } from '../policy/normalize.js';
 import type { Json, JsonObject, PolicyDocument } from '../policy/types.js';
@@ -32,20 +33,7 @@ export type PolicyEdit =
   | { kind: 'block'; path: string; op: '+' | '-'; lines: string[] };
 
 /** The order people write policy keys in; other keys follow in their own order. */
-const KEY_ORDER = [
-  'Version',
-  'Id',
-  'Statement',
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-];
+const KEY_ORDER = [...DOCUMENT_KEYS, ...STATEMENT_KEYS];
 const KEY_RANK = new Map(KEY_ORDER.map((key, i) => [key, i]));
 
 function isObject(value: Json | undefined): value is JsonObject {
