@@ -1,5 +1,5 @@
 import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{f as n,s as a,v as d,w as l,x as c,y as u}from"./chunk-ZQFUFKXA.js";var m={out:r=>process.stdout.write(r.endsWith(`
+import{A as u,i as n,u as a,x as d,y as l,z as c}from"./chunk-3NU2TXA3.js";var m={out:r=>process.stdout.write(r.endsWith(`
 `)?r:`${r}
 `),err:r=>process.stderr.write(r.endsWith(`
 `)?r:`${r}
