@@ -3,7 +3,6 @@
 // StatefulSet and DaemonSet, a bounded number at a time. CronJobs need none (the next run gets the
 // new role); Jobs and bare Pods cannot be restarted, only re-created, and are left to the user.
 import type { KubeTarget } from '../kube/client.js';
-import { rolloutRestart } from '../kube/restart-workloads.js';
 import { ROLLOUT_KINDS } from '../plan/restarts.js';
 import type { RestartGroup } from '../plan/types.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../support/concurrency.js';
@@ -32,6 +31,8 @@ export async function restartWorkloads(
           name: w.name,
         })),
     );
+  if (todo.length === 0) return [];
+  const { rolloutRestart } = await import('../kube/restart-workloads.js');
   const now = options.now ?? (() => new Date());
   return mapWithConcurrency(
     todo,

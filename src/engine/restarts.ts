@@ -4,7 +4,6 @@
 // with one list per kind per cluster (readWorkloads); what could not be read becomes a warning.
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
-import { readWorkloads } from '../kube/read-workloads.js';
 import type { ObservedWorkload } from '../observed/types.js';
 import { restartGroups, roleArnChanges } from '../plan/restarts.js';
 import type { Plan, PlanWarning, RestartGroup } from '../plan/types.js';
@@ -26,6 +25,8 @@ export async function findRestarts(
   const warnings: PlanWarning[] = [];
   const workloads = new Map<string, ObservedWorkload[]>();
   const clusters = [...new Set(changed.map((c) => c.cluster))].sort();
+  // Loaded only now: a plan without a role annotation change (and an IAM-only file) never parses it.
+  const { readWorkloads } = await import('../kube/read-workloads.js');
   await Promise.all(
     clusters.map(async (cluster) => {
       const target = kube.get(cluster);
