@@ -13,9 +13,8 @@ import type { Session } from '../engine/session.js';
 import type { DriftLabels } from '../plan/drift.js';
 import { readBaseBindings } from './base-file.js';
 import { postPlanComment } from './comments.js';
-import { loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
-import { loadBindingsOrReport, planOrReport } from './plan-step.js';
+import { withFreshPlan } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 
@@ -67,30 +66,32 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
     await writeJobSummary(markdown);
     await comment(markdown, undefined);
   };
-  const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
-  if (!bindings) return;
-  const guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, { compareWithBase: true });
-  if (!guardrails) return;
-
-  const session = rt.newSession();
   try {
-    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
-    if (!run) return;
-    const { plan } = run;
-    const lead = run.guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
-    const drift = await pullRequestDrift(rt, session, run, pull?.baseSha);
-    await writeJobSummary(
-      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
-    );
-    const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
-      bindingsFile: file,
+    await withFreshPlan(
+      rt,
+      outcome,
       headSha,
-      jobSummaryUrl: rt.context.runUrl,
-      lead,
-      drift,
-    });
-    await comment(markdown, plan.planId, truncated);
-    outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';
+      publish,
+      { guardrails: { compareWithBase: true } },
+      async ({ run, session, guardrails }) => {
+        const { plan } = run;
+        const lead =
+          run.guardrails && guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
+        const drift = await pullRequestDrift(rt, session, run, pull?.baseSha);
+        await writeJobSummary(
+          renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
+        );
+        const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
+          bindingsFile: file,
+          headSha,
+          jobSummaryUrl: rt.context.runUrl,
+          lead,
+          drift,
+        });
+        await comment(markdown, plan.planId, truncated);
+        outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';
+      },
+    );
   } catch (error) {
     // The comment must not keep showing an older plan as if it were current.
     if (!outcome.planId) {
@@ -101,7 +102,5 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
       );
     }
     throw error;
-  } finally {
-    session.close();
   }
 }

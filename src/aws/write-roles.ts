@@ -25,6 +25,7 @@ import { OWNER_TAG, isOurs, isOwnerTagKey, ownerOf } from '../support/ownership.
 import { policiesEqual } from '../policy/normalize.js';
 import type { RoleAttributes } from '../policy/role.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { parsePolicyText } from '../support/policy-document.js';
 import {
   either,
   iamCall,
@@ -373,15 +374,11 @@ export async function readCurrentRole(
   };
 }
 
-/** IAM returns documents URL-encoded; an unreadable one counts as unknown and is rewritten. */
+/** An unreadable document counts as unknown, so converging rewrites it. */
 function parseDocument(text: string | undefined): PolicyDocument | null {
   if (!text) return null;
-  try {
-    const parsed: unknown = JSON.parse(/^\s*%7b/i.test(text) ? decodeURIComponent(text) : text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as PolicyDocument) : null;
-  } catch {
-    return null;
-  }
+  const read = parsePolicyText(text);
+  return read.kind === 'document' ? (read.document as PolicyDocument) : null;
 }
 
 export interface RoleToDelete {

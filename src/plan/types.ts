@@ -1,7 +1,12 @@
 // The plan: a versioned, stable, serialisable list of changes. Reviewers approve it; apply executes
 // exactly it. planId hashes the changes only, so the same state and file always give the same id.
 import type { DesiredOidcProvider, DesiredRole, DesiredServiceAccount } from '../desired/types.js';
-import type { ObservedOidcProvider, ObservedRole, ObservedServiceAccount } from '../observed/types.js';
+import type {
+  ObservedOidcProvider,
+  ObservedRole,
+  ObservedServiceAccount,
+  WorkloadKind,
+} from '../observed/types.js';
 import type { SourceLocation } from '../bindings/types.js';
 import type { Json } from '../policy/types.js';
 
@@ -19,17 +24,24 @@ export interface FieldChange {
   broadensAccess?: boolean;
 }
 
-interface ChangeOf<K extends ResourceKind, Before, After> {
+interface ChangeCommon<K extends ResourceKind> {
   kind: K;
   /** Stable address, e.g. `role.s3-reader`, `oidc-provider.oidc.example.com/id/ABC`, `service-account.prod/default/app`. */
   address: string;
-  action: ChangeAction;
   /** Why a replace or delete happens, in words (e.g. "path changes from / to /workload-identity/"). */
   reason?: string;
   fields: FieldChange[];
-  before: Before | null;
-  after: After | null;
 }
+
+/**
+ * Typed by action, so no consumer has to handle impossible shapes: a create has nothing before it,
+ * a delete nothing after it, everything else both. A plan file read back is checked against this
+ * once, in `parse-plan.ts`.
+ */
+type ChangeOf<K extends ResourceKind, Before, After> =
+  | (ChangeCommon<K> & { action: 'create'; before: null; after: After })
+  | (ChangeCommon<K> & { action: 'delete'; before: Before; after: null })
+  | (ChangeCommon<K> & { action: 'update' | 'replace' | 'adopt' | 'no-op'; before: Before; after: After });
 
 export type OidcProviderChange = ChangeOf<'oidc-provider', ObservedOidcProvider, DesiredOidcProvider>;
 export type RoleChange = ChangeOf<'role', ObservedRole, DesiredRole>;
@@ -60,7 +72,9 @@ export type WarningCode =
   | 'partial-read'
   | 'missing-oidc-provider'
   | 'oidc-provider-kept'
-  | 'trust-policy-template-mismatch';
+  | 'trust-policy-template-mismatch'
+  | 'workloads-partial-read'
+  | 'role-recently-used';
 
 export interface PlanWarning {
   code: WarningCode;
@@ -84,6 +98,41 @@ export interface PlanSummary {
   replace: number;
 }
 
+/** What a ServiceAccount change does to the role its pods get (the webhook reads it at pod creation). */
+export type RoleArnChange = 'created' | 'added' | 'changed' | 'removed';
+
+/**
+ * The workloads whose pods run as one changed ServiceAccount: the EKS Pod Identity webhook injects
+ * credentials only into pods created after the annotation, so running pods keep no role (or the old
+ * one) until they are restarted.
+ */
+export interface RestartGroup {
+  /** The ServiceAccount change's address. */
+  address: string;
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+  change: RoleArnChange;
+  /** kubectl context for the copy-paste commands; absent = the kubeconfig's current context. */
+  context?: string;
+  /** The binding says `restart: rollout`: apply restarts the Deployments, StatefulSets and DaemonSets. */
+  restart?: 'rollout';
+  workloads: Array<{ kind: WorkloadKind; name: string }>;
+}
+
+/** When a role the plan destroys or narrows was last used (IAM's RoleLastUsed). */
+export interface RoleUsage {
+  /** The role change's address. */
+  address: string;
+  roleName: string;
+  /** Why it matters: the role goes, or its trust policy stops admitting a subject. */
+  why: 'destroyed' | 'loses-subject';
+  /** ISO 8601 time and region of the last use; absent = never used (in IAM's tracking period). */
+  lastUsed?: { date: string; region?: string };
+  /** Used within the last 7 days when the plan was made. */
+  recent: boolean;
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   planId: string;
@@ -94,4 +143,12 @@ export interface Plan {
   changes: Change[];
   warnings: PlanWarning[];
   summary: PlanSummary;
+  /**
+   * Workloads to restart, per ServiceAccount whose role annotation the plan changes. Read from the
+   * clusters at plan time; not part of planId (it is not something apply changes). Absent when the
+   * plan changes no role annotation.
+   */
+  restarts?: RestartGroup[];
+  /** Last use of each role the plan destroys or whose trust loses a subject (not part of planId). */
+  roleUsage?: RoleUsage[];
 }
