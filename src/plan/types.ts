@@ -60,7 +60,8 @@ export type WarningCode =
   | 'partial-read'
   | 'missing-oidc-provider'
   | 'oidc-provider-kept'
-  | 'trust-policy-template-mismatch';
+  | 'trust-policy-template-mismatch'
+  | 'role-name-case';
 
 export interface PlanWarning {
   code: WarningCode;
