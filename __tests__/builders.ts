@@ -22,7 +22,13 @@ import {
   OWNER_TAG,
   ROLE_ARN_ANNOTATION,
 } from '../src/support/ownership.js';
-import type { OidcProviderChange, Plan, RoleChange, ServiceAccountChange } from '../src/plan/types.js';
+import type {
+  Change,
+  OidcProviderChange,
+  Plan,
+  RoleChange,
+  ServiceAccountChange,
+} from '../src/plan/types.js';
 import type { PolicyDocument } from '../src/policy/types.js';
 
 export const OWNER = 'acme/platform';
@@ -236,20 +242,42 @@ export function mixedScenario(): { desired: DesiredState; observed: ObservedStat
   };
 }
 
+/** Builds a change of the shape its action requires (see `ChangeOf` in plan/types), or throws. */
+function typed<C extends Change>(
+  change: Omit<C, 'action' | 'before' | 'after'> & {
+    action: C['action'];
+    before: C['before'] | null;
+    after: C['after'] | null;
+  },
+): C {
+  const { action, before, after } = change;
+  const ok =
+    action === 'create'
+      ? before === null && after !== null
+      : action === 'delete'
+        ? before !== null && after === null
+        : before !== null && after !== null;
+  if (!ok)
+    throw new Error(
+      `builders: a ${action} change needs ${action === 'create' ? 'only after' : action === 'delete' ? 'only before' : 'before and after'}`,
+    );
+  return change as C;
+}
+
 export function providerChange(
   action: OidcProviderChange['action'],
   before: ObservedOidcProvider | null,
   after: DesiredOidcProvider | null,
 ): OidcProviderChange {
   const arn = after?.arn ?? before?.arn ?? '';
-  return {
+  return typed<OidcProviderChange>({
     kind: 'oidc-provider',
     address: `oidc-provider.${arn.split('oidc-provider/')[1]}`,
     action,
     fields: [],
     before,
     after,
-  };
+  });
 }
 
 export function roleChange(
@@ -257,7 +285,14 @@ export function roleChange(
   before: ObservedRole | null,
   after: DesiredRole | null,
 ): RoleChange {
-  return { kind: 'role', address: `role.${after?.name ?? before?.name}`, action, fields: [], before, after };
+  return typed<RoleChange>({
+    kind: 'role',
+    address: `role.${after?.name ?? before?.name}`,
+    action,
+    fields: [],
+    before,
+    after,
+  });
 }
 
 export function saChange(
@@ -267,7 +302,7 @@ export function saChange(
   created: boolean,
 ): ServiceAccountChange {
   const ref = after ?? before!;
-  return {
+  return typed<ServiceAccountChange>({
     kind: 'service-account',
     address: `service-account.${ref.cluster}/${ref.namespace}/${ref.name}`,
     action,
@@ -275,7 +310,7 @@ export function saChange(
     before,
     after,
     created,
-  };
+  });
 }
 
 export function planOf(changes: Plan['changes']): Plan {

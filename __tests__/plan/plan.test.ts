@@ -167,4 +167,38 @@ describe('parsePlanJson', () => {
     broken.changes[0] = { kind: 'bucket' };
     expect(() => parsePlanJson(JSON.stringify(broken))).toThrow('has an invalid change at changes[0]');
   });
+
+  // Apply trusts the action-typed Change shape (a create has no before, a delete no after), so a
+  // hand-edited file that breaks it must fail here, naming the change, not deep inside apply.
+  test.each([
+    ['create', 'before', {}, '"before" must be null'],
+    ['delete', 'after', {}, '"after" must be null'],
+    ['update', 'before', null, '"before" must be an object'],
+    ['update', 'after', null, '"after" must be an object'],
+  ])('rejects a %s whose %s is %p', (action, side, value, problem) => {
+    const text = JSON.parse(renderPlanJson(plan().plan)) as {
+      changes: { action: string; before: unknown; after: unknown; address: string }[];
+    };
+    const change = text.changes.find((c) => c.action === 'update' || c.action === action);
+    if (!change) throw new Error('the sample plan has no change to edit');
+    change.action = action;
+    change.before = action === 'create' ? null : { name: 'x' };
+    change.after = action === 'delete' ? null : { name: 'x' };
+    (change as Record<string, unknown>)[side] = value;
+    expect(() => parsePlanJson(JSON.stringify(text))).toThrow(
+      `has an invalid ${action} at changes[${text.changes.indexOf(change)}] (${change.address}): ${problem}`,
+    );
+  });
+
+  test('rejects a ServiceAccount change without "created"', () => {
+    const text = JSON.parse(renderPlanJson(plan().plan)) as {
+      changes: { kind: string; created?: boolean }[];
+    };
+    const sa = text.changes.find((c) => c.kind === 'service-account');
+    if (!sa) throw new Error('the sample plan has no ServiceAccount change');
+    delete sa.created;
+    expect(() => parsePlanJson(JSON.stringify(text))).toThrow(
+      'has a ServiceAccount change without "created"',
+    );
+  });
 });

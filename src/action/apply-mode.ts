@@ -11,10 +11,9 @@ import { escapeProse, inlineCode } from '../render/escape.js';
 import { renderApplyMarkdown, renderStalePlanMarkdown } from '../render/markdown.js';
 import { summaryLine } from '../render/text.js';
 import { findPlanComment, postApplyComment } from './comments.js';
-import { loadGuardrailsOrReport } from './guardrails.js';
 import { isDefaultBranchRef } from './mode.js';
 import type { Outcome } from './outcome.js';
-import { loadBindingsOrReport, planOrReport } from './plan-step.js';
+import { withFreshPlan } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 import { runVerify } from '../engine/verify.js';
@@ -146,66 +145,63 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
     await writeJobSummary(markdown);
     if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
   };
-  const bindings = await loadBindingsOrReport(rt, outcome, sha, publish);
-  if (!bindings) return;
   // The guardrails hold at apply time as they are now: a guardrails file changed after the review
   // still stops an apply that breaks it.
-  const guardrails = await loadGuardrailsOrReport(rt, outcome, sha, publish, { compareWithBase: false });
-  if (!guardrails) return;
+  await withFreshPlan(
+    rt,
+    outcome,
+    sha,
+    publish,
+    { guardrails: { compareWithBase: false } },
+    async ({ run, session, bindings }) => {
+      const { plan } = run;
 
-  const session = rt.newSession();
-  try {
-    const run = await planOrReport(rt, session, bindings, outcome, sha, publish, guardrails);
-    if (!run) return;
-    const { plan } = run;
-
-    if (reviewedPlanId !== undefined && pull && reviewedPlanId !== plan.planId) {
-      const ctx = { bindingsFile: file, headSha: sha, reviewedPlanId, pullNumber: pull.number };
-      await writeJobSummary(renderStalePlanMarkdown(plan, { ...ctx, budget: SUMMARY_BUDGET }));
-      if (rt.inputs.comment)
-        await postApplyComment(
-          rt,
-          pull.number,
-          renderStalePlanMarkdown(plan, { ...ctx, jobSummaryUrl: rt.context.runUrl }),
-          plan.planId,
+      if (reviewedPlanId !== undefined && pull && reviewedPlanId !== plan.planId) {
+        const ctx = { bindingsFile: file, headSha: sha, reviewedPlanId, pullNumber: pull.number };
+        await writeJobSummary(renderStalePlanMarkdown(plan, { ...ctx, budget: SUMMARY_BUDGET }));
+        if (rt.inputs.comment)
+          await postApplyComment(
+            rt,
+            pull.number,
+            renderStalePlanMarkdown(plan, { ...ctx, jobSummaryUrl: rt.context.runUrl }),
+            plan.planId,
+          );
+        outcome.fail(
+          `Refusing to apply: pull request #${pull.number} was reviewed with plan ${reviewedPlanId}, but planning now gives ${plan.planId}. Nothing was changed; the fresh plan is in the job summary. Get the current plan reviewed in a new pull request.`,
+          'stale plan',
         );
-      outcome.fail(
-        `Refusing to apply: pull request #${pull.number} was reviewed with plan ${reviewedPlanId}, but planning now gives ${plan.planId}. Nothing was changed; the fresh plan is in the job summary. Get the current plan reviewed in a new pull request.`,
-        'stale plan',
-      );
-      return;
-    }
+        return;
+      }
 
-    const report = !outcome.hasChanges
-      ? emptyApplyReport()
-      : await applyPlan(
-          plan,
-          { iam: session.aws.iam, kube: run.kube },
-          {
-            maxConcurrency: rt.inputs.maxConcurrency,
-            onEvent: (event) => {
-              if (event.type === 'finished')
-                core.info(`${event.result.address}: ${event.result.action} ${event.result.status}`);
-              if (event.type === 'retry')
-                core.info(
-                  `${event.address}: ${event.call} on ${event.resource} retried in ${event.delayMs} ms (${event.why})`,
-                );
+      const report = !outcome.hasChanges
+        ? emptyApplyReport()
+        : await applyPlan(
+            plan,
+            { iam: session.aws.iam, kube: run.kube },
+            {
+              maxConcurrency: rt.inputs.maxConcurrency,
+              onEvent: (event) => {
+                if (event.type === 'finished')
+                  core.info(`${event.result.address}: ${event.result.action} ${event.result.status}`);
+                if (event.type === 'retry')
+                  core.info(
+                    `${event.address}: ${event.call} on ${event.resource} retried in ${event.delayMs} ms (${event.why})`,
+                  );
+              },
             },
-          },
+          );
+      core.info(renderApplyText(report));
+      const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
+      await writeJobSummary(markdown);
+      if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
+      if (report.ok) {
+        outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
+        if (rt.inputs.verify) await verifyAfterApply(session, bindings, outcome, rt.inputs.maxConcurrency);
+      } else
+        outcome.fail(
+          `Apply failed: ${report.summary.failed} change(s) failed, ${report.summary.skipped} skipped. See the job summary; re-running converges from any partial state.`,
+          summaryLine(plan.summary),
         );
-    core.info(renderApplyText(report));
-    const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
-    await writeJobSummary(markdown);
-    if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
-    if (report.ok) {
-      outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
-      if (rt.inputs.verify) await verifyAfterApply(session, bindings, outcome, rt.inputs.maxConcurrency);
-    } else
-      outcome.fail(
-        `Apply failed: ${report.summary.failed} change(s) failed, ${report.summary.skipped} skipped. See the job summary; re-running converges from any partial state.`,
-        summaryLine(plan.summary),
-      );
-  } finally {
-    session.close();
-  }
+    },
+  );
 }

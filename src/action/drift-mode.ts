@@ -8,7 +8,7 @@ import { errorMessage } from '../support/errors.js';
 import { inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import type { Outcome } from './outcome.js';
-import { loadBindingsOrReport, planOrReport } from './plan-step.js';
+import { withFreshPlan } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 
@@ -18,12 +18,8 @@ const ISSUE_BUDGET = 60_000;
 export async function driftMode(rt: Runtime, outcome: Outcome): Promise<void> {
   const file = rt.inputs.bindingsFile;
   const headSha = rt.context.sha;
-  const bindings = await loadBindingsOrReport(rt, outcome, headSha, writeJobSummary);
-  if (!bindings) return;
-  const session = rt.newSession();
-  try {
-    const run = await planOrReport(rt, session, bindings, outcome, headSha, writeJobSummary);
-    if (!run) return;
+  // No guardrails here: drift reports what is, whatever the rules say.
+  await withFreshPlan(rt, outcome, headSha, writeJobSummary, {}, async ({ run }) => {
     await writeJobSummary(
       // Drift mode has no pull request: every change undoes an edit made outside the file.
       renderPlanMarkdown(run.plan, {
@@ -55,9 +51,7 @@ export async function driftMode(rt: Runtime, outcome: Outcome): Promise<void> {
     }
     outcome.result = 'drift';
     outcome.failure = `Drift: IAM and Kubernetes differ from ${file} (${outcome.summary}). The plan is in the job summary; apply the file again (merge a pull request, or run with mode: apply) or update it to match.`;
-  } finally {
-    session.close();
-  }
+  });
 }
 
 /** The issue is a notification: failing to write it must not hide the drift result itself. */

@@ -13,9 +13,8 @@ import type { Session } from '../engine/session.js';
 import type { DriftLabels } from '../plan/drift.js';
 import { readBaseBindings } from './base-file.js';
 import { postPlanComment } from './comments.js';
-import { loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
-import { loadBindingsOrReport, planOrReport } from './plan-step.js';
+import { withFreshPlan } from './plan-step.js';
 import type { Runtime } from './runtime.js';
 import { SUMMARY_BUDGET, writeJobSummary } from './summary.js';
 
@@ -64,41 +63,48 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
     await writeJobSummary(markdown);
     await comment(markdown, undefined);
   };
-  const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
-  if (!bindings) return;
-  const guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, { compareWithBase: true });
-  if (!guardrails) return;
-
-  const session = rt.newSession();
+  let base: BaseBindings | undefined;
   try {
-    const base = pull?.baseSha ? await readBaseBindings(rt, pull.baseSha) : undefined;
-    // A cluster key the base branch had, dropped without draining it first: refuse before planning
-    // (so no plan id: nothing reviewable), never orphan its ServiceAccounts.
-    if (base) {
-      const problem = refuseRemovedClusters(bindings, base);
-      if (problem) core.warning(`${problem}.`);
-    } else if (pull) {
-      core.notice(
-        "The base branch's bindings file could not be read, so a cluster key removed from the file while another key still uses its issuer cannot be detected.",
-      );
-    }
-    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
-    if (!run) return;
-    const { plan } = run;
-    const lead = run.guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
-    const drift = await pullRequestDrift(session, run, base);
-    await writeJobSummary(
-      renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
-    );
-    const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
-      bindingsFile: file,
+    await withFreshPlan(
+      rt,
+      outcome,
       headSha,
-      jobSummaryUrl: rt.context.runUrl,
-      lead,
-      drift,
-    });
-    await comment(markdown, plan.planId, truncated);
-    outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';
+      publish,
+      {
+        guardrails: { compareWithBase: true },
+        // A cluster key the base branch had, dropped without draining it first: refuse before
+        // planning (so no plan id: nothing reviewable), never orphan its ServiceAccounts.
+        beforePlan: async (bindings) => {
+          base = pull?.baseSha ? await readBaseBindings(rt, pull.baseSha) : undefined;
+          if (base) {
+            const problem = refuseRemovedClusters(bindings, base);
+            if (problem) core.warning(`${problem}.`);
+          } else if (pull) {
+            core.notice(
+              "The base branch's bindings file could not be read, so a cluster key removed from the file while another key still uses its issuer cannot be detected.",
+            );
+          }
+        },
+      },
+      async ({ run, session, guardrails }) => {
+        const { plan } = run;
+        const lead =
+          run.guardrails && guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
+        const drift = await pullRequestDrift(session, run, base);
+        await writeJobSummary(
+          renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
+        );
+        const { markdown, truncated } = renderPlanMarkdownDocument(plan, {
+          bindingsFile: file,
+          headSha,
+          jobSummaryUrl: rt.context.runUrl,
+          lead,
+          drift,
+        });
+        await comment(markdown, plan.planId, truncated);
+        outcome.result = outcome.hasChanges ? 'planned' : 'no-changes';
+      },
+    );
   } catch (error) {
     // The comment must not keep showing an older plan as if it were current.
     if (!outcome.planId) {
@@ -109,7 +115,5 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
       );
     }
     throw error;
-  } finally {
-    session.close();
   }
 }

@@ -1,6 +1,7 @@
-// The first steps every mode shares: load the bindings file, then plan. An invalid file or a
-// conflict is published (job summary, and a comment where the mode posts one) and recorded in the
-// outcome; the caller gets the plan only when it may go on.
+// The first steps every mode shares: load the bindings file (and the guardrails), open a session,
+// plan, and close the session whatever happens. An invalid file, a conflict or a guardrails block is
+// published (job summary, and a comment where the mode posts one) and recorded in the outcome; the
+// mode's own step runs only with a plan it may go on with.
 import * as core from '@actions/core';
 import type { BindingsFile } from '../bindings/types.js';
 import { PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
@@ -11,7 +12,7 @@ import { hasBlockingViolations, type GuardrailsReport } from '../guardrails/type
 import { renderGuardrailsBlockedMarkdown } from '../render/guardrails.js';
 import { renderPlanText, summaryLine } from '../render/text.js';
 import { invalidFileMessage, loadBindingsForAction } from './bindings.js';
-import { judgeGuardrails } from './guardrails.js';
+import { judgeGuardrails, loadGuardrailsOrReport } from './guardrails.js';
 import type { Outcome } from './outcome.js';
 import type { Runtime } from './runtime.js';
 
@@ -75,4 +76,45 @@ export async function planOrReport(
   core.info(renderPlanText(plan));
   core.endGroup();
   return report ? { ...run, guardrails: report } : run;
+}
+
+/** What a mode's own step gets: the plan, the open session it was made with, and its inputs. */
+export interface FreshPlan {
+  run: PlanRun & { guardrails?: GuardrailsReport };
+  session: Session;
+  bindings: BindingsFile;
+  guardrails?: LoadedGuardrails;
+}
+
+/**
+ * Load → (guardrails) → session → plan → the mode's step → close. `guardrails` undefined skips the
+ * guardrails (drift mode reports what is, whatever the rules say).
+ */
+export async function withFreshPlan(
+  rt: Runtime,
+  outcome: Outcome,
+  headSha: string | undefined,
+  publish: Publish,
+  options: {
+    guardrails?: { compareWithBase: boolean };
+    /** Runs once the file is loaded, before anything is planned; throwing stops the run (no plan id). */
+    beforePlan?: (bindings: BindingsFile) => Promise<void>;
+  },
+  step: (fresh: FreshPlan) => Promise<void>,
+): Promise<void> {
+  const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
+  if (!bindings) return;
+  let guardrails: LoadedGuardrails | undefined;
+  if (options.guardrails) {
+    guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, options.guardrails);
+    if (!guardrails) return;
+  }
+  const session = rt.newSession();
+  try {
+    await options.beforePlan?.(bindings);
+    const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
+    if (run) await step({ run, session, bindings, guardrails });
+  } finally {
+    session.close();
+  }
 }

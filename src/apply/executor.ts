@@ -9,13 +9,7 @@ import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
 import type { IamWriteContext } from '../aws/write-call.js';
 import { errorMessage } from '../support/errors.js';
 import type { KubeTarget } from '../kube/client.js';
-import {
-  applyServiceAccount,
-  deleteServiceAccount,
-  keysToRelease,
-  releaseServiceAccount,
-  type KubeWriteContext,
-} from '../kube/write-service-accounts.js';
+import type { KubeWriteContext } from '../kube/write-service-accounts.js';
 import type {
   Change,
   FieldChange,
@@ -24,6 +18,7 @@ import type {
   RoleChange,
   ServiceAccountChange,
 } from '../plan/types.js';
+import type { ObservedRole } from '../observed/types.js';
 import { dependencyGraph } from './graph.js';
 import { realSleep, type RetryPolicy, type Sleep, type StepRetryNotice } from '../support/retry.js';
 import { runInDependencyOrder } from './scheduler.js';
@@ -159,14 +154,6 @@ interface ExecutionContext {
   kube: (cluster: string) => KubeWriteContext | undefined;
 }
 
-function unsupported(change: Change): ApplyStepError {
-  return new ApplyStepError({
-    call: 'plan',
-    resource: change.address,
-    message: `a ${change.action} of a ${change.kind} without the ${change.before ? 'after' : 'before'} state cannot be applied; the plan file is malformed — run plan again.`,
-  });
-}
-
 async function executeChange(change: Change, ctx: ExecutionContext): Promise<void> {
   if (change.action === 'no-op') return;
   if (change.kind === 'oidc-provider') return executeProviderChange(change, ctx.iam);
@@ -175,41 +162,31 @@ async function executeChange(change: Change, ctx: ExecutionContext): Promise<voi
 }
 
 async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteContext): Promise<void> {
-  const { before, after } = change;
-  if (change.action === 'delete') {
-    if (!before) throw unsupported(change);
-    return deleteOidcProvider(ctx, before.arn);
-  }
-  if (!after) throw unsupported(change);
-  if (!before) return createOidcProvider(ctx, after);
+  if (change.action === 'delete') return deleteOidcProvider(ctx, change.before.arn);
+  if (change.action === 'create') return createOidcProvider(ctx, change.after);
   // Update (or anything else on an existing provider): only ever add client ids.
-  return addOidcClientIds(ctx, before.arn, after.clientIds, before.clientIds);
+  return addOidcClientIds(ctx, change.before.arn, change.after.clientIds, change.before.clientIds);
 }
 
 async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Promise<void> {
-  const { before, after } = change;
-  const toDelete = (b: NonNullable<RoleChange['before']>) => ({
+  const toDelete = (b: ObservedRole) => ({
     name: b.name,
     managedPolicies: b.managedPolicies,
     inlinePolicies: Object.keys(b.inlinePolicies),
   });
   switch (change.action) {
     case 'create':
-      if (!after) throw unsupported(change);
-      return createRole(ctx, after);
+      return createRole(ctx, change.after);
     case 'update':
     case 'adopt':
-      if (!before || !after) throw unsupported(change);
-      return convergeRole(ctx, before, after, { adopt: change.action === 'adopt' });
+      return convergeRole(ctx, change.before, change.after, { adopt: change.action === 'adopt' });
     case 'replace':
-      if (!before || !after) throw unsupported(change);
-      await deleteRole(ctx, toDelete(before));
-      return createRole(ctx, after);
+      await deleteRole(ctx, toDelete(change.before));
+      return createRole(ctx, change.after);
     case 'delete':
-      if (!before) throw unsupported(change);
-      return deleteRole(ctx, toDelete(before));
-    default:
-      throw unsupported(change);
+      return deleteRole(ctx, toDelete(change.before));
+    case 'no-op':
+      return;
   }
 }
 
@@ -218,7 +195,6 @@ async function executeServiceAccountChange(
   ctx: ExecutionContext,
 ): Promise<void> {
   const ref = change.after ?? change.before;
-  if (!ref) throw unsupported(change);
   const kube = ctx.kube(ref.cluster);
   if (!kube) {
     throw new ApplyStepError({
@@ -227,8 +203,10 @@ async function executeServiceAccountChange(
       message: `no Kubernetes client for cluster "${ref.cluster}"; give it a kubeconfig context (clusters.${ref.cluster}.kubernetes.context) or set "kubernetes: false" to manage IAM only.`,
     });
   }
+  // Loaded at the first ServiceAccount change: a plan of IAM changes only never loads the client.
+  const { applyServiceAccount, deleteServiceAccount, keysToRelease, releaseServiceAccount } =
+    await import('../kube/write-service-accounts.js');
   if (change.action === 'delete') {
-    if (!change.before) throw unsupported(change);
     if (change.created) return deleteServiceAccount(kube, change.before);
     return releaseServiceAccount(
       kube,
@@ -236,7 +214,6 @@ async function executeServiceAccountChange(
       keysToRelease(change.before, removedFields(change.fields)),
     );
   }
-  if (!change.after) throw unsupported(change);
   return applyServiceAccount(kube, change.after, {
     created: change.action === 'create' || change.created,
     ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),

@@ -49,11 +49,10 @@ export function dependencyGraph(changes: Change[]): ApplyStep[] {
   const saByOldRoleArn = new Map<string, number[]>(); // ServiceAccount, by its current role-arn annotation
   changes.forEach((change, i) => {
     if (change.kind === 'oidc-provider') {
-      if (change.action !== 'delete' && change.after) index(providersToWrite, lower(change.after.arn), i);
-      if (change.action === 'delete' && change.before) index(providersToDelete, lower(change.before.arn), i);
+      if (change.action === 'delete') index(providersToDelete, lower(change.before.arn), i);
+      else index(providersToWrite, lower(change.after.arn), i);
     } else if (change.kind === 'role') {
-      if (change.action !== 'delete')
-        index(rolesToWrite, lower(change.after?.name ?? change.before?.name ?? ''), i);
+      if (change.action !== 'delete') index(rolesToWrite, lower(change.after.name), i);
     } else {
       const before = change.before?.annotations[ROLE_ARN_ANNOTATION];
       if (before !== undefined) index(saByOldRoleArn, lower(before), i);
@@ -63,10 +62,10 @@ export function dependencyGraph(changes: Change[]): ApplyStep[] {
   changes.forEach((change, i) => {
     if (change.kind === 'role') {
       if (change.action !== 'delete' && providersToWrite.size > 0) {
-        for (const name of namedStrings(change.after?.trustPolicy))
+        for (const name of namedStrings(change.after.trustPolicy))
           for (const provider of providersToWrite.get(name) ?? []) deps[i].add(provider);
       }
-      if (change.action === 'delete' && change.before) {
+      if (change.action === 'delete') {
         for (const sa of saByOldRoleArn.get(lower(change.before.arn)) ?? []) deps[i].add(sa);
       }
       if (providersToDelete.size > 0) {

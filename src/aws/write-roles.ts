@@ -26,6 +26,7 @@ import { policiesEqual } from '../policy/normalize.js';
 import type { RoleAttributes } from '../policy/role.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { tagsAsIamSpells } from '../plan/role-names.js';
+import { parsePolicyText } from '../support/policy-document.js';
 import {
   either,
   iamCall,
@@ -379,15 +380,11 @@ export async function readCurrentRole(
   };
 }
 
-/** IAM returns documents URL-encoded; an unreadable one counts as unknown and is rewritten. */
+/** An unreadable document counts as unknown, so converging rewrites it. */
 function parseDocument(text: string | undefined): PolicyDocument | null {
   if (!text) return null;
-  try {
-    const parsed: unknown = JSON.parse(/^\s*%7b/i.test(text) ? decodeURIComponent(text) : text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as PolicyDocument) : null;
-  } catch {
-    return null;
-  }
+  const read = parsePolicyText(text);
+  return read.kind === 'document' ? (read.document as PolicyDocument) : null;
 }
 
 export interface RoleToDelete {

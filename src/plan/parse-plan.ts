@@ -16,6 +16,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The one place the action-typed `Change` shape is checked: a create has no before, a delete no after. */
+function stateShapeProblem(action: string, before: unknown, after: unknown): string | undefined {
+  const wantBefore = action !== 'create';
+  const wantAfter = action !== 'delete';
+  const describe = (name: string, value: unknown, wanted: boolean) => {
+    if (wanted && !isRecord(value)) return `"${name}" must be an object`;
+    if (!wanted && value !== null) return `"${name}" must be null`;
+    return undefined;
+  };
+  return describe('before', before, wantBefore) ?? describe('after', after, wantAfter);
+}
+
 export function parsePlanJson(text: string): Plan {
   let value: unknown;
   try {
@@ -43,6 +55,11 @@ export function parsePlanJson(text: string): Plan {
       !Array.isArray(change.fields)
     ) {
       fail(`has an invalid change at changes[${i}] (each needs kind, address, action and fields)`);
+    }
+    const shape = stateShapeProblem(change.action as string, change.before, change.after);
+    if (shape) fail(`has an invalid ${String(change.action)} at changes[${i}] (${change.address}): ${shape}`);
+    if (change.kind === 'service-account' && typeof change.created !== 'boolean') {
+      fail(`has a ServiceAccount change without "created" at changes[${i}] (${change.address})`);
     }
   });
   if (!Array.isArray(value.warnings)) fail('has no "warnings" list');

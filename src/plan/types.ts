@@ -19,17 +19,24 @@ export interface FieldChange {
   broadensAccess?: boolean;
 }
 
-interface ChangeOf<K extends ResourceKind, Before, After> {
+interface ChangeCommon<K extends ResourceKind> {
   kind: K;
   /** Stable address, e.g. `role.s3-reader`, `oidc-provider.oidc.example.com/id/ABC`, `service-account.prod/default/app`. */
   address: string;
-  action: ChangeAction;
   /** Why a replace or delete happens, in words (e.g. "path changes from / to /workload-identity/"). */
   reason?: string;
   fields: FieldChange[];
-  before: Before | null;
-  after: After | null;
 }
+
+/**
+ * Typed by action, so no consumer has to handle impossible shapes: a create has nothing before it,
+ * a delete nothing after it, everything else both. A plan file read back is checked against this
+ * once, in `parse-plan.ts`.
+ */
+type ChangeOf<K extends ResourceKind, Before, After> =
+  | (ChangeCommon<K> & { action: 'create'; before: null; after: After })
+  | (ChangeCommon<K> & { action: 'delete'; before: Before; after: null })
+  | (ChangeCommon<K> & { action: 'update' | 'replace' | 'adopt' | 'no-op'; before: Before; after: After });
 
 export type OidcProviderChange = ChangeOf<'oidc-provider', ObservedOidcProvider, DesiredOidcProvider>;
 export type RoleChange = ChangeOf<'role', ObservedRole, DesiredRole>;

@@ -10,7 +10,7 @@
 import { compareStrings } from '../support/order.js';
 import type { Json, JsonObject, PolicyDocument } from './types.js';
 import { isObject } from '../support/json.js';
-import { errorMessage } from '../support/errors.js';
+import { parsePolicyText } from '../support/policy-document.js';
 
 /** The Version IAM assumes when a document has none. */
 export const IMPLICIT_POLICY_VERSION = '2008-10-17';
@@ -21,23 +21,18 @@ const PRINCIPAL_FIELDS = new Set(['Principal', 'NotPrincipal']);
 /** A document from an object, a JSON string or IAM's URL-encoded JSON string. */
 function parseDocument(doc: PolicyDocument | string): PolicyDocument {
   if (typeof doc !== 'string') return doc;
-  let text = doc.trim();
-  if (/^%7b/i.test(text)) text = decodeURIComponent(text);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
+  const read = parsePolicyText(doc);
+  if (read.kind === 'not-json') {
     throw new Error(
-      `policy document is not valid JSON (${errorMessage(error)}): write it as a JSON object with Version and Statement.`,
-      { cause: error },
+      `policy document is not valid JSON (${read.error}): write it as a JSON object with Version and Statement.`,
     );
   }
-  if (!isObject(parsed as Json)) {
+  if (read.kind === 'not-object') {
     throw new Error(
       'policy document is not a JSON object: write it as an object with Version and Statement.',
     );
   }
-  return parsed as PolicyDocument;
+  return read.document as PolicyDocument;
 }
 
 /** IAM compares condition values as strings: `true` and `"true"` are the same value. */
