@@ -23,6 +23,22 @@ export const OPERATIONS = {
   jwks: 'get jwks',
 } as const;
 
+/**
+ * Operation names of the workload kinds (Deployments … Pods): `list deployments`, `get deployment`,
+ * `create deployment`, `patch deployment (strategic)`.
+ */
+export const workloadOperation = (
+  verb: 'list' | 'get' | 'create' | 'patch',
+  resource: string,
+  singular: string,
+  patchType?: string,
+): string =>
+  verb === 'list'
+    ? `list ${resource}`
+    : verb === 'patch'
+      ? `patch ${singular} (${patchType})`
+      : `${verb} ${singular}`;
+
 /** A leaf field: its path from the object root and its JSON value. */
 export interface Leaf {
   path: readonly string[];
