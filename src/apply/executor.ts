@@ -9,13 +9,7 @@ import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
 import type { IamWriteContext } from '../aws/write-call.js';
 import { errorMessage } from '../support/errors.js';
 import type { KubeTarget } from '../kube/client.js';
-import {
-  applyServiceAccount,
-  deleteServiceAccount,
-  keysToRelease,
-  releaseServiceAccount,
-  type KubeWriteContext,
-} from '../kube/write-service-accounts.js';
+import type { KubeWriteContext } from '../kube/write-service-accounts.js';
 import type {
   Change,
   FieldChange,
@@ -209,6 +203,9 @@ async function executeServiceAccountChange(
       message: `no Kubernetes client for cluster "${ref.cluster}"; give it a kubeconfig context (clusters.${ref.cluster}.kubernetes.context) or set "kubernetes: false" to manage IAM only.`,
     });
   }
+  // Loaded at the first ServiceAccount change: a plan of IAM changes only never loads the client.
+  const { applyServiceAccount, deleteServiceAccount, keysToRelease, releaseServiceAccount } =
+    await import('../kube/write-service-accounts.js');
   if (change.action === 'delete') {
     if (change.created) return deleteServiceAccount(kube, change.before);
     return releaseServiceAccount(

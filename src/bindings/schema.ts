@@ -1,9 +1,10 @@
 // The bindings file's JSON Schema (one source of truth in schema/bindings.schema.json: editors, the
 // README reference and the `schema` command read the same file) and the conversion of ajv's errors
 // into diagnostics that say where, what is wrong and what to write instead.
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/bindings.schema.json' with { type: 'json' };
 import type { Diagnostic } from './diagnostics.js';
+import { compileSchema } from './schema-compiler.js';
 import { describeField, describeObject, show, typeName } from './describe.js';
 import type { JsonPath, Locator, Position } from './parse.js';
 import { closest, didYouMean } from '../support/suggest.js';
@@ -11,23 +12,7 @@ import { closest, didYouMean } from '../support/suggest.js';
 /** The JSON Schema of the bindings file (draft 2020-12). */
 export const bindingsSchema: Readonly<Record<string, unknown>> = schema;
 
-// ajv is CommonJS; under Node's ESM (and jest's) the default import is module.exports, whose
-// `default` property is the class.
-const Ajv2020 = Ajv2020Module.default;
-let ajv: InstanceType<typeof Ajv2020> | undefined;
-
-/**
- * Built on first use, like the compiled schemas below: compiling costs start-up time, and the CLI's
- * two bundles each hold a copy of this module, so compiling at import made a plan pay twice.
- */
-function ajvInstance(): InstanceType<typeof Ajv2020> {
-  if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
-    // `x-rule` is our annotation: the rule in words that messages quote.
-    ajv.addVocabulary(['x-rule']);
-  }
-  return ajv;
-}
+// Compiled on first use (in the bundle: generated ahead of time, see schema-compiler.ts).
 let validate: ValidateFunction | undefined;
 
 type SchemaNode = Record<string, unknown>;
@@ -37,7 +22,7 @@ export type SchemaCheck = (value: unknown, locate: Locator, file: string) => Dia
 
 /** Checks the shape of the parsed file; returns one diagnostic per problem, all at once. */
 export const checkSchema: SchemaCheck = (value, locate, file) =>
-  checkWith((validate ??= ajvInstance().compile(schema)), value, locate, file);
+  checkWith((validate ??= compileSchema(schema)), value, locate, file);
 
 /**
  * The same positioned, "what to write instead" messages for another of our YAML files (the
@@ -45,8 +30,7 @@ export const checkSchema: SchemaCheck = (value, locate, file) =>
  */
 export function schemaCheck(otherSchema: Record<string, unknown>): SchemaCheck {
   let compiled: ValidateFunction | undefined;
-  return (value, locate, file) =>
-    checkWith((compiled ??= ajvInstance().compile(otherSchema)), value, locate, file);
+  return (value, locate, file) => checkWith((compiled ??= compileSchema(otherSchema)), value, locate, file);
 }
 
 function checkWith(validate: ValidateFunction, value: unknown, locate: Locator, file: string): Diagnostic[] {

@@ -2,8 +2,11 @@
 // AWS Workload Identity add-on, and reach its Kubernetes API. The token is sent, never printed.
 import type { Json, JsonObject } from '../policy/types.js';
 import { fetchWithTimeout, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
+import { bareToken } from './token.js';
 
-export const DEFAULT_CPLN_ENDPOINT = 'https://api.cpln.io';
+// Kept importable from here: they live in token.ts so that a run without Control Plane clusters can
+// use them without loading this client (the engine imports this module only when a file has one).
+export { bareToken, DEFAULT_CPLN_ENDPOINT } from './token.js';
 
 export interface ControlPlaneAccess {
   endpoint: string;
@@ -33,19 +36,6 @@ export class ControlPlaneError extends Error {
     this.name = 'ControlPlaneError';
     this.status = status;
   }
-}
-
-/**
- * The token itself, as pasted into a secret: surrounding whitespace (a trailing newline from a file)
- * and a `Bearer ` prefix removed. The cluster API needs exactly this as its bearer token, so every
- * use of the token goes through here. Undefined when nothing is left.
- */
-export function bareToken(token: string | undefined): string | undefined {
-  const bare = (token ?? '')
-    .trim()
-    .replace(/^bearer\s+/i, '')
-    .trim();
-  return bare === '' ? undefined : bare;
 }
 
 /** The API reference shows `Authorization: <token>`; the Terraform provider sends `Bearer <token>`. */

@@ -2,12 +2,9 @@
 // Control Plane issuers asked for, and the ServiceAccounts of the clusters given a kube context;
 // turn them into a bindings file (src/import, pure) and say what does not line up.
 import { readImportCandidates } from '../aws/read-import.js';
-import { getMk8sCluster } from '../controlplane/client.js';
 import { importBindings, type ImportCluster, type ImportedFile } from '../import/bindings.js';
 import { renderImportedFile } from '../import/render.js';
 import { serviceAccountNotes } from '../import/service-accounts.js';
-import { kubeTargetFromConfig, loadKubeConfig } from '../kube/client.js';
-import { listAllServiceAccounts } from '../kube/read-service-accounts.js';
 import type { ObservedServiceAccount } from '../observed/types.js';
 import type { CallObserver } from '../support/concurrency.js';
 import type { Session } from './session.js';
@@ -46,6 +43,9 @@ export async function runImport(session: Session, request: ImportRequest): Promi
   const withKube = imported.clusters.filter((c) => c.kubernetes !== false);
   const observed = new Map<string, ObservedServiceAccount[]>();
   if (withKube.length) {
+    // The Kubernetes client is loaded only when a cluster was given a context (see engine/session.ts).
+    const { kubeTargetFromConfig, loadKubeConfig } = await import('../kube/client.js');
+    const { listAllServiceAccounts } = await import('../kube/read-service-accounts.js');
     const config = loadKubeConfig({ kubeconfigText: request.kubeconfigText });
     await Promise.all(
       withKube.map(async (c) => {
@@ -67,6 +67,7 @@ async function resolveImportCluster(session: Session, spec: ClusterSpec): Promis
     throw new Error(
       `--cluster ${spec.key}=controlPlane:${org}/${cluster} needs a Control Plane token: set CPLN_TOKEN`,
     );
+  const { getMk8sCluster } = await import('../controlplane/client.js');
   const found = await getMk8sCluster({ ...session.controlPlane, token }, org, cluster);
   const url = found.awsWorkloadIdentity?.providerUrl ?? found.oidcProviderUrl;
   if (!url)

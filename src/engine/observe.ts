@@ -5,7 +5,7 @@ import { readOidcProviders } from '../aws/read-oidc-providers.js';
 import { readRoles, type RoleReadStrategy } from '../aws/read-roles.js';
 import type { DesiredState } from '../desired/types.js';
 import type { KubeTarget } from '../kube/client.js';
-import { readCluster, readServiceAccounts, type ServiceAccountKey } from '../kube/read-service-accounts.js';
+import type { ServiceAccountKey } from '../kube/read-service-accounts.js';
 import type { CallObserver } from '../support/concurrency.js';
 import { trustedServiceAccounts, type TrustedServiceAccount } from './trusted-subjects.js';
 import type { ObservedState } from '../observed/types.js';
@@ -37,6 +37,8 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
     iamCallsByOperation[op] = (iamCallsByOperation[op] ?? 0) + 1;
   };
   const kubeCalls: Record<string, number> = {};
+  // The Kubernetes readers are loaded only when a cluster's ServiceAccounts are managed.
+  const kube = input.kube.size ? await import('../kube/read-service-accounts.js') : undefined;
 
   const [roleRead, oidcProviders, clusters] = await Promise.all([
     readRoles(input.iam, {
@@ -56,7 +58,7 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
           .filter((sa) => sa.cluster === key)
           .map((sa) => ({ namespace: sa.namespace, name: sa.name }));
         kubeCalls[key] = 0;
-        return readCluster(target, wanted, [...new Set(wanted.map((w) => w.namespace))], {
+        return kube!.readCluster(target, wanted, [...new Set(wanted.map((w) => w.namespace))], {
           concurrency,
           onCall: () => {
             kubeCalls[key] += 1;
@@ -78,7 +80,7 @@ export async function observeState(input: ObserveInput): Promise<ObservedState &
         (t) => t.cluster === cluster.key && !seen.has(`${t.namespace}/${t.name}`) && !wanted.has(saKey(t)),
       );
       if (!target || missing.length === 0) return;
-      const more = await readServiceAccounts(target, missing, {
+      const more = await kube!.readServiceAccounts(target, missing, {
         concurrency,
         onCall: () => {
           kubeCalls[cluster.key] += 1;

@@ -1,13 +1,8 @@
 // Turns the file's clusters into ResolvedClusters: issuer clusters directly, Control Plane clusters
 // through one concurrent lookup each per run (issuer, audience, add-on check, trust-policy template).
 import type { BindingsFile, ClusterConfig } from '../bindings/types.js';
-import {
-  bareToken,
-  getMk8sCluster,
-  getMk8sReady,
-  type ControlPlaneAccess,
-  type Mk8sCluster,
-} from '../controlplane/client.js';
+import type { ControlPlaneAccess, Mk8sCluster } from '../controlplane/client.js';
+import { bareToken } from '../controlplane/token.js';
 import type { ResolvedCluster } from '../desired/types.js';
 import { DEFAULT_AUDIENCE } from '../support/ownership.js';
 import { errorMessage } from '../support/errors.js';
@@ -83,6 +78,10 @@ export async function resolveClusters(
 ): Promise<ResolvedClusters> {
   const lookups = new Map<string, Promise<Mk8sCluster>>();
   const token = bareToken(controlPlane.token);
+  // The REST client is loaded only for a file with a Control Plane cluster (most have none).
+  const client = file.clusters.some((c) => c.controlPlane)
+    ? await import('../controlplane/client.js')
+    : undefined;
   for (const config of file.clusters) {
     if (!config.controlPlane) continue;
     const { org, cluster } = config.controlPlane;
@@ -92,7 +91,7 @@ export async function resolveClusters(
       );
     }
     const key = `${org}/${cluster}`;
-    if (!lookups.has(key)) lookups.set(key, getMk8sCluster({ ...controlPlane, token }, org, cluster));
+    if (!lookups.has(key)) lookups.set(key, client!.getMk8sCluster({ ...controlPlane, token }, org, cluster));
   }
   // Every lookup is started before any is awaited: several clusters cost one round trip of wall time.
   const keys = [...lookups.keys()];
@@ -113,11 +112,13 @@ export async function resolveClusters(
         // Enabled in the spec but no status yet: ask why (best effort; the message is only a hint).
         const pending = result.value.addOnEnabled && !result.value.awsWorkloadIdentity;
         const ready = pending
-          ? await getMk8sReady(
-              { ...controlPlane, token: token! },
-              config.controlPlane.org,
-              config.controlPlane.cluster,
-            ).catch(() => undefined)
+          ? await client!
+              .getMk8sReady(
+                { ...controlPlane, token: token! },
+                config.controlPlane.org,
+                config.controlPlane.cluster,
+              )
+              .catch(() => undefined)
           : undefined;
         clusters.push(fromControlPlane(config, result.value, ready));
         found.set(config.key, result.value);

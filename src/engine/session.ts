@@ -7,20 +7,10 @@ import {
   type AwsClients,
   type AwsClientOptions,
 } from '../aws/clients.js';
-import {
-  bareToken,
-  DEFAULT_CPLN_ENDPOINT,
-  getMk8sCaCerts,
-  type ControlPlaneAccess,
-  type Mk8sCluster,
-} from '../controlplane/client.js';
+import type { ControlPlaneAccess, Mk8sCluster } from '../controlplane/client.js';
+import { bareToken, DEFAULT_CPLN_ENDPOINT } from '../controlplane/token.js';
 import type { ResolvedCluster } from '../desired/types.js';
-import {
-  kubeTargetFromConfig,
-  kubeTargetFromToken,
-  loadKubeConfig,
-  type KubeTarget,
-} from '../kube/client.js';
+import type { KubeTarget } from '../kube/client.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface SessionOptions {
@@ -56,6 +46,13 @@ export class Session {
     clusters: ResolvedCluster[],
     controlPlaneClusters: Map<string, Mk8sCluster>,
   ): Promise<Map<string, KubeTarget>> {
+    // The Kubernetes client (and, for Control Plane clusters, the REST client) is loaded only when
+    // the file manages ServiceAccounts: an IAM-only file (`kubernetes: false`) never parses it.
+    if (clusters.every((c) => c.kubernetes === false)) return new Map();
+    const { kubeTargetFromConfig, kubeTargetFromToken, loadKubeConfig } = await import('../kube/client.js');
+    const controlPlaneClient = clusters.some((c) => c.kubernetes !== false && 'controlPlane' in c.kubernetes)
+      ? await import('../controlplane/client.js')
+      : undefined;
     const entries = await Promise.all(
       clusters.map(async (cluster): Promise<[string, KubeTarget] | undefined> => {
         const k = cluster.kubernetes;
@@ -70,7 +67,7 @@ export class Session {
           const { org, cluster: name } = k.controlPlane;
           let ca = this.caCerts.get(`${org}/${name}`);
           if (!ca) {
-            ca = getMk8sCaCerts({ ...this.controlPlane, token }, org, name);
+            ca = controlPlaneClient!.getMk8sCaCerts({ ...this.controlPlane, token }, org, name);
             this.caCerts.set(`${org}/${name}`, ca);
           }
           const source = `Control Plane ${org}/${name} (status.serverUrl, GET /org/${org}/mk8s/${name}/-cacerts, the cpln-token / CPLN_TOKEN)`;

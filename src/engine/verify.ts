@@ -16,7 +16,6 @@ import {
 import type { BindingsFile } from '../bindings/types.js';
 import { compileDesiredState } from '../desired/compile.js';
 import type { KubeTarget } from '../kube/client.js';
-import { requestServiceAccountToken } from '../kube/token-request.js';
 import { federatedPrincipalArn } from '../policy/trust-policy.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../support/concurrency.js';
 import { errorMessage } from '../support/errors.js';
@@ -109,6 +108,7 @@ async function verifyOne(
   accountId: string,
   options: VerifyOptions,
 ): Promise<VerifyOutcome> {
+  const { requestServiceAccountToken } = await import('../kube/token-request.js');
   const got = await requestServiceAccountToken(kube, target.namespace, target.name, target.audience);
   if (!got.ok) {
     const detail = got.failure.status

@@ -14,6 +14,7 @@ import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
 import { renderBindingGraph } from './mermaid.js';
+import { restartMarkdownLines } from './restarts.js';
 import { documentLines, foldUnchanged, linesDiff, type DiffLine } from './policy-diff.js';
 import {
   SYMBOL,
@@ -286,6 +287,11 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
   ];
 }
 
+function restartsSection(plan: Plan): Piece[] {
+  const { head, rows } = restartMarkdownLines(plan.restarts);
+  return rows.length ? [piece(head, rows, [''])] : [];
+}
+
 function warningsSection(plan: Plan): Piece[] {
   const warnings = shownWarnings(plan);
   if (warnings.length === 0) return [];
@@ -381,6 +387,7 @@ export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): Re
   if (groups.other.length > 0)
     sections.push([changeTable(tables > 1 ? ['#### Other changes'] : [], groups.other, ctx.drift)]);
   sections.push(driftSection(plan, ctx.drift));
+  sections.push(restartsSection(plan));
   sections.push(warningsSection(plan));
   sections.push(detailsSection(groups.destroy.concat(groups.broadens, groups.other), ctx.drift));
   sections.push(graphSection(plan));
