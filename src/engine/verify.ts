@@ -7,6 +7,8 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { resolveAccountId } from '../aws/account.js';
 import { getRoleUsage } from '../aws/get-role.js';
+import { isAccessDenied } from '../aws/errors.js';
+import { listRolesUnderPath } from '../aws/read-roles.js';
 import {
   assumeRoleWithWebIdentity,
   verifySessionName,
@@ -85,6 +87,14 @@ export async function runVerify(
       selection.unknownRoles,
       desired.roles.map((r) => r.name),
     );
+  // A pod assumes the role by the ARN its ServiceAccount carries, which apply writes in IAM's
+  // spelling of the role name (a file may spell it in another case): verify asks for that one too.
+  const spelled = await iamRoleNames(session.aws.iam, file.aws.rolePath);
+  selection.targets = selection.targets.map((target) => {
+    const name = spelled.get(target.role.toLowerCase());
+    if (name === undefined || name === target.role) return target;
+    return { ...target, role: name, roleArn: target.roleArn.slice(0, -target.role.length) + name };
+  });
   const used = new Set(selection.targets.map((t) => t.cluster));
   const kube = await session.kubeTargets(
     desired.clusters.filter((c) => used.has(c.key)),
@@ -102,6 +112,20 @@ export async function runVerify(
     return { outcomes, skipped: selection.skipped, notSampled: selection.notSampled };
   } finally {
     if (!options.sts) sts.destroy();
+  }
+}
+
+/**
+ * IAM's spelling of the role names under the file's role path, by lower-cased name: one ListRoles
+ * page for most files. Empty when listing is denied (then the file's spelling is used).
+ */
+async function iamRoleNames(iam: IAMClient, rolePath: string): Promise<Map<string, string>> {
+  try {
+    const roles = await listRolesUnderPath(iam, rolePath, () => undefined);
+    return new Map(roles.map((r) => [(r.RoleName ?? '').toLowerCase(), r.RoleName ?? '']));
+  } catch (error) {
+    if (isAccessDenied((error as { cause?: unknown }).cause)) return new Map();
+    throw error;
   }
 }
 
