@@ -19,7 +19,7 @@ let dir: string;
 let restoreEnv = (): void => undefined;
 
 beforeAll(async () => {
-  sandbox = await startLocalSandbox({ contexts: ['prod'], namespaces: ['apps'] });
+  sandbox = await startLocalSandbox({ contexts: ['prod'], namespaces: ['apps'], issuers: { prod: ISSUER } });
   restoreEnv = setProcessEnv(sandbox.env as Record<string, string>);
   dir = mkdtempSync(join(tmpdir(), 'wib-iam-case-'));
 });
@@ -95,6 +95,9 @@ test('a role the file spells in another case is the same role: updated in place 
   );
   const again = await cli(['plan', '--file', respelled, '--detailed-exitcode']);
   expect(again.code).toBe(0);
+  // verify assumes the role as the pod does: by the ARN its ServiceAccount carries.
+  const verified = await cli(['verify', '--file', respelled]);
+  expect([verified.code, verified.err]).toEqual([0, '']);
 });
 
 test('an issuer whose host differs in case from an existing provider gets its own provider (IAM URLs are case-sensitive)', async () => {
