@@ -1,7 +1,8 @@
 // Discovery documents: what kubectl and client-node read to learn which resources exist, their
-// kinds, verbs, short names and scope. Only the core group's namespaces and serviceaccounts are
-// served; `/apis` lists no groups. Aggregated discovery (apidiscovery.k8s.io) is not offered, so
+// kinds, verbs, short names and scope. The core group's namespaces, serviceaccounts and pods are
+// served, and `/apis` lists apps/v1 and batch/v1 with the workload kinds (workloads.ts). Aggregated discovery (apidiscovery.k8s.io) is not offered, so
 // clients fall back to these legacy documents as they do against older servers.
+import { WORKLOAD_KINDS, type WorkloadKind } from './workloads.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -23,7 +24,47 @@ export function apiVersions(serverAddress: string): unknown {
   };
 }
 
-export const API_GROUP_LIST = { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
+const WORKLOAD_VERBS = ['create', 'get', 'list', 'patch'];
+
+function workloadResource(k: WorkloadKind): Record<string, unknown> {
+  return {
+    name: k.resource,
+    singularName: k.singular,
+    namespaced: true,
+    kind: k.kind,
+    verbs: WORKLOAD_VERBS,
+    ...(k.shortNames ? { shortNames: k.shortNames } : {}),
+  };
+}
+
+const GROUPS = ['apps', 'batch'] as const;
+
+/** One API group's discovery document (`/apis/apps`). */
+export function apiGroup(name: string): Record<string, unknown> | undefined {
+  if (!(GROUPS as readonly string[]).includes(name)) return undefined;
+  const version = { groupVersion: `${name}/v1`, version: 'v1' };
+  return { kind: 'APIGroup', apiVersion: 'v1', name, versions: [version], preferredVersion: version };
+}
+
+/** A group version's resources (`/apis/apps/v1`). */
+export function groupResources(group: string, version: string): Record<string, unknown> | undefined {
+  if (!(GROUPS as readonly string[]).includes(group) || version !== 'v1') return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: `${group}/v1`,
+    resources: WORKLOAD_KINDS.filter((k) => k.group === group).map(workloadResource),
+  };
+}
+
+export const API_GROUP_LIST = {
+  kind: 'APIGroupList',
+  apiVersion: 'v1',
+  groups: GROUPS.map((g) => {
+    const { kind: _kind, apiVersion: _apiVersion, ...group } = apiGroup(g) as Record<string, unknown>;
+    return group;
+  }),
+};
 
 export const CORE_V1_RESOURCES = {
   kind: 'APIResourceList',
@@ -47,6 +88,7 @@ export const CORE_V1_RESOURCES = {
       shortNames: ['sa'],
       storageVersionHash: 'pbx9ZvyFpBE=',
     },
+    ...WORKLOAD_KINDS.filter((k) => k.group === '').map(workloadResource),
     {
       name: 'serviceaccounts/token',
       singularName: '',

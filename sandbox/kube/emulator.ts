@@ -1,4 +1,5 @@
-// The Kubernetes API server emulator (core/v1 namespaces and serviceaccounts) that tests, the demo
+// The Kubernetes API server emulator (core/v1 namespaces, serviceaccounts and pods; the apps/v1 and
+// batch/v1 workload kinds) that tests, the demo
 // and the benchmark start: real clients (@kubernetes/client-node, kubectl) talk to it through a
 // kubeconfig from `kubeconfigFor`. `server` carries the request counters and fault knobs; the
 // seed/get/list methods reach the state directly, without HTTP and without counting.
@@ -12,11 +13,14 @@ import { DEFAULT_NAMESPACES, KubeState } from './state.js';
 import { testCertificates } from './tls.js';
 import { TokenIssuer } from './tokens.js';
 import type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
+import { seedObject, type WorkloadResource, type WorkloadSeed } from './workloads.js';
 
 export { OPERATIONS } from './types.js';
 export type { DenyRule } from './handler.js';
 export type { ContinueExpiry } from './paging.js';
 export type { ServiceAccountJson, ServiceAccountSeed } from './types.js';
+export type { WorkloadResource, WorkloadSeed } from './workloads.js';
+export { workloadOperation } from './types.js';
 
 /** The bearer token every emulator accepts unless `token` is given. */
 export const DEFAULT_KUBE_TOKEN = 'kube-emulator-admin-token';
@@ -132,6 +136,24 @@ export class KubeEmulator {
   /** Stores a ServiceAccount (creating its namespace if needed) and returns it as the API would. */
   seedServiceAccount(seed: ServiceAccountSeed): ServiceAccountJson {
     return serviceAccountJson(this.state.seedServiceAccount(seed));
+  }
+
+  /**
+   * Stores a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod (creating its namespace if
+   * needed) and returns it as the API would.
+   */
+  seedWorkload(seed: WorkloadSeed): Record<string, unknown> {
+    this.seedNamespace(seed.namespace);
+    const create = !this.state.workload(seed.resource, seed.namespace, seed.name);
+    return this.state.putWorkload(seed.resource, seed.namespace, seed.name, seedObject(seed), create).object;
+  }
+
+  getWorkload(
+    resource: WorkloadResource,
+    namespace: string,
+    name: string,
+  ): Record<string, unknown> | undefined {
+    return this.state.workload(resource, namespace, name)?.object;
   }
 
   getServiceAccount(namespace: string, name: string): ServiceAccountJson | undefined {

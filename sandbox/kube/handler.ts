@@ -3,7 +3,14 @@
 // authorization (a read-only token may not write: 403), then the endpoint. Every failure is a
 // `Status` object.
 import type { EmulatorRequest, EmulatorResponse, Route, ServiceHandler } from '../core/server.js';
-import { API_GROUP_LIST, apiVersions, CORE_V1_RESOURCES, SERVER_VERSION } from './discovery.js';
+import {
+  API_GROUP_LIST,
+  apiGroup,
+  apiVersions,
+  CORE_V1_RESOURCES,
+  groupResources,
+  SERVER_VERSION,
+} from './discovery.js';
 import { NamespaceApi } from './namespaces.js';
 import { OPENAPI_V3_CORE_V1, OPENAPI_V3_INDEX } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
@@ -20,7 +27,8 @@ import {
   tooManyRequests,
   unauthorized,
 } from './status.js';
-import { OPERATIONS } from './types.js';
+import { OPERATIONS, workloadOperation } from './types.js';
+import { WorkloadApi, workloadKind, type WorkloadPatchType, type WorkloadResource } from './workloads.js';
 
 export interface KubeAuthOptions {
   /** Bearer token with full access. */
@@ -36,7 +44,7 @@ export interface KubeAuthOptions {
  */
 export interface DenyRule {
   verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
-  resource: 'namespaces' | 'serviceaccounts';
+  resource: 'namespaces' | 'serviceaccounts' | WorkloadResource;
   scope?: 'cluster' | 'namespace';
 }
 
@@ -49,6 +57,8 @@ interface Endpoint {
   mutating: boolean;
   verb: string;
   resource?: string;
+  /** The resource's API group ('' = core), as 403 messages name it. */
+  group?: string;
   name?: string;
   namespace?: string;
   run: () => EmulatorResponse;
@@ -68,6 +78,7 @@ export class KubeHandler implements ServiceHandler {
   private readonly auth: KubeAuthOptions;
   private readonly namespaces: NamespaceApi;
   private readonly serviceAccounts: ServiceAccountApi;
+  private readonly workloads: WorkloadApi;
   private readonly serverAddress: () => string;
   private readonly state: KubeState;
   private readonly issuer: TokenIssuer;
@@ -82,6 +93,7 @@ export class KubeHandler implements ServiceHandler {
     this.issuer = issuer;
     this.namespaces = new NamespaceApi(state);
     this.serviceAccounts = new ServiceAccountApi(state);
+    this.workloads = new WorkloadApi(state);
     this.serverAddress = serverAddress;
   }
 
@@ -103,9 +115,9 @@ export class KubeHandler implements ServiceHandler {
       handle: () => {
         try {
           if (found.mutating && user === READ_ONLY_USER)
-            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace, found.group);
           if (this.deny.some((rule) => denies(rule, found)))
-            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace);
+            throw forbidden(user, found.verb, found.resource ?? '', found.name, found.namespace, found.group);
           return found.run();
         } catch (error) {
           if (error instanceof KubeStatusError) return error.toResponse();
@@ -144,6 +156,71 @@ export class KubeHandler implements ServiceHandler {
     return undefined;
   }
 
+  /** Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods: list, get, create, patch. */
+  private workloadEndpoint(req: EmulatorRequest, parts: string[]): Endpoint | EmulatorResponse | undefined {
+    const at = workloadPath(parts);
+    if (!at) return undefined;
+    const kind = workloadKind(at.resource)!;
+    const { method, query } = req;
+    const base = { resource: kind.resource, group: at.group, namespace: at.namespace };
+    if (query.get('watch') === 'true' || query.get('watch') === '1')
+      return statusResponse(
+        400,
+        'BadRequest',
+        'watch is not supported by the kube emulator; list instead',
+        {},
+      );
+    if (at.name === undefined) {
+      if (method === 'GET')
+        return {
+          ...base,
+          operation: workloadOperation('list', kind.resource, kind.singular),
+          mutating: false,
+          verb: 'list',
+          run: () => this.workloads.list(kind, at.namespace, query),
+        };
+      if (method === 'POST' && at.namespace !== undefined) {
+        const namespace = at.namespace;
+        const content = objectBody(req);
+        if ('status' in content) return content;
+        return {
+          ...base,
+          operation: workloadOperation('create', kind.resource, kind.singular),
+          mutating: true,
+          verb: 'create',
+          run: () => this.workloads.create(kind, namespace, content.body, content.contentType),
+        };
+      }
+      return methodNotAllowed();
+    }
+    const namespace = at.namespace as string;
+    const name = at.name;
+    if (method === 'GET')
+      return {
+        ...base,
+        name,
+        operation: workloadOperation('get', kind.resource, kind.singular),
+        mutating: false,
+        verb: 'get',
+        run: () => this.workloads.get(kind, namespace, name),
+      };
+    if (method === 'PATCH') {
+      const contentType = String(req.headers['content-type'] ?? '');
+      const type = patchType(contentType);
+      if (!type || type === 'apply') return unsupportedPatch(contentType);
+      const patch: WorkloadPatchType = type;
+      return {
+        ...base,
+        name,
+        operation: workloadOperation('patch', kind.resource, kind.singular, patch),
+        mutating: true,
+        verb: 'patch',
+        run: () => this.workloads.patch(kind, namespace, name, patch, req.body),
+      };
+    }
+    return methodNotAllowed();
+  }
+
   private authenticate(header: string | undefined): string | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match) return undefined;
@@ -169,7 +246,13 @@ export class KubeHandler implements ServiceHandler {
       if (path === 'api/v1') return discovery(() => CORE_V1_RESOURCES);
       if (path === 'openapi/v3') return discovery(() => OPENAPI_V3_INDEX);
       if (path === 'openapi/v3/api/v1') return discovery(() => OPENAPI_V3_CORE_V1);
+      if (parts[0] === 'apis' && parts.length === 2 && apiGroup(parts[1]))
+        return discovery(() => apiGroup(parts[1]));
+      if (parts[0] === 'apis' && parts.length === 3 && groupResources(parts[1], parts[2]))
+        return discovery(() => groupResources(parts[1], parts[2]));
     }
+    const workload = this.workloadEndpoint(req, parts);
+    if (workload) return workload;
     if (parts[0] !== 'api' || parts[1] !== 'v1') return notFoundPath();
     if (query.get('watch') === 'true' || query.get('watch') === '1') {
       return statusResponse(
@@ -347,6 +430,28 @@ export class KubeHandler implements ServiceHandler {
     }
     return notFoundPath();
   }
+}
+
+/** The group, resource, namespace and name of a workload URL (see WORKLOAD_KINDS), or nothing. */
+function workloadPath(
+  parts: string[],
+): { resource: WorkloadResource; group: string; namespace?: string; name?: string } | undefined {
+  const [group, rest] =
+    parts[0] === 'apis' && parts[2] === 'v1'
+      ? [parts[1], parts.slice(3)]
+      : parts[0] === 'api' && parts[1] === 'v1'
+        ? ['', parts.slice(2)]
+        : [undefined, []];
+  if (group === undefined) return undefined;
+  const at =
+    rest.length === 1
+      ? { resource: rest[0] }
+      : rest[0] === 'namespaces' && (rest.length === 3 || rest.length === 4)
+        ? { resource: rest[2], namespace: rest[1], name: rest[3] }
+        : undefined;
+  const kind = at && workloadKind(at.resource);
+  if (!at || !kind || kind.group !== group) return undefined;
+  return { ...at, resource: kind.resource, group };
 }
 
 /**

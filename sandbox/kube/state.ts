@@ -4,6 +4,7 @@ import { recordUpdate, serverSideApply } from './managed-fields.js';
 import { fieldKey } from './codec.js';
 import type { ContinueExpiry } from './paging.js';
 import type { FieldMap, ServiceAccountSeed, StoredNamespace, StoredServiceAccount } from './types.js';
+import type { StoredWorkload, WorkloadResource } from './workloads.js';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
@@ -13,6 +14,8 @@ export const kubeTime = (date: Date): string => date.toISOString().replace(/\.\d
 export class KubeState {
   private readonly namespaces = new Map<string, StoredNamespace>();
   private readonly serviceAccounts = new Map<string, StoredServiceAccount>();
+  /** Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods, keyed `resource/namespace/name`. */
+  private readonly workloads = new Map<string, StoredWorkload>();
   private revision = 100;
   private uidCounter = 0;
   private readonly clock: () => Date;
@@ -87,6 +90,7 @@ export class KubeState {
   /** The namespace controller finishing: its content goes, then the namespace. */
   finalizeNamespace(name: string): void {
     for (const sa of this.listServiceAccounts(name)) this.deleteServiceAccount(sa.namespace, sa.name);
+    for (const [key, w] of this.workloads) if (w.namespace === name) this.workloads.delete(key);
     if (this.namespaces.delete(name)) this.nextResourceVersion();
   }
 
@@ -117,6 +121,60 @@ export class KubeState {
     return sa;
   }
 
+  workload(resource: WorkloadResource, namespace: string, name: string): StoredWorkload | undefined {
+    return this.workloads.get(`${resource}/${namespace}/${name}`);
+  }
+
+  /** One kind's objects, all namespaces or one, in etcd key order (namespace, then name). */
+  listWorkloads(resource: WorkloadResource, namespace?: string): StoredWorkload[] {
+    const prefix = `${resource}/${namespace === undefined ? '' : `${namespace}/`}`;
+    return [...this.workloads.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([, w]) => w)
+      .sort((a, b) => compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  }
+
+  /**
+   * Stores a workload with the metadata the server owns: uid and creationTimestamp on create, the
+   * next resourceVersion always, and `metadata.generation` bumped when the spec changed (what
+   * `kubectl rollout status` compares with observedGeneration).
+   */
+  putWorkload(
+    resource: WorkloadResource,
+    namespace: string,
+    name: string,
+    object: Record<string, unknown>,
+    create: boolean,
+  ): StoredWorkload {
+    const existing = this.workload(resource, namespace, name);
+    const copy = structuredClone(object);
+    const meta = (typeof copy.metadata === 'object' && copy.metadata !== null ? copy.metadata : {}) as Record<
+      string,
+      unknown
+    >;
+    const old = existing?.object.metadata as Record<string, unknown> | undefined;
+    const specChanged = !existing || JSON.stringify(existing.object.spec) !== JSON.stringify(copy.spec);
+    const generation = create || !old ? 1 : Number(old.generation ?? 1) + (specChanged ? 1 : 0);
+    copy.metadata = {
+      ...meta,
+      name,
+      namespace,
+      uid: create || !old ? this.newUid() : old.uid,
+      resourceVersion: this.nextResourceVersion(),
+      ...(resource === 'pods' ? {} : { generation }),
+      creationTimestamp: create || !old ? this.now() : old.creationTimestamp,
+    };
+    if (resource === 'pods') {
+      const spec = (copy.spec ?? {}) as Record<string, unknown>;
+      // The ServiceAccount admission plugin: a Pod without one runs as "default".
+      if (typeof spec.serviceAccountName !== 'string' || spec.serviceAccountName === '')
+        copy.spec = { ...spec, serviceAccountName: 'default', serviceAccount: 'default' };
+    }
+    const stored: StoredWorkload = { namespace, name, object: copy };
+    this.workloads.set(`${resource}/${namespace}/${name}`, stored);
+    return stored;
+  }
+
   /** Creates the namespace if needed and stores (or replaces) the ServiceAccount. */
   seedServiceAccount(seed: ServiceAccountSeed): StoredServiceAccount {
     if (!this.namespace(seed.namespace)) this.createNamespace(seed.namespace);
@@ -134,11 +192,13 @@ export class KubeState {
       });
     }
     const now = this.now();
-    const managers = !seed.fieldManager
-      ? []
-      : seed.operation === 'Apply'
-        ? serverSideApply(new Map(), [], seed.fieldManager, fields, true, now).managers
-        : recordUpdate([], seed.fieldManager, new Map(), fields, now);
+    const manager = seed.fieldManager === undefined ? DEFAULT_SEED_MANAGER : seed.fieldManager;
+    const managers =
+      manager === null
+        ? []
+        : seed.operation === 'Apply'
+          ? serverSideApply(new Map(), [], manager, fields, true, now).managers
+          : recordUpdate([], manager, new Map(), fields, now);
     const existing = this.serviceAccount(seed.namespace, seed.name);
     return this.putServiceAccount({
       namespace: seed.namespace,
@@ -150,6 +210,9 @@ export class KubeState {
     });
   }
 }
+
+/** Who a seeded ServiceAccount's fields belong to unless the seed says: `kubectl apply` (client-side). */
+export const DEFAULT_SEED_MANAGER = 'kubectl-client-side-apply';
 
 const listKey = (sa: StoredServiceAccount): string => `${sa.namespace}/${sa.name}`;
 

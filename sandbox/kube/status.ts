@@ -118,13 +118,15 @@ export function forbidden(
   resource: string,
   name: string | undefined,
   namespace: string | undefined,
+  group = '',
 ): KubeStatusError {
-  const subject = name ? `${resource} "${name}"` : resource;
+  const qualified = group ? `${resource}.${group}` : resource;
+  const subject = name ? `${qualified} "${name}"` : qualified;
   const scope = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
   return new KubeStatusError(
     403,
     'Forbidden',
-    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group ""${scope}`,
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}"${scope}`,
     { name, kind: resource },
   );
 }

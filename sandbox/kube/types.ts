@@ -23,6 +23,22 @@ export const OPERATIONS = {
   jwks: 'get jwks',
 } as const;
 
+/**
+ * Operation names of the workload kinds (Deployments … Pods): `list deployments`, `get deployment`,
+ * `create deployment`, `patch deployment (strategic)`.
+ */
+export const workloadOperation = (
+  verb: 'list' | 'get' | 'create' | 'patch',
+  resource: string,
+  singular: string,
+  patchType?: string,
+): string =>
+  verb === 'list'
+    ? `list ${resource}`
+    : verb === 'patch'
+      ? `patch ${singular} (${patchType})`
+      : `${verb} ${singular}`;
+
 /** A leaf field: its path from the object root and its JSON value. */
 export interface Leaf {
   path: readonly string[];
@@ -71,9 +87,13 @@ export interface ServiceAccountSeed {
   automountServiceAccountToken?: boolean;
   /**
    * Record the seeded fields as owned by this manager (`Update` operation, or `Apply` with
-   * `operation: 'Apply'`), e.g. to set up a server-side apply conflict. Default: no managedFields.
+   * `operation: 'Apply'`), e.g. `helm` to set up a server-side apply conflict. Default
+   * `kubectl-client-side-apply` (Update), what a real API server records for an object made with
+   * `kubectl apply` — every object created through the API has managedFields. `null`: none at all
+   * (an object from before server-side apply, or whose managedFields were reset), whose fields the
+   * first apply assigns to `before-first-apply`.
    */
-  fieldManager?: string;
+  fieldManager?: string | null;
   operation?: ManagedOperation;
 }
 

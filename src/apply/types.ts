@@ -1,6 +1,7 @@
 // What apply reports: one result per planned change, a Terraform-like summary, and progress events
 // the CLI and the action can log while the apply runs.
 import type { ChangeAction, ResourceKind } from '../plan/types.js';
+import type { WorkloadKind } from '../observed/types.js';
 import type { ApplyError } from '../support/step-error.js';
 
 export type { ApplyError };
@@ -38,6 +39,21 @@ export interface ApplyReport {
   summary: ApplySummary;
   /** True when every change was applied. */
   ok: boolean;
+  /** Rollout restarts done after the changes (`restart: rollout`), in the plan's restart order. */
+  restarts?: RestartResult[];
+}
+
+/** One rollout restart after apply: the workload's pod template got a new restartedAt annotation. */
+export interface RestartResult {
+  /** The ServiceAccount change that called for it. */
+  address: string;
+  cluster: string;
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+  status: 'restarted' | 'failed';
+  /** The call's failure, in words (no credentials). */
+  error?: string;
 }
 
 /** The report of a plan without changes: nothing to run. */

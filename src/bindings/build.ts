@@ -36,6 +36,7 @@ interface RawBinding {
   serviceAccountAnnotations?: Record<string, string>;
   adopt?: boolean;
   takeOver?: boolean;
+  restart?: 'rollout' | 'none';
 }
 
 interface RawFile {
@@ -108,6 +109,7 @@ export function buildBindingsFile(
       location: at(['bindings', i]),
     };
     if (b.takeOver) binding.takeOver = true;
+    if (b.restart === 'rollout') binding.restart = 'rollout';
     if (Object.keys(inlinePolicyLocations).length > 0) binding.inlinePolicyLocations = inlinePolicyLocations;
     if (b.description !== undefined) binding.description = b.description;
     if (b.permissionsBoundary !== undefined) binding.permissionsBoundary = b.permissionsBoundary;

@@ -51,6 +51,8 @@ export interface Binding {
   adopt: boolean;
   /** Take over our annotations from another field manager (force, for the planned fields only). */
   takeOver?: boolean;
+  /** `rollout`: after apply, restart the Deployments, StatefulSets and DaemonSets its ServiceAccounts' role changed for. */
+  restart?: 'rollout';
   location: SourceLocation;
 }
 

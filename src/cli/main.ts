@@ -1,6 +1,6 @@
 // The CLI: argument parsing, help and exit codes. Each command lives in src/commands/.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
+import { errorCount, formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
 import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
@@ -72,7 +72,7 @@ ${BASE_HELP}
       --base-ref REF     the same, read from git: the file as it is at REF (e.g. origin/main)
       --no-color         no colours in the text plan (also NO_COLOR; FORCE_COLOR forces them;
                          colour is used only when stdout is a terminal)`,
-  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--guardrails FILE] [--strict] [--no-color]
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--restart none|rollout] [--guardrails FILE] [--strict] [--no-color]
 
 Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
 Checks the guardrails again first: a guardrail error refuses the apply.
@@ -83,6 +83,9 @@ ${GUARDRAILS_HELP}
       --auto-approve       plan and apply in one go
       --format FORMAT      text (default) or json report
       --max-concurrency N  independent changes run in parallel (default 8)
+      --restart MODE       after a successful apply, rollout = restart every Deployment, StatefulSet
+                           and DaemonSet whose ServiceAccount's role changed (as kubectl rollout
+                           restart); none = restart nothing; unset = as each binding's restart says
       --timeout DURATION   give up after this long, e.g. 90s, 15m (default ${DEFAULT_RUN_TIMEOUT}); the report
                            then lists exactly which changes finished
       --no-color           no colours in the text plan (also NO_COLOR)`,
@@ -164,6 +167,7 @@ const OPTIONS = {
   binding: { type: 'string', multiple: true },
   sample: { type: 'string' },
   wait: { type: 'string' },
+  restart: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
@@ -191,6 +195,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
     'strict',
     'no-color',
     'timeout',
+    'restart',
   ],
   verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
@@ -444,6 +449,11 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             maxConcurrency: max,
             guardrails,
             color: useColour({ noColorFlag: values['no-color'], env: io.env, isTTY: io.isTTY }),
+            // Unset: each binding's `restart` decides.
+            restart:
+              values.restart === undefined
+                ? 'binding'
+                : oneOf(values.restart, ['none', 'rollout'] as const, 'none', 'restart'),
           },
           io,
         );
@@ -454,7 +464,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     // its own copy of the class.
     if (isInvalidBindingsError(error)) {
       for (const d of error.diagnostics) io.err(formatDiagnostic(d));
-      const n = error.diagnostics.filter((d) => d.severity === 'error').length;
+      const n = errorCount(error.diagnostics);
       io.err(`${n} error${n === 1 ? '' : 's'} in the bindings file; nothing was contacted or changed.`);
     } else if (error instanceof UsageError) {
       io.err(`${error.message}\nRun workload-identity ${command} --help for usage.`);

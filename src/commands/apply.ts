@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
+import { restartWorkloads, type RestartMode } from '../apply/restart.js';
+import { restartTextLines } from '../render/restarts.js';
 import { emptyApplyReport, type ApplyChangeResult } from '../apply/types.js';
 import { DEFAULT_RUN_TIMEOUT, parseDuration, RunTimedOut, withDeadline } from '../support/deadline.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
@@ -30,6 +32,8 @@ export interface ApplyCommandOptions {
   guardrails?: GuardrailsCliOptions;
   /** Colour the text plan (decided by the CLI: a terminal, no --no-color / NO_COLOR). */
   color?: boolean;
+  /** Rollout restarts after a successful apply (default `binding`: as each binding's `restart` says). */
+  restart?: RestartMode;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
@@ -129,8 +133,21 @@ async function applyWithinDeadline(
         },
       },
     );
-    io.out(options.format === 'json' ? renderApplyJson(report) : renderApplyText(report));
-    return report.ok ? 0 : 1;
+    // Pods get a changed role only when they restart: only after every change landed.
+    if (report.ok && run.plan.restarts?.length) {
+      const restarts = await restartWorkloads(run.plan.restarts, run.kube, {
+        mode: options.restart ?? 'binding',
+        concurrency: options.maxConcurrency,
+      });
+      if (restarts.length) report.restarts = restarts;
+    }
+    if (options.format === 'json') io.out(renderApplyJson(report));
+    else {
+      const restartLines = restartTextLines(run.plan.restarts, report.restarts);
+      io.out(renderApplyText(report) + (restartLines.length ? `\n\n${restartLines.join('\n')}` : ''));
+    }
+    const restartFailed = (report.restarts ?? []).some((r) => r.status === 'failed');
+    return report.ok && !restartFailed ? 0 : 1;
   });
 }
 

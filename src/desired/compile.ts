@@ -136,6 +136,7 @@ function compileServiceAccounts(
       annotations: { ...annotations },
       labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
       ...(binding.takeOver ? { takeOver: true as const } : {}),
+      ...(binding.restart ? { restart: binding.restart } : {}),
     }));
 }
 

@@ -51,6 +51,8 @@ export interface DesiredServiceAccount extends ServiceAccountRef {
   labels: Record<string, string>;
   /** The binding says `takeOver: true`: annotations another manager holds may be forced. */
   takeOver?: true;
+  /** The binding says `restart: rollout`: apply restarts the workloads running as it when its role changes. */
+  restart?: 'rollout';
 }
 
 export interface DesiredState {

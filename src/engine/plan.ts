@@ -17,7 +17,8 @@ import {
   MissingManagedPolicyError,
   missingPolicyDiagnostics,
 } from '../plan/managed-policy-check.js';
-import { buildPlan } from '../plan/plan.js';
+import { buildPlan, withWarnings } from '../plan/plan.js';
+import { findRestarts } from './restarts.js';
 import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';
 import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
 import { resolveClusters } from './resolve-clusters.js';
@@ -92,14 +93,18 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
       if (warning) templateWarnings.push(warning);
     }
   }
-  const { plan, conflicts } = buildPlan({
+  const built = buildPlan({
     desired,
     observed,
     bindingsFile: file.path,
     trustPolicySizeLimit: file.aws.trustPolicySizeLimit,
     extraWarnings: templateWarnings,
   });
-  return { file, desired, observed, plan, conflicts: positionConflicts(conflicts, file), kube };
+  let plan = built.plan;
+  // Only when the plan changes a role annotation: a plan without one makes no workload calls.
+  const restarts = await findRestarts(plan, desired, kube);
+  if (restarts) plan = withWarnings({ ...plan, restarts: restarts.groups }, restarts.warnings);
+  return { file, desired, observed, plan, conflicts: positionConflicts(built.conflicts, file), kube };
 }
 
 /**

@@ -6,12 +6,18 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { REQUEST_TIMEOUT_MS } from '../support/deadline.js';
 import type { AgentOptions } from 'node:https';
 import { KubeCoreClient, type KubeCoreApi } from './core-api.js';
+import { KubeWorkloadsClient, type KubeWorkloadsApi } from './workloads-api.js';
 import { delimiter } from 'node:path';
 
 export interface KubeTarget {
   /** Cluster key from the bindings file, used in messages. */
   cluster: string;
   api: KubeCoreApi;
+  /**
+   * The workload kinds that run as a ServiceAccount (the plan's "workloads to restart", rollout
+   * restarts). Absent in hand-built targets: those plans say the workloads were not read.
+   */
+  workloads?: KubeWorkloadsApi;
   /** Where the client points, for messages (never includes credentials). */
   server: string;
   /**
@@ -100,6 +106,7 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
   return {
     cluster,
     api: kc.makeApiClient(KubeCoreClient),
+    workloads: kc.makeApiClient(KubeWorkloadsClient),
     server: kc.getCurrentCluster()?.server ?? '(unknown server)',
   };
 }
@@ -123,7 +130,13 @@ export function kubeTargetFromToken(
   });
   poolConnections(kc);
   limitRequestTime(kc);
-  return { cluster, api: kc.makeApiClient(KubeCoreClient), server, source };
+  return {
+    cluster,
+    api: kc.makeApiClient(KubeCoreClient),
+    workloads: kc.makeApiClient(KubeWorkloadsClient),
+    server,
+    source,
+  };
 }
 
 /**

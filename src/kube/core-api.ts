@@ -46,7 +46,7 @@ export type KubeCoreApi = Pick<
 >;
 
 /** Call-time options as client-node's `setHeaderOptions` makes them (extra middleware, appended). */
-interface CallOptions {
+export interface CallOptions {
   middleware?: Middleware[];
   middlewareMergeStrategy?: 'append' | 'prepend' | 'replace';
 }
@@ -62,19 +62,53 @@ async function settle<T>(value: Settleable<T>): Promise<T> {
   return 'toPromise' in value ? value.toPromise() : value;
 }
 
-type Query = Record<string, string | number | boolean | undefined>;
+export type Query = Record<string, string | number | boolean | undefined>;
 
-const path = (template: string, params: Record<string, string>): string =>
+export const path = (template: string, params: Record<string, string>): string =>
   template.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
 
-export class KubeCoreClient implements KubeCoreApi {
+/**
+ * One request through client-node's pipeline, answered in its shapes: the base of this project's
+ * API clients (KubeCoreClient here, KubeWorkloadsClient in workloads-api.ts).
+ */
+export class KubeRequestClient {
   private readonly configuration: Configuration;
 
-  /** Built by `KubeConfig.makeApiClient(KubeCoreClient)`, like any client-node API class. */
+  /** Built by `KubeConfig.makeApiClient(Class)`, like any client-node API class. */
   constructor(configuration: Configuration) {
     this.configuration = configuration;
   }
 
+  protected async send<T>(
+    method: 'GET' | 'PATCH' | 'DELETE' | 'POST',
+    resource: string,
+    query: Query,
+    body?: { contentType: string; data: unknown },
+    options?: CallOptions,
+  ): Promise<T> {
+    const config = this.configuration;
+    let request = config.baseServer.makeRequestContext(resource, method as never);
+    request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) request.setQueryParam(key, String(value));
+    if (body) {
+      request.setHeaderParam('Content-Type', body.contentType);
+      request.setBody(JSON.stringify(body.data));
+    }
+    await config.authMethods.default?.applySecurityAuthentication(request);
+    const middleware = merge(config.middleware as unknown as Middleware[], options);
+    for (const m of middleware) request = await settle(m.pre(request));
+    let response = await settle(config.httpApi.send(request) as unknown as Settleable<ResponseContext>);
+    for (const m of [...middleware].reverse()) response = await settle(m.post(response));
+    const status = response.httpStatusCode;
+    if (status >= 200 && status <= 299) return revive(JSON.parse(await response.body.text())) as T;
+    // As the generated client does: its OpenAPI spec gives 401 no body schema, so none is kept.
+    if (status === 401) throw new ApiException(status, 'Unauthorized', undefined, response.headers);
+    throw new ApiException(status, 'Unknown API Status Code!', await response.body.text(), response.headers);
+  }
+}
+
+export class KubeCoreClient extends KubeRequestClient implements KubeCoreApi {
   listServiceAccountForAllNamespaces(
     param: CoreV1ApiListServiceAccountForAllNamespacesRequest = {},
   ): Promise<V1ServiceAccountList> {
@@ -174,34 +208,6 @@ export class KubeCoreClient implements KubeCoreApi {
       {},
       { contentType: 'application/json', data: param.body },
     );
-  }
-
-  private async send<T>(
-    method: 'GET' | 'PATCH' | 'DELETE' | 'POST',
-    resource: string,
-    query: Query,
-    body?: { contentType: string; data: unknown },
-    options?: CallOptions,
-  ): Promise<T> {
-    const config = this.configuration;
-    let request = config.baseServer.makeRequestContext(resource, method as never);
-    request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
-    for (const [key, value] of Object.entries(query))
-      if (value !== undefined) request.setQueryParam(key, String(value));
-    if (body) {
-      request.setHeaderParam('Content-Type', body.contentType);
-      request.setBody(JSON.stringify(body.data));
-    }
-    await config.authMethods.default?.applySecurityAuthentication(request);
-    const middleware = merge(config.middleware as unknown as Middleware[], options);
-    for (const m of middleware) request = await settle(m.pre(request));
-    let response = await settle(config.httpApi.send(request) as unknown as Settleable<ResponseContext>);
-    for (const m of [...middleware].reverse()) response = await settle(m.post(response));
-    const status = response.httpStatusCode;
-    if (status >= 200 && status <= 299) return revive(JSON.parse(await response.body.text())) as T;
-    // As the generated client does: its OpenAPI spec gives 401 no body schema, so none is kept.
-    if (status === 401) throw new ApiException(status, 'Unauthorized', undefined, response.headers);
-    throw new ApiException(status, 'Unknown API Status Code!', await response.body.text(), response.headers);
   }
 }
 

@@ -28,6 +28,7 @@ import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeCallError, kubeFailure, transientKubeFailure } from './errors.js';
+import { listAllPages, PAGE_SIZE, type ListPage } from './list-pages.js';
 import { otherOwners, ownedKeys } from './managed-fields.js';
 
 export interface ServiceAccountKey {
@@ -42,8 +43,6 @@ export interface ClusterReadOptions {
   sleep?: Sleep;
   retryPolicy?: RetryPolicy;
 }
-
-const PAGE_SIZE = 500;
 
 export async function readCluster(
   target: KubeTarget,
@@ -101,11 +100,6 @@ export async function listAllServiceAccounts(
   options: ClusterReadOptions = {},
 ): Promise<ObservedServiceAccount[]> {
   return new ClusterReader(target, options).allServiceAccounts();
-}
-
-interface ListPage<T> {
-  items: T[];
-  metadata?: { _continue?: string };
 }
 
 class ClusterReader {
@@ -197,31 +191,8 @@ class ClusterReader {
     return split(found);
   }
 
-  /**
-   * All pages of a list. A continue token that expired mid-list (410 Gone, reason Expired: etcd
-   * compacted the list's revision) restarts the list once from the beginning — a fresh list is
-   * consistent again; a second expiry fails the read.
-   */
-  private async listAll<T>(call: string, page: (token?: string) => Promise<ListPage<T>>): Promise<T[]> {
-    const items: T[] = [];
-    let restarted = false;
-    let token: string | undefined;
-    for (;;) {
-      try {
-        const result = await this.send(call, () => page(token));
-        items.push(...result.items);
-        token = result.metadata?._continue || undefined;
-        if (!token) return items;
-      } catch (error) {
-        if (token && !restarted && kubeFailure(error).status === 410) {
-          restarted = true;
-          token = undefined;
-          items.length = 0;
-          continue;
-        }
-        throw error;
-      }
-    }
+  private listAll<T>(call: string, page: (token?: string) => Promise<ListPage<T>>): Promise<T[]> {
+    return listAllPages((c, request) => this.send(c, request), call, page);
   }
 
   async serviceAccount(w: ServiceAccountKey): Promise<ObservedServiceAccount | undefined> {

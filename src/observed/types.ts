@@ -35,6 +35,17 @@ export interface ObservedServiceAccount {
   fieldOwners?: Record<string, string[]>;
 }
 
+/** The kinds whose pods run as a ServiceAccount (a Job a CronJob owns is reported as the CronJob). */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod';
+
+/** A workload whose pods run as `serviceAccount` (pod template's serviceAccountName, default "default"). */
+export interface ObservedWorkload {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  serviceAccount: string;
+}
+
 export interface ObservedCluster {
   key: string;
   /** ServiceAccounts carrying our managed-by label, plus each wanted SA that exists without it. */

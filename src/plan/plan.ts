@@ -27,6 +27,11 @@ export function compareChanges(a: Change, b: Change): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.address, b.address);
 }
 
+/** The plan with more warnings (found after the diff: cluster and IAM reads), in the plan's order. */
+export function withWarnings(plan: Plan, extra: readonly PlanWarning[]): Plan {
+  return extra.length ? { ...plan, warnings: sortWarnings([...plan.warnings, ...extra]) } : plan;
+}
+
 function sortWarnings(warnings: PlanWarning[]): PlanWarning[] {
   const unique = new Map<string, PlanWarning>();
   for (const w of warnings) {

@@ -1,7 +1,12 @@
 // The plan: a versioned, stable, serialisable list of changes. Reviewers approve it; apply executes
 // exactly it. planId hashes the changes only, so the same state and file always give the same id.
 import type { DesiredOidcProvider, DesiredRole, DesiredServiceAccount } from '../desired/types.js';
-import type { ObservedOidcProvider, ObservedRole, ObservedServiceAccount } from '../observed/types.js';
+import type {
+  ObservedOidcProvider,
+  ObservedRole,
+  ObservedServiceAccount,
+  WorkloadKind,
+} from '../observed/types.js';
 import type { SourceLocation } from '../bindings/types.js';
 import type { Json } from '../policy/types.js';
 
@@ -67,7 +72,10 @@ export type WarningCode =
   | 'partial-read'
   | 'missing-oidc-provider'
   | 'oidc-provider-kept'
-  | 'trust-policy-template-mismatch';
+  | 'trust-policy-template-mismatch'
+  | 'workloads-partial-read'
+  | 'role-recently-used'
+  | 'role-name-case';
 
 export interface PlanWarning {
   code: WarningCode;
@@ -91,6 +99,41 @@ export interface PlanSummary {
   replace: number;
 }
 
+/** What a ServiceAccount change does to the role its pods get (the webhook reads it at pod creation). */
+export type RoleArnChange = 'created' | 'added' | 'changed' | 'removed';
+
+/**
+ * The workloads whose pods run as one changed ServiceAccount: the EKS Pod Identity webhook injects
+ * credentials only into pods created after the annotation, so running pods keep no role (or the old
+ * one) until they are restarted.
+ */
+export interface RestartGroup {
+  /** The ServiceAccount change's address. */
+  address: string;
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+  change: RoleArnChange;
+  /** kubectl context for the copy-paste commands; absent = the kubeconfig's current context. */
+  context?: string;
+  /** The binding says `restart: rollout`: apply restarts the Deployments, StatefulSets and DaemonSets. */
+  restart?: 'rollout';
+  workloads: Array<{ kind: WorkloadKind; name: string }>;
+}
+
+/** When a role the plan destroys or narrows was last used (IAM's RoleLastUsed). */
+export interface RoleUsage {
+  /** The role change's address. */
+  address: string;
+  roleName: string;
+  /** Why it matters: the role goes, or its trust policy stops admitting a subject. */
+  why: 'destroyed' | 'loses-subject';
+  /** ISO 8601 time and region of the last use; absent = never used (in IAM's tracking period). */
+  lastUsed?: { date: string; region?: string };
+  /** Used within the last 7 days when the plan was made. */
+  recent: boolean;
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   planId: string;
@@ -101,4 +144,12 @@ export interface Plan {
   changes: Change[];
   warnings: PlanWarning[];
   summary: PlanSummary;
+  /**
+   * Workloads to restart, per ServiceAccount whose role annotation the plan changes. Read from the
+   * clusters at plan time; not part of planId (it is not something apply changes). Absent when the
+   * plan changes no role annotation.
+   */
+  restarts?: RestartGroup[];
+  /** Last use of each role the plan destroys or whose trust loses a subject (not part of planId). */
+  roleUsage?: RoleUsage[];
 }

@@ -13,6 +13,8 @@ export function renderPlanJson(plan: Plan): string {
     summary: plan.summary,
     warnings: plan.warnings,
     changes: plan.changes,
+    ...(plan.restarts ? { restarts: plan.restarts } : {}),
+    ...(plan.roleUsage ? { roleUsage: plan.roleUsage } : {}),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -8,12 +8,13 @@
 // or from AWS is escaped (see escape.ts).
 import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
-import type { Diagnostic } from '../bindings/diagnostics.js';
+import { errorCount, type Diagnostic } from '../bindings/diagnostics.js';
 import type { Change, FieldChange, Plan, PlanConflict } from '../plan/types.js';
 import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
 import { renderBindingGraph } from './mermaid.js';
+import { restartMarkdownLines } from './restarts.js';
 import { documentLines, foldUnchanged, linesDiff, type DiffLine } from './policy-diff.js';
 import {
   SYMBOL,
@@ -286,6 +287,11 @@ function planHead(plan: Plan, ctx: MarkdownContext): string[] {
   ];
 }
 
+function restartsSection(plan: Plan): Piece[] {
+  const { head, rows } = restartMarkdownLines(plan.restarts);
+  return rows.length ? [piece(head, rows, [''])] : [];
+}
+
 function warningsSection(plan: Plan): Piece[] {
   const warnings = shownWarnings(plan);
   if (warnings.length === 0) return [];
@@ -381,6 +387,7 @@ export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): Re
   if (groups.other.length > 0)
     sections.push([changeTable(tables > 1 ? ['#### Other changes'] : [], groups.other, ctx.drift)]);
   sections.push(driftSection(plan, ctx.drift));
+  sections.push(restartsSection(plan));
   sections.push(warningsSection(plan));
   sections.push(detailsSection(groups.destroy.concat(groups.broadens, groups.other), ctx.drift));
   sections.push(graphSection(plan));
@@ -423,7 +430,7 @@ export function renderValidationMarkdown(
       piece(['#### Warnings', '', '| Where | Problem |', '|---|---|'], warnings.map(row), ['']),
     ]);
   const head = [
-    `### ❌ workload-identity-bindings: ${plural(errors.length, 'error')} in ${inlineCode(file)}`,
+    `### ❌ workload-identity-bindings: ${plural(errorCount(diagnostics), 'error')} in ${inlineCode(file)}`,
     '',
     'Nothing was planned: the bindings file must be valid first. Each problem says what to write instead.',
     '',

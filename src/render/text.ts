@@ -6,6 +6,7 @@
 import { summaryLine } from '../plan/counts.js';
 import type { Change, FieldChange, Plan } from '../plan/types.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { restartTextLines } from './restarts.js';
 import { documentLines, linesDiff, foldUnchanged, type DiffLine, type PolicyEdit } from './policy-diff.js';
 import {
   LEGEND,
@@ -201,6 +202,11 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
       out.push(paint(heading, title.startsWith('Changes that destroy') ? 'red' : 'bold'), '');
       for (const change of changes) pushChange(out, change, paint, options.drift);
     }
+  }
+
+  const restarts = restartTextLines(plan.restarts);
+  if (restarts.length > 0) {
+    out.push(paint(restarts[0], 'bold'), ...restarts.slice(1), '');
   }
 
   const warnings = shownWarnings(plan);
