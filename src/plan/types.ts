@@ -74,7 +74,8 @@ export type WarningCode =
   | 'oidc-provider-kept'
   | 'trust-policy-template-mismatch'
   | 'workloads-partial-read'
-  | 'role-recently-used';
+  | 'role-recently-used'
+  | 'account-quotas-unknown';
 
 export interface PlanWarning {
   code: WarningCode;
