@@ -541,6 +541,8 @@ export function renderApplyMarkdown(
   const sections = rows.length
     ? [[piece(['| | | Address | Result |', '|:-:|:-:|---|---|'], rows, [''])]]
     : [];
+  const restarts = restartMarkdownLines(plan.restarts, report.restarts);
+  if (report.ok && restarts.rows.length) sections.push([piece(restarts.head, restarts.rows, [''])]);
   if (!report.ok) {
     sections.push([
       piece([
