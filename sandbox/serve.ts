@@ -15,6 +15,7 @@ const contexts = values.context?.length ? values.context : DEFAULT_SANDBOX_CONTE
 const sandbox = await startLocalSandbox({
   contexts,
   namespaces: values.namespace ?? DEFAULT_SANDBOX_NAMESPACES,
+  controlPlane: true,
 });
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 const env = Object.entries(sandbox.env)
@@ -25,11 +26,13 @@ if (values['env-out']) {
   // Written whole at once, so a shell waiting for the file never reads half of it.
   writeFileSync(values['env-out'], `${env}\n`);
   process.stderr.write(
-    `Sandbox up (contexts: ${contexts.join(', ')}). Environment in ${values['env-out']}; stop with Ctrl-C or kill.\n`,
+    `Sandbox up (contexts: ${contexts.join(', ')}; Control Plane org acme, cluster prod). Environment in ${values['env-out']}; stop with Ctrl-C or kill.\n`,
   );
 } else {
   process.stdout.write(`${env}\n`);
-  process.stderr.write(`Sandbox up (contexts: ${contexts.join(', ')}); stop with Ctrl-C.\n`);
+  process.stderr.write(
+    `Sandbox up (contexts: ${contexts.join(', ')}; Control Plane org acme, cluster prod); stop with Ctrl-C.\n`,
+  );
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => void sandbox.stop().then(() => process.exit(0)));

@@ -634,6 +634,43 @@ export function actionScenario(launch: LaunchAction): void {
       expect(github.count('get content')).toBe(0);
     });
 
+    // #14: a cluster key the base branch has and the pull request drops, while another key keeps its
+    // issuer: only the base file shows it, so the plan is refused before anything is planned.
+    test('a dropped cluster key that shares its issuer is refused before planning, nothing changed', async () => {
+      const file = (keys: string[]) =>
+        [
+          'version: 1',
+          'owner: acme/dropped-key',
+          'aws:',
+          "  accountId: '123456789012'",
+          'clusters:',
+          ...keys.flatMap((key) => [
+            `  ${key}:`,
+            '    issuer: https://oidc.example.com/id/ABC',
+            `    kubernetes: { context: ${key} }`,
+          ]),
+          'bindings:',
+          '  - role: dropped-key-app',
+          '    serviceAccounts:',
+          ...keys.map((key) => `      - { cluster: ${key}, namespace: default, name: app-${key} }`),
+          '',
+        ].join('\n');
+      const base = sha();
+      github.setFile(OWNER, REPO, base, 'dropped-key.yaml', file(['prod', 'prod-b']));
+      writeFileSync(join(work, 'dropped-key.yaml'), file(['prod']));
+      const run = await runAction(pullWithBase(23, base, 'dropped-key.yaml'));
+      expect(run.code).toBe(1);
+      expect(run.outputs.result).toBe('failed');
+      const body = github.comments(OWNER, REPO, 23)[0].body;
+      expect(body).toContain('### ❌ workload-identity-bindings:');
+      expect(body).toContain('cluster "prod-b" is in the base file');
+      expect(body).toContain(
+        'prod-b: {issuer: https://oidc.example.com/id/ABC, kubernetes: {context: prod-b}}',
+      );
+      expect(iam.server.totalCalls({ mutating: true })).toBe(0);
+      expect(kube.server.totalCalls()).toBe(0);
+    });
+
     test('a bindings file the pull request adds: nothing is drift', async () => {
       writeFileSync(join(work, 'drift-new.yaml'), driftFile(['drift-reader']));
       const run = await runAction(pullWithBase(22, sha(), 'drift-new.yaml'));

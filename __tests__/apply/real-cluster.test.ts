@@ -115,6 +115,7 @@ describe('a role-arn annotation another manager owns', () => {
     sandbox.kubeEmulator.seedServiceAccount({
       namespace: 'old',
       name: 'worker',
+      fieldManager: null, // no managedFields at all
       annotations: { [ROLE_ARN_ANNOTATION]: 'arn:aws:iam::123456789012:role/hand-made' },
     });
     const yaml = bindingsYaml([binding('worker', 'old', 'worker')]);

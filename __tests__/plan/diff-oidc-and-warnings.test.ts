@@ -41,9 +41,15 @@ describe('OIDC providers', () => {
     ]);
   });
 
-  test('a provider matches by URL ignoring host case and a trailing slash; tag differences are no change', () => {
-    const observed = observedProvider({ url: 'https://OIDC.Example.com/id/ABC/', tags: { other: 'x' } });
+  test('a provider matches by URL ignoring a trailing slash; tag differences are no change', () => {
+    const observed = observedProvider({ url: 'https://oidc.example.com/id/ABC/', tags: { other: 'x' } });
     expect(providerChanges([desiredProvider()], [observed]).map((c) => c.action)).toEqual(['no-op']);
+  });
+
+  test('a URL that differs only in host case is another provider: IAM provider URLs are case-sensitive (#20)', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html: "The URL is case-sensitive."
+    const observed = observedProvider({ url: 'https://OIDC.Example.com/id/ABC', tags: {} });
+    expect(providerChanges([desiredProvider()], [observed]).map((c) => c.action)).toEqual(['create']);
   });
 
   test('a missing client id is added; client ids others use are kept', () => {

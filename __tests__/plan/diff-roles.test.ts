@@ -5,8 +5,10 @@ import { OWNER_TAG } from '../../src/support/ownership.js';
 import type { PolicyDocument } from '../../src/policy/types.js';
 import type { DesiredRole } from '../../src/desired/types.js';
 import type { ObservedRole } from '../../src/observed/types.js';
+import { ROLE_ARN_ANNOTATION } from '../../src/support/ownership.js';
 import {
   desiredRole,
+  desiredServiceAccount,
   desiredState,
   observedRole,
   observedState,
@@ -209,17 +211,56 @@ describe('roles: replace', () => {
       fields: [{ field: 'path', before: '/', after: '/workload-identity/' }],
     });
   });
+});
 
-  test('a name that differs only in case replaces the role', () => {
-    const role = desiredRole('app');
-    const observed = observedRole(role, { name: 'App' });
+describe('roles: a name the file spells in another case (#20)', () => {
+  // IAM role names are unique ignoring case, so `App` in IAM and `app` in the file are one role; no
+  // IAM page says a call naming it `app` finds it, so the plan uses IAM's spelling everywhere.
+  const ARN = `arn:aws:iam::123456789012:role/workload-identity/App`;
+
+  test('is the same role: no replace, IAM spelling in the change, the ARN and the ServiceAccount annotation, and a warning', () => {
+    const role = desiredRole('app', { maxSessionDuration: 7200 });
+    const observed = observedRole(role, { name: 'App', arn: ARN, maxSessionDuration: 3600 });
+    const sa = desiredServiceAccount('web', { role: 'app' });
+    const result = diffState(
+      desiredState({ roles: [role], serviceAccounts: [sa] }),
+      observedState({ roles: [observed] }),
+    );
+    const roles = result.changes.filter((c): c is RoleChange => c.kind === 'role');
+    expect(roles).toHaveLength(1);
+    expect(roles[0]).toMatchObject({
+      address: 'role.App',
+      action: 'update',
+      fields: [{ field: 'maxSessionDuration', before: 3600, after: 7200 }],
+      after: { name: 'App', arn: ARN },
+    });
+    const saCreate = result.changes.find((c) => c.kind === 'service-account');
+    expect(saCreate?.after).toMatchObject({ role: 'App', annotations: { [ROLE_ARN_ANNOTATION]: ARN } });
+    expect(result.warnings).toContainEqual({
+      code: 'role-name-case',
+      address: 'role.App',
+      message:
+        'role "app" in the file is the existing role "App": IAM role names ignore case, so they name the same role. The plan uses IAM\'s spelling "App" (in its ARN too, which ServiceAccounts are annotated with). Write "App" in the file to match.',
+    });
+  });
+
+  test('an untagged role spelled differently is adopted under its IAM name, not refused', () => {
+    const role = desiredRole('legacy', { adopt: true });
+    const observed = observedRole(role, { name: 'Legacy', arn: ARN.replace('App', 'Legacy'), tags: {} });
+    const { roles, conflicts } = diffOne([role], [observed]);
+    expect(conflicts).toEqual([]);
+    expect(roles[0]).toMatchObject({ address: 'role.Legacy', action: 'adopt', after: { name: 'Legacy' } });
+  });
+
+  test('a tag key the file spells in another case is changed under the key IAM holds', () => {
+    const role = desiredRole('app', { tags: { [OWNER_TAG]: OWNER, Team: 'b' } });
+    const observed = observedRole(role, { tags: { [OWNER_TAG]: OWNER, team: 'a' } });
     const { roles } = diffOne([role], [observed]);
     expect(roles[0]).toMatchObject({
-      address: 'role.app',
-      action: 'replace',
-      reason: 'name changes from App to app (IAM cannot rename a role, and role names ignore case)',
-      fields: [{ field: 'name', before: 'App', after: 'app' }],
+      action: 'update',
+      fields: [{ field: 'tags.team', before: 'a', after: 'b' }],
     });
+    expect(roles[0].after?.tags).toEqual({ [OWNER_TAG]: OWNER, team: 'b' });
   });
 });
 

@@ -12,7 +12,7 @@ const twoIssuers = (): PolicyDocument => {
   return { ...us, Statement: [...(us.Statement as Json[]), ...(eu.Statement as Json[])] };
 };
 
-test('trustedIssuers reads every Federated principal (string or list), host lower-cased', () => {
+test('trustedIssuers reads every Federated principal (string or list), case kept (provider URLs are case-sensitive)', () => {
   expect(trustedIssuers(twoIssuers()).sort()).toEqual([EU, ISSUER_HOST].sort());
   expect(
     trustedIssuers({
@@ -20,7 +20,7 @@ test('trustedIssuers reads every Federated principal (string or list), host lowe
         Principal: { Federated: ['arn:aws:iam::123456789012:oidc-provider/OIDC.Example.com/x'] },
       },
     }),
-  ).toEqual(['oidc.example.com/x']);
+  ).toEqual(['OIDC.Example.com/x']);
   expect(trustedIssuers({ Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }] })).toEqual([]);
 });
 
@@ -33,8 +33,19 @@ test('an issuer only our roles trust, missing from the file, is retired; other o
   expect(findRetiredIssuers([ours, foreign], OWNER, [ISSUER_HOST])).toEqual([
     { issuer: EU, roles: ['billing'] },
   ]);
-  // Still in the file (in any case spelling of the host): nothing is retired.
-  expect(findRetiredIssuers([ours], OWNER, [ISSUER_HOST, 'OIDC.EU.example.com/id/EU1'])).toEqual([]);
+  // Still in the file: nothing is retired.
+  expect(findRetiredIssuers([ours], OWNER, [ISSUER_HOST, EU])).toEqual([]);
+});
+
+test('an issuer whose host case changed in the file is another provider to IAM: retired, and the message says why (#20)', () => {
+  const ours = observedRole(desiredRole('billing'), { trustPolicy: twoIssuers() });
+  const retired = findRetiredIssuers([ours], OWNER, [ISSUER_HOST, 'OIDC.EU.example.com/id/EU1']);
+  expect(retired).toEqual([{ issuer: EU, roles: ['billing'], caseVariant: 'OIDC.EU.example.com/id/EU1' }]);
+  const message = retiredIssuerMessage(retired[0], { file: 'w.yaml', line: 5, col: 1 });
+  expect(message).toContain(
+    'The file has https://OIDC.EU.example.com/id/EU1, which differs only in case: IAM provider URLs are case-sensitive',
+  );
+  expect(message).toContain(`write\n  https://${EU} again; otherwise:`);
 });
 
 test('the refusal is positioned and gives both steps', () => {

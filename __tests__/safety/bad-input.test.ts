@@ -46,6 +46,29 @@ function billionLaughs(levels: number): string {
   return `${VALID_HEAD}${VALID_BINDING}${lines.join('\n')}\n`;
 }
 
+/**
+ * The audit's slow-validation file in small: `lists` anchors, each a list of `actions` invalid
+ * actions, each aliased by one binding's inline policy. Every expanded action is an error.
+ */
+function aliasedInvalidActions(lists: number, actions: number): string {
+  const lines = [VALID_HEAD.trimEnd(), 'bindings:'];
+  for (let a = 0; a < lists; a += 1) {
+    const list = Array.from({ length: actions }, (_, i) => `"bad ${a} ${i}"`).join(', ');
+    lines.push(
+      `  - role: r${a}`,
+      `    serviceAccounts: [{ cluster: prod, namespace: default, name: app${a} }]`,
+      '    inlinePolicies:',
+      '      p:',
+      '        Version: "2012-10-17"',
+      // The first binding holds the anchors; later ones alias them.
+      a === 0
+        ? `        Statement: [{ Effect: Allow, Resource: "*", Action: &l0 [${list}] }]`
+        : `        Statement: [{ Effect: Allow, Resource: "*", Action: *l0 }]`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const generated: GeneratedCase[] = [
   {
     name: 'nine-megabytes.yaml',
@@ -123,6 +146,14 @@ const generated: GeneratedCase[] = [
         .replace(/\n/g, '\r\n')
         .replace('    serviceAccounts', '\tserviceAccounts'),
     message: /tab/,
+  },
+  {
+    // 99 aliases of a 15,000-item list: 1.5 million values once expanded, over the 1,000,000 bound
+    // on the work every check does.
+    name: 'alias-expansion-over-a-million-values.yaml',
+    content: () =>
+      `${VALID_HEAD}${VALID_BINDING}    tags: { a: b }\nbig: &big [${Array(15_000).fill('1').join(',')}]\nuses: [${Array(99).fill('*big').join(', ')}]\n`,
+    message: /expands to more than 1,000,000 values once its aliases/,
   },
   {
     name: 'merge-key-smuggling.yaml',
@@ -225,6 +256,31 @@ test.each(COMMANDS)(
   },
 );
 
+describe('99 aliases of one list of 100 invalid actions (9,900 errors; work linear in the ~10,000 expanded values, output bounded to 101 lines)', () => {
+  test.each(COMMANDS)(
+    '%s shows the first 100 problems, then one positioned "… and 9,800 more" line, counts all 9,900, contacts nothing',
+    async (_label, argv) => {
+      const path = join(tmp, 'aliased-invalid-actions.yaml');
+      writeFileSync(path, aliasedInvalidActions(99, 100));
+      const io = captureIo(sandbox.env);
+      expect(await runCli(argv(path), io)).toBe(1);
+      const lines = io.stderr().trimEnd().split('\n');
+      expect(lines).toHaveLength(102);
+      for (const line of lines.slice(0, 101))
+        expect(line).toMatch(new RegExp(`^${escapeRegExp(path)}:\\d+:\\d+: \\S`));
+      expect(lines[100]).toMatch(
+        /… and 9,800 more problems from line \d+ on not shown \(only the first 100 are\)/,
+      );
+      expect(lines[101]).toMatch(/9900 errors.*nothing was contacted or changed\.$/);
+      expect(sandbox.totalCalls()).toBe(0);
+    },
+  );
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 test('a deeply nested file gets a nesting message, the same on every run (not a stack overflow at a varying column)', async () => {
   const path = join(tmp, 'deep-nesting.yaml');
   const runs = await Promise.all(
@@ -325,8 +381,9 @@ describe('through the action (a subprocess, as on a runner)', () => {
     mkdirSync(workspace);
     for (const name of SUBSET) copyFileSync(join(invalidDir, name), join(workspace, name));
     writeFileSync(join(workspace, 'nine-megabytes.yaml'), `${VALID_HEAD}# ${'x'.repeat(9 * 1024 * 1024)}\n`);
+    writeFileSync(join(workspace, 'aliased-invalid-actions.yaml'), aliasedInvalidActions(99, 100));
     sandbox.resetCounters();
-    const names = [...SUBSET, 'nine-megabytes.yaml'];
+    const names = [...SUBSET, 'nine-megabytes.yaml', 'aliased-invalid-actions.yaml'];
     // Four processes at a time keeps a 2-core machine responsive.
     for (let i = 0; i < names.length; i += 4) {
       await Promise.all(
@@ -369,7 +426,7 @@ describe('through the action (a subprocess, as on a runner)', () => {
   });
 
   test('no run sent a single request to IAM, STS, Kubernetes or Control Plane', () => {
-    expect(runs.size).toBe(SUBSET.length + 1);
+    expect(runs.size).toBe(SUBSET.length + 2);
     expect(sandbox.totalCalls()).toBe(0);
   });
 
@@ -385,6 +442,18 @@ describe('through the action (a subprocess, as on a runner)', () => {
       expect(annotations(run.stdout)).toEqual(expected.filter((e) => !e.message.startsWith('warning: ')));
     },
   );
+
+  test('aliased-invalid-actions.yaml (9,900 errors): exit 1 with 101 ::error annotations, the last one counting the rest', () => {
+    const run = runs.get('aliased-invalid-actions.yaml')!;
+    expect(run.code).toBe(1);
+    const found = annotations(run.stdout);
+    expect(found).toHaveLength(101);
+    expect(found[100].message).toMatch(/^… and 9,800 more problems from line \d+ on not shown/);
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('::error')).length).toBeLessThanOrEqual(
+      102,
+    );
+    expect(run.stdout + run.stderr).toMatch(/9900 problems/);
+  });
 
   test('nine-megabytes.yaml: exit 1 with one annotation at line 1, not the file echoed back', () => {
     const run = runs.get('nine-megabytes.yaml')!;

@@ -99,8 +99,10 @@ test('plan against an AWS endpoint that never answers exits 1 at the configured 
   expect(run.stderr).toMatch(/plan did not finish within 2 s \(--timeout\).*Nothing was changed/);
 }, 30_000);
 
-test('apply whose IAM writes never answer stops at --timeout 2s and reports exactly what finished', async () => {
-  const run = await runCli(['apply', '--file', path, '--auto-approve', '--timeout', '2s'], {
+// 6 s, not 2: the deadline covers the plan before the writes too, and a loaded machine can spend
+// 2 s starting the CLI and planning, which made this fail by timing out before any write.
+test('apply whose IAM writes never answer stops at --timeout 6s and reports exactly what finished', async () => {
+  const run = await runCli(['apply', '--file', path, '--auto-approve', '--timeout', '6s'], {
     ...sandbox.env,
     AWS_ENDPOINT_URL_IAM: writesHangUrl,
   });
@@ -109,7 +111,7 @@ test('apply whose IAM writes never answer stops at --timeout 2s and reports exac
   expect(sandbox.iam.getOidcProviderState('https://oidc.example.com/id/ABC')).toBeDefined();
   expect(held.length).toBeGreaterThanOrEqual(1);
   expect(run.stderr).toContain(
-    'apply did not finish within 2 s (--timeout): it stopped waiting after 1 of 2 changes.',
+    'apply did not finish within 6 s (--timeout): it stopped waiting after 1 of 2 changes.',
   );
   expect(run.stderr).toMatch(/Finished:\n  done: oidc-provider\.oidc\.example\.com\/id\/ABC\n/);
   expect(run.stderr).toMatch(

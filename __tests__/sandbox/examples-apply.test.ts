@@ -1,6 +1,6 @@
-// Every example applies cleanly in the default sandbox (`npm run sandbox`'s contexts and
-// namespaces), one after another in the same sandbox, and no example's plan destroys another's
-// resources: each has its own owner. (control-plane needs a Control Plane API: not in this sandbox.)
+// Every example applies cleanly in the default sandbox (`npm run sandbox`'s contexts, namespaces and
+// Control Plane API), one after another in the same sandbox, and no example's plan destroys
+// another's resources: each has its own owner.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { captureIo } from '../cli/io.js';
 import { setProcessEnv } from '../safety/harness.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const EXAMPLES = ['single-sa', 'shared-role', 'multi-cluster', 'wildcard'];
+const EXAMPLES = ['single-sa', 'shared-role', 'multi-cluster', 'wildcard', 'control-plane'];
 let sandbox: LocalSandbox;
 let dir: string;
 let restoreEnv = (): void => undefined;
@@ -24,6 +24,7 @@ beforeAll(async () => {
   sandbox = await startLocalSandbox({
     contexts: DEFAULT_SANDBOX_CONTEXTS,
     namespaces: DEFAULT_SANDBOX_NAMESPACES,
+    controlPlane: true,
   });
   restoreEnv = setProcessEnv(sandbox.env as Record<string, string>);
   dir = mkdtempSync(join(tmpdir(), 'wib-examples-'));
@@ -59,6 +60,11 @@ test('the examples apply one after another; no plan destroys what another exampl
     expect([example, again.code]).toEqual([example, 0]);
     applied.push(example);
   }
+  // The Control Plane example reached its cluster through the Control Plane API alone.
+  const orders = sandbox.controlPlane?.cluster.getServiceAccount('apps', 'orders');
+  expect(orders?.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe(
+    'arn:aws:iam::123456789012:role/workload-identity/dynamodb-writer',
+  );
   // Every earlier example still plans to no changes after the later ones were applied.
   for (const example of applied) {
     const file = join(root, 'examples', example, 'workload-identity.yaml');

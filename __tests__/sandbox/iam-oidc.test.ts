@@ -221,6 +221,73 @@ test('client ids, thumbprints and tags can be changed; ListOpenIDConnectProvider
   ]);
 });
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html: "The URL is
+// case-sensitive." https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating:
+// tag keys of OpenID Connect identity providers are case sensitive ("you can have separate Costcenter
+// and costcenter tag keys").
+test('provider URLs are case-sensitive: a host in another case is another provider (#20)', async () => {
+  const lower = await iam.send(
+    new CreateOpenIDConnectProviderCommand({ Url: 'https://case.example.com/id/C', ClientIDList: ['a'] }),
+  );
+  const upper = await iam.send(
+    new CreateOpenIDConnectProviderCommand({ Url: 'https://CASE.example.com/id/C', ClientIDList: ['b'] }),
+  );
+  expect(upper.OpenIDConnectProviderArn).toBe(
+    'arn:aws:iam::123456789012:oidc-provider/CASE.example.com/id/C',
+  );
+  expect(lower.OpenIDConnectProviderArn).not.toBe(upper.OpenIDConnectProviderArn);
+  const read = await iam.send(
+    new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: upper.OpenIDConnectProviderArn }),
+  );
+  expect([read.Url, read.ClientIDList]).toEqual(['CASE.example.com/id/C', ['b']]);
+  // A role may name either; a third spelling names no provider.
+  const missing = await failure(
+    iam.send(
+      new CreateRoleCommand({
+        RoleName: 'case-role',
+        AssumeRolePolicyDocument: webIdentityTrust(
+          'arn:aws:iam::123456789012:oidc-provider/Case.example.com/id/C',
+        ),
+      }),
+    ),
+  );
+  expect(missing).toMatchObject({ name: 'MalformedPolicyDocumentException', status: 400 });
+  for (const arn of [lower.OpenIDConnectProviderArn, upper.OpenIDConnectProviderArn])
+    await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+});
+
+test('provider tag keys are case-sensitive: Costcenter and costcenter are two tags (#20)', async () => {
+  const { OpenIDConnectProviderArn: arn } = await iam.send(
+    new CreateOpenIDConnectProviderCommand({ Url: 'https://tags-case.example.com', ClientIDList: ['a'] }),
+  );
+  await iam.send(
+    new TagOpenIDConnectProviderCommand({
+      OpenIDConnectProviderArn: arn,
+      Tags: [{ Key: 'Costcenter', Value: '1234' }],
+    }),
+  );
+  await iam.send(
+    new TagOpenIDConnectProviderCommand({
+      OpenIDConnectProviderArn: arn,
+      Tags: [{ Key: 'costcenter', Value: '5678' }],
+    }),
+  );
+  const both = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: arn }));
+  expect(both.Tags).toEqual([
+    { Key: 'Costcenter', Value: '1234' },
+    { Key: 'costcenter', Value: '5678' },
+  ]);
+  await iam.send(
+    new UntagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, TagKeys: ['COSTCENTER'] }),
+  );
+  await iam.send(
+    new UntagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, TagKeys: ['costcenter'] }),
+  );
+  const left = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: arn }));
+  expect(left.Tags).toEqual([{ Key: 'Costcenter', Value: '1234' }]);
+  await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+});
+
 test('DeleteOpenIDConnectProvider is idempotent', async () => {
   const arn = 'arn:aws:iam::123456789012:oidc-provider/other.example.com';
   await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));

@@ -123,8 +123,28 @@ test('role names are unique case-insensitively', async () => {
     message: 'Role with name Unique-Role already exists.',
     status: 409,
   });
-  const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'UNIQUE-ROLE' }));
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'Unique-Role' }));
   expect(Role?.RoleName).toBe('Unique-Role');
+});
+
+// IAM documents that names "are not distinguished by case" for uniqueness, but no page says whether a
+// call naming a role in another case finds it; the emulator takes the stricter reading (#20).
+test('a role named in another case is not found by any call: NoSuchEntity 404', async () => {
+  await iam.send(new CreateRoleCommand({ RoleName: 'x2', AssumeRolePolicyDocument: trust() }));
+  for (const call of [
+    iam.send(new GetRoleCommand({ RoleName: 'X2' })),
+    iam.send(new UpdateRoleCommand({ RoleName: 'X2', MaxSessionDuration: 7200 })),
+    iam.send(new TagRoleCommand({ RoleName: 'X2', Tags: [{ Key: 'k', Value: 'v' }] })),
+    iam.send(new DeleteRoleCommand({ RoleName: 'X2' })),
+  ]) {
+    expect(await failure(call)).toEqual({
+      name: 'NoSuchEntityException',
+      message: 'The role with name X2 cannot be found.',
+      status: 404,
+    });
+  }
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'x2' }));
+  expect([Role?.RoleName, Role?.MaxSessionDuration, Role?.Tags]).toEqual(['x2', 3600, undefined]);
 });
 
 test('a missing role answers NoSuchEntity 404', async () => {
@@ -361,6 +381,9 @@ test('UpdateRole and UpdateRoleDescription change description and session durati
   expect(tooLong.message).toContain('Member must have value less than or equal to 43200');
 });
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating: role tag keys
+// are "not case sensitive, but case is preserved … you add the department=hr tag, it replaces the
+// first tag. A second tag is not added."
 test('tags: TagRole merges case-insensitively, UntagRole removes, ListRoleTags pages sorted by key, quota 50', async () => {
   await iam.send(
     new CreateRoleCommand({

@@ -206,6 +206,7 @@ describeWithKubectl('kubectl against the kube emulator', () => {
       emulator.seedServiceAccount({
         namespace: 'legacy',
         name: 'old',
+        fieldManager: null, // no managedFields at all
         annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/old' },
       });
       const file = saFile('old.yaml', 'legacy', 'old', [
@@ -228,6 +229,39 @@ describeWithKubectl('kubectl against the kube emulator', () => {
         ['before-first-apply', 'Update'],
         ['kubectl', 'Apply'],
       ]);
+    });
+
+    test('a seed without a field manager looks like `kubectl apply` made it: managedFields of kubectl-client-side-apply (#20)', async () => {
+      emulator.seedServiceAccount({
+        namespace: 'seeded',
+        name: 'app',
+        annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/app' },
+      });
+      const shown = await kubectl(
+        'get',
+        'serviceaccount',
+        '-n',
+        'seeded',
+        'app',
+        '-o',
+        'json',
+        '--show-managed-fields',
+      );
+      expect(shown.code).toBe(0);
+      const managed = (
+        JSON.parse(shown.stdout) as { metadata: { managedFields?: Array<Record<string, unknown>> } }
+      ).metadata.managedFields;
+      expect(managed?.map((m) => [m.manager, m.operation])).toEqual([
+        ['kubectl-client-side-apply', 'Update'],
+      ]);
+      const file = saFile('seeded.yaml', 'seeded', 'app', [
+        '  annotations:',
+        '    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/other',
+      ]);
+      const refused = await kubectl('apply', '--server-side', '-f', file);
+      expect(refused.stderr).toContain(
+        'conflict with "kubectl-client-side-apply" using v1: .metadata.annotations.eks.amazonaws.com/role-arn',
+      );
     });
 
     test('a Helm-installed ServiceAccount: its managed-by label belongs to "helm"', async () => {

@@ -15,6 +15,8 @@ export interface ControlPlaneClusterOptions extends Omit<ClusterInput, 'serverUr
   addOn?: boolean;
   /** CA bundle `-cacerts` returns instead of the one that signed the server certificate. */
   caPem?: string;
+  /** Sign the cluster's ServiceAccount tokens as `oidcProviderUrl` (so STS can verify them). */
+  signAsIssuer?: boolean;
 }
 
 export interface ControlPlaneCluster {
@@ -27,8 +29,9 @@ export async function startControlPlaneCluster(
   controlPlane: ControlPlaneEmulator,
   options: ControlPlaneClusterOptions,
 ): Promise<ControlPlaneCluster> {
-  const { kubeToken, namespaces, addOn, caPem, ...input } = options;
-  const kube = new KubeEmulator({ token: kubeToken, https: true, namespaces });
+  const { kubeToken, namespaces, addOn, caPem, signAsIssuer, ...input } = options;
+  const issuer = signAsIssuer ? input.oidcProviderUrl : undefined;
+  const kube = new KubeEmulator({ token: kubeToken, https: true, namespaces, issuer });
   await kube.start();
   const cluster = controlPlane.addCluster({
     ...input,

@@ -178,7 +178,7 @@ export class EmulatorServer {
         req.socket.destroy();
         return;
       }
-      if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+      if (f.latencyMs) await pause(f.latencyMs);
       const limited = this.bucket && (!f.rateLimit?.mutatingOnly || routed.mutating);
       if ((limited && !this.bucket!.take()) || (f.throttleRate && this.random() < f.throttleRate)) {
         this.faultCounts.throttled += 1;
@@ -191,7 +191,7 @@ export class EmulatorServer {
       const response = await routed.handle();
       if (f.latencyPerKiBMs) {
         const bytes = rawBody.length + Buffer.byteLength(response.body ?? '');
-        await new Promise((r) => setTimeout(r, (f.latencyPerKiBMs! * bytes) / 1024));
+        await pause((f.latencyPerKiBMs! * bytes) / 1024);
       }
       send(res, response);
     } catch (error) {
@@ -202,6 +202,15 @@ export class EmulatorServer {
       });
     }
   }
+}
+
+/**
+ * Injected latency. Unref'd: a client that gave up (request timeout) must not leave the emulator's
+ * process, a test worker, waiting out a delay nobody will read; the open server keeps a standalone
+ * sandbox alive on its own.
+ */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function send(res: ServerResponse, response: EmulatorResponse): void {

@@ -67,7 +67,7 @@ export function oidcActions(ctx: IamContext): Record<string, ActionHandler> {
         clientIdChecks(clientIds, 'clientIDList'),
         thumbprintChecks(thumbprints),
       );
-      checkTags(tags);
+      checkTags(tags, 'sensitive');
       if (!/^https:\/\/[^/\s]+/i.test(url))
         throw invalidInput(
           `Invalid OpenID Connect provider URL ${url}: it must begin with https:// and name a host.`,
@@ -148,14 +148,14 @@ export function oidcActions(ctx: IamContext): Record<string, ActionHandler> {
     TagOpenIDConnectProvider: (q) => {
       const provider = state.provider(providerArn(q));
       const tags = q.tags();
-      checkTags(tags);
-      provider.tags = mergeTags(provider.tags, tags, 'TagsPerOpenIdConnectProvider');
+      checkTags(tags, 'sensitive');
+      provider.tags = mergeTags(provider.tags, tags, 'TagsPerOpenIdConnectProvider', 'sensitive');
       return undefined;
     },
 
     UntagOpenIDConnectProvider: (q) => {
       const provider = state.provider(providerArn(q));
-      provider.tags = removeTags(provider.tags, q.list('TagKeys'));
+      provider.tags = removeTags(provider.tags, q.list('TagKeys'), 'sensitive');
       return undefined;
     },
 

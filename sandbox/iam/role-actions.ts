@@ -83,7 +83,7 @@ export function roleActions(ctx: IamContext): Record<string, ActionHandler> {
         description === undefined ? [] : checkDescription(description),
         maxSessionDuration === undefined ? [] : checkMaxSessionDuration(maxSessionDuration),
       );
-      checkTags(tags);
+      checkTags(tags, 'insensitive');
       const existing = state.anyRole(name);
       if (existing) throw entityAlreadyExists(`Role with name ${existing.roleName} already exists.`);
       if (state.allRoleNames().length >= ctx.limits.rolesQuota)
@@ -155,14 +155,14 @@ export function roleActions(ctx: IamContext): Record<string, ActionHandler> {
     TagRole: (q) => {
       const role = state.role(roleName(q));
       const tags = q.tags();
-      checkTags(tags);
-      role.tags = mergeTags(role.tags, tags, 'TagsPerRole');
+      checkTags(tags, 'insensitive');
+      role.tags = mergeTags(role.tags, tags, 'TagsPerRole', 'insensitive');
       return undefined;
     },
 
     UntagRole: (q) => {
       const role = state.role(roleName(q));
-      role.tags = removeTags(role.tags, q.list('TagKeys'));
+      role.tags = removeTags(role.tags, q.list('TagKeys'), 'insensitive');
       return undefined;
     },
 

@@ -1,6 +1,19 @@
 // The emulated account's IAM entities in memory: roles (unique by name, case-insensitively) and
-// OIDC providers (unique by URL), with the moment each becomes visible to reads, so IAM's eventual
-// consistency after a create can be reproduced.
+// OIDC providers (unique by URL, case-sensitively), with the moment each becomes visible to reads, so
+// IAM's eventual consistency after a create can be reproduced.
+//
+// Case rules, and where they come from:
+// - Role names are unique ignoring case: "Names are not distinguished by case. For example, you
+//   cannot create resources named both "MyResource" and "myresource"."
+//   (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, and "IAM name
+//   requirements" in https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+// - Looking a role up by a name in another case (GetRole RoleName=X2 for a role named x2): no IAM
+//   page says whether that finds the role. Until one does, the emulator takes the stricter reading
+//   and answers NoSuchEntity, so a client that addresses a role by any spelling but IAM's own fails
+//   here (as it might in IAM) instead of passing by luck.
+// - OIDC provider URLs: "The URL is case-sensitive."
+//   (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html), so two
+//   URLs that differ only in host case are two providers; a token's `iss` must equal one exactly.
 import { seededRandom } from '../core/faults.js';
 import { noSuchEntity } from './errors.js';
 import type { Tag } from './query.js';
@@ -69,9 +82,10 @@ export class IamState {
     return this.roles.get(name.toLowerCase());
   }
 
+  /** The role named exactly `name` (IAM's spelling) once visible; another case finds nothing. */
   visibleRole(name: string): RoleRecord | undefined {
     const role = this.roles.get(name.toLowerCase());
-    return role && role.visibleFrom <= this.clock() ? role : undefined;
+    return role && role.roleName === name && role.visibleFrom <= this.clock() ? role : undefined;
   }
 
   role(name: string): RoleRecord {

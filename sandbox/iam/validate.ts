@@ -80,8 +80,21 @@ export function rejectViolations(...groups: string[][]): void {
   if (violations.length > 0) throw validationError(violations);
 }
 
+/**
+ * How an entity's tag keys compare. IAM documents two rules ("Case sensitivity" under "Naming tags",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating): on roles
+ * (and users) keys are "not case sensitive, but case is preserved … If you have tagged a user with
+ * the Department=finance tag and you add the department=hr tag, it replaces the first tag. A second
+ * tag is not added."; on OpenID Connect providers (and policies, instance profiles, …) keys "are case
+ * sensitive … you can have separate Costcenter and costcenter tag keys".
+ */
+export type TagKeyCase = 'insensitive' | 'sensitive';
+
+const keyOf = (key: string, keyCase: TagKeyCase): string =>
+  keyCase === 'insensitive' ? key.toLowerCase() : key;
+
 /** Tags in one request: model limits, then IAM's own rules (no duplicates, no `aws:` keys). */
-export function checkTags(tags: Tag[]): void {
+export function checkTags(tags: Tag[], keyCase: TagKeyCase): void {
   const problems: string[] = [];
   if (tags.length > MAX_TAGS)
     problems.push(
@@ -103,11 +116,16 @@ export function checkTags(tags: Tag[]): void {
   rejectViolations(problems);
   const keys = new Set<string>();
   for (const tag of tags) {
-    const key = tag.Key.toLowerCase();
+    const key = keyOf(tag.Key, keyCase);
     if (keys.has(key))
-      throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+      throw invalidInput(
+        keyCase === 'insensitive'
+          ? 'Duplicate tag keys found. Please note that Tag keys are case insensitive.'
+          : 'Duplicate tag keys found.',
+      );
     keys.add(key);
-    if (key.startsWith('aws:'))
+    // The reserved prefix is refused in any case on every entity.
+    if (key.toLowerCase().startsWith('aws:'))
       throw invalidInput(
         "User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS system-defined tags.",
       );
@@ -115,13 +133,15 @@ export function checkTags(tags: Tag[]): void {
 }
 
 /**
- * Tag keys are case-insensitive in IAM: a new value for `Team` replaces `team`. Returns the merged
- * list, or throws LimitExceeded when the entity would carry more than 50 tags.
+ * Adds or replaces tags. With case-insensitive keys (roles) a new value for `team` replaces the
+ * `Team` tag, key spelling included ("it replaces the first tag"); with case-sensitive keys
+ * (providers) `team` is a tag of its own. Returns the merged list, or throws LimitExceeded when the
+ * entity would carry more than 50 tags.
  */
-export function mergeTags(existing: Tag[], added: Tag[], quotaName: string): Tag[] {
+export function mergeTags(existing: Tag[], added: Tag[], quotaName: string, keyCase: TagKeyCase): Tag[] {
   const merged = existing.map((t) => ({ ...t }));
   for (const tag of added) {
-    const index = merged.findIndex((t) => t.Key.toLowerCase() === tag.Key.toLowerCase());
+    const index = merged.findIndex((t) => keyOf(t.Key, keyCase) === keyOf(tag.Key, keyCase));
     if (index >= 0) merged[index] = { ...tag };
     else merged.push({ ...tag });
   }
@@ -129,9 +149,9 @@ export function mergeTags(existing: Tag[], added: Tag[], quotaName: string): Tag
   return merged;
 }
 
-export function removeTags(existing: Tag[], keys: string[]): Tag[] {
-  const removed = new Set(keys.map((k) => k.toLowerCase()));
-  return existing.filter((t) => !removed.has(t.Key.toLowerCase()));
+export function removeTags(existing: Tag[], keys: string[], keyCase: TagKeyCase): Tag[] {
+  const removed = new Set(keys.map((k) => keyOf(k, keyCase)));
+  return existing.filter((t) => !removed.has(keyOf(t.Key, keyCase)));
 }
 
 export function sortedTags(tags: Tag[]): Tag[] {

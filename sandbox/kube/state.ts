@@ -192,11 +192,13 @@ export class KubeState {
       });
     }
     const now = this.now();
-    const managers = !seed.fieldManager
-      ? []
-      : seed.operation === 'Apply'
-        ? serverSideApply(new Map(), [], seed.fieldManager, fields, true, now).managers
-        : recordUpdate([], seed.fieldManager, new Map(), fields, now);
+    const manager = seed.fieldManager === undefined ? DEFAULT_SEED_MANAGER : seed.fieldManager;
+    const managers =
+      manager === null
+        ? []
+        : seed.operation === 'Apply'
+          ? serverSideApply(new Map(), [], manager, fields, true, now).managers
+          : recordUpdate([], manager, new Map(), fields, now);
     const existing = this.serviceAccount(seed.namespace, seed.name);
     return this.putServiceAccount({
       namespace: seed.namespace,
@@ -208,6 +210,9 @@ export class KubeState {
     });
   }
 }
+
+/** Who a seeded ServiceAccount's fields belong to unless the seed says: `kubectl apply` (client-side). */
+export const DEFAULT_SEED_MANAGER = 'kubectl-client-side-apply';
 
 const listKey = (sa: StoredServiceAccount): string => `${sa.namespace}/${sa.name}`;
 

@@ -87,9 +87,13 @@ export interface ServiceAccountSeed {
   automountServiceAccountToken?: boolean;
   /**
    * Record the seeded fields as owned by this manager (`Update` operation, or `Apply` with
-   * `operation: 'Apply'`), e.g. to set up a server-side apply conflict. Default: no managedFields.
+   * `operation: 'Apply'`), e.g. `helm` to set up a server-side apply conflict. Default
+   * `kubectl-client-side-apply` (Update), what a real API server records for an object made with
+   * `kubectl apply` — every object created through the API has managedFields. `null`: none at all
+   * (an object from before server-side apply, or whose managedFields were reset), whose fields the
+   * first apply assigns to `before-first-apply`.
    */
-  fieldManager?: string;
+  fieldManager?: string | null;
   operation?: ManagedOperation;
 }
 

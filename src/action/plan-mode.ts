@@ -7,7 +7,7 @@ import { errorMessage } from '../support/errors.js';
 import { codeBlock, escapeText, inlineCode } from '../render/escape.js';
 import { renderPlanMarkdown, renderPlanMarkdownDocument } from '../render/markdown.js';
 import { renderGuardrailsMarkdown } from '../render/guardrails.js';
-import { labelDrift } from '../engine/base-plan.js';
+import { labelDrift, refuseRemovedClusters, type BaseBindings } from '../engine/base-plan.js';
 import type { PlanRun } from '../engine/plan.js';
 import type { Session } from '../engine/session.js';
 import type { DriftLabels } from '../plan/drift.js';
@@ -33,14 +33,11 @@ function failureMarkdown(rt: Runtime, message: string): string {
 
 /** Which changes the base branch's file plans too (drift); undefined when that cannot be told. */
 async function pullRequestDrift(
-  rt: Runtime,
   session: Session,
   run: PlanRun,
-  baseSha: string | undefined,
+  base: BaseBindings | undefined,
 ): Promise<DriftLabels | undefined> {
-  if (!baseSha || run.plan.changes.length === 0) return undefined;
-  const base = await readBaseBindings(rt, baseSha);
-  if (!base) return undefined;
+  if (!base || run.plan.changes.length === 0) return undefined;
   try {
     const labelled = await labelDrift(session, run, base);
     if (labelled.labels) return labelled.labels;
@@ -66,18 +63,34 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
     await writeJobSummary(markdown);
     await comment(markdown, undefined);
   };
+  let base: BaseBindings | undefined;
   try {
     await withFreshPlan(
       rt,
       outcome,
       headSha,
       publish,
-      { guardrails: { compareWithBase: true } },
+      {
+        guardrails: { compareWithBase: true },
+        // A cluster key the base branch had, dropped without draining it first: refuse before
+        // planning (so no plan id: nothing reviewable), never orphan its ServiceAccounts.
+        beforePlan: async (bindings) => {
+          base = pull?.baseSha ? await readBaseBindings(rt, pull.baseSha) : undefined;
+          if (base) {
+            const problem = refuseRemovedClusters(bindings, base);
+            if (problem) core.warning(`${problem}.`);
+          } else if (pull) {
+            core.notice(
+              "The base branch's bindings file could not be read, so a cluster key removed from the file while another key still uses its issuer cannot be detected.",
+            );
+          }
+        },
+      },
       async ({ run, session, guardrails }) => {
         const { plan } = run;
         const lead =
           run.guardrails && guardrails ? renderGuardrailsMarkdown(run.guardrails, guardrails.changes) : [];
-        const drift = await pullRequestDrift(rt, session, run, pull?.baseSha);
+        const drift = await pullRequestDrift(session, run, base);
         await writeJobSummary(
           renderPlanMarkdown(plan, { bindingsFile: file, headSha, budget: SUMMARY_BUDGET, lead, drift }),
         );

@@ -95,7 +95,11 @@ export async function withFreshPlan(
   outcome: Outcome,
   headSha: string | undefined,
   publish: Publish,
-  options: { guardrails?: { compareWithBase: boolean } },
+  options: {
+    guardrails?: { compareWithBase: boolean };
+    /** Runs once the file is loaded, before anything is planned; throwing stops the run (no plan id). */
+    beforePlan?: (bindings: BindingsFile) => Promise<void>;
+  },
   step: (fresh: FreshPlan) => Promise<void>,
 ): Promise<void> {
   const bindings = await loadBindingsOrReport(rt, outcome, headSha, publish);
@@ -107,6 +111,7 @@ export async function withFreshPlan(
   }
   const session = rt.newSession();
   try {
+    await options.beforePlan?.(bindings);
     const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
     if (run) await step({ run, session, bindings, guardrails });
   } finally {

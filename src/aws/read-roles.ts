@@ -18,8 +18,10 @@
 //
 // When GAAD is denied (narrowly scoped credentials), the fallback lists the roles under the path and
 // reads each one: ⌈P/1000⌉ ListRoles + one GetRole per listed or named role + for each kept role
-// ListRolePolicies, one GetRolePolicy per inline policy and ListAttachedRolePolicies. Owner-tagged
-// roles outside the path cannot be found this way; the strategy is reported so callers can say so.
+// ListRolePolicies, one GetRolePolicy per inline policy and ListAttachedRolePolicies. A named role
+// that is not under the path costs one listing of every role (⌈R/1000⌉ ListRoles) so it is read by
+// IAM's spelling of its name, not the file's. Owner-tagged roles outside the path cannot be found
+// this way; the strategy is reported so callers can say so.
 import {
   GetRoleCommand,
   GetRolePolicyCommand,
@@ -255,7 +257,16 @@ async function readRolesOneByOne(
   const listed = await listRolesUnderPath(iam, query.rolePath, onCall);
   const names = new Map<string, string>();
   for (const r of listed) names.set((r.RoleName ?? '').toLowerCase(), r.RoleName ?? '');
-  for (const n of query.roleNames) if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
+  // A named role outside the path is read by IAM's spelling of its name, found by listing every role
+  // once; only when that list is denied does GetRole try the file's spelling.
+  const unlisted = query.roleNames.filter((n) => !names.has(n.toLowerCase()));
+  if (unlisted.length > 0) {
+    const everywhere = await listAllRoleNames(iam, onCall);
+    for (const n of unlisted) {
+      const iamName = everywhere ? everywhere.get(n.toLowerCase()) : n;
+      if (iamName !== undefined) names.set(n.toLowerCase(), iamName);
+    }
+  }
 
   const roles = await mapWithConcurrency([...names.values()], concurrency, async (name) => {
     const role = await getRole(iam, name, onCall);
@@ -263,6 +274,22 @@ async function readRolesOneByOne(
     return readRoleDetails(iam, role, onCall);
   });
   return sortByName(roles.filter((r): r is ObservedRole => r !== undefined));
+}
+
+/** Every role name in the account by lower-cased name; undefined when ListRoles is denied there. */
+async function listAllRoleNames(
+  iam: IAMClient,
+  onCall: CallObserver,
+): Promise<Map<string, string> | undefined> {
+  try {
+    const byName = new Map<string, string>();
+    for (const role of await listRolesUnderPath(iam, '/', onCall))
+      byName.set((role.RoleName ?? '').toLowerCase(), role.RoleName ?? '');
+    return byName;
+  } catch (error) {
+    if (isAccessDenied(error) || isAccessDenied((error as { cause?: unknown }).cause)) return undefined;
+    throw error;
+  }
 }
 
 /** Inline and attached policies of one role (undefined when the role vanished meanwhile). */

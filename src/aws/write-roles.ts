@@ -25,6 +25,7 @@ import { OWNER_TAG, isOurs, isOwnerTagKey, ownerOf } from '../support/ownership.
 import { policiesEqual } from '../policy/normalize.js';
 import type { RoleAttributes } from '../policy/role.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { tagsAsIamSpells } from '../plan/role-names.js';
 import { parsePolicyText } from '../support/policy-document.js';
 import {
   either,
@@ -142,7 +143,9 @@ export async function convergeRole(
   desired: DesiredRole,
   options: ConvergeOptions = {},
 ): Promise<void> {
-  const name = desired.name;
+  // Addressed by the name IAM returned (the plan uses IAM's spelling too): no IAM page says a call
+  // naming a role in another case finds it.
+  const name = current.name;
   const resource = roleResource(name);
   const consistency: IamConsistencyTest | undefined = options.justCreated ? roleNotYetVisible : undefined;
   const tags = { ...current.tags };
@@ -255,11 +258,14 @@ export async function convergeRole(
     );
   }
 
-  // IAM tag keys are unique ignoring case (as the plan compares them).
+  // Role tag keys are unique ignoring case (as the plan compares them); a changed value is written
+  // under the key as IAM holds it, so the key's spelling never changes behind the reviewer's back.
   const currentTags = new Map(Object.entries(tags).map(([key, value]) => [key.toLowerCase(), value]));
   const wantedKeys = new Set(Object.keys(desired.tags).map((key) => key.toLowerCase()));
   const toTag = Object.fromEntries(
-    Object.entries(desired.tags).filter(([key, value]) => currentTags.get(key.toLowerCase()) !== value),
+    Object.entries(tagsAsIamSpells(desired.tags, tags)).filter(
+      ([key, value]) => currentTags.get(key.toLowerCase()) !== value,
+    ),
   );
   if (Object.keys(toTag).length) {
     await iamCall(

@@ -58,6 +58,25 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * Text taken from the file, for a message: quoted, control characters escaped, and cut to `max`
+ * characters. A file that is not a bindings file at all (a path pointing at a secret by mistake)
+ * must not be echoed back through messages, so quotes stay short.
+ */
+export function snippet(text: string, max = 40): string {
+  const chars = [...text];
+  const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+  return `"${escapeControl(cut).replace(/"/g, '\\"')}"`;
+}
+
+/** C0 and C1 control characters (and DEL) as `\x1b`-style escapes, so they cannot act on a terminal. */
+export function escapeControl(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** The YAML-ish name of a value's type for "expected X, got Y". */
 export function typeName(value: unknown): string {
   if (value === null) return 'nothing (null)';

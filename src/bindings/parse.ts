@@ -12,8 +12,11 @@ import {
   visit,
   type Document,
   type Node,
+  type Pair,
+  type YAMLMap,
 } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { snippet } from './describe.js';
 import { utf8Problem } from './utf8.js';
 
 /** A JSON path into the parsed value: map keys and list indexes, e.g. `['bindings', 2, 'role']`. */
@@ -68,6 +71,12 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
 /** The yaml library recurses per flow level; thousands of `[` overflow the stack at a varying point. */
 export const MAX_FLOW_DEPTH = 64;
+/**
+ * Values in the file once aliases are expanded (every map, list and scalar counts). The
+ * 10,000-binding bench file has about 300,000; aliases could multiply an 8 MiB file a hundredfold,
+ * and every later check walks the expanded value, so this bounds the work of validation.
+ */
+export const MAX_EXPANDED_VALUES = 1_000_000;
 /**
  * YAML 1.1 types the yaml library still resolves into Set, Map, Buffer or Date: none survives the
  * schema as what the author meant (a Set has no own keys, so `tags: !!set {a}` would become `{}`).
@@ -222,7 +231,34 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
     );
     return { locate, diagnostics };
   }
+  const expanded = countValues(value, MAX_EXPANDED_VALUES);
+  if (expanded > MAX_EXPANDED_VALUES) {
+    const at = firstAlias(doc, pos);
+    error(
+      at.line,
+      at.col,
+      `the file expands to more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values once its aliases (*name) are replaced by what they point at — write the values out or use fewer, smaller aliases (it was not checked further)`,
+    );
+    return { locate, diagnostics };
+  }
   return { value: value as Record<string, unknown>, locate, diagnostics };
+}
+
+/**
+ * Maps, lists and scalars in a value, as the checks will walk them (an alias counts as many times
+ * as it is used); stops counting past `limit`, which also ends a walk of a self-referencing alias.
+ */
+export function countValues(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= limit) {
+    const current = stack.pop();
+    count += 1;
+    if (Array.isArray(current)) for (const item of current) stack.push(item);
+    else if (current !== null && typeof current === 'object')
+      for (const item of Object.values(current as Record<string, unknown>)) stack.push(item);
+  }
+  return count;
 }
 
 function yamlErrorMessage(
@@ -243,8 +279,23 @@ function yamlErrorMessage(
     case 'MULTIPLE_DOCS':
       return 'the file holds more than one YAML document (a second "---") — keep everything in one document';
     default:
-      return `YAML syntax error: ${message.replace(/\.$/, '')} — check indentation, brackets and quotes here (quote values that contain ": " or " #")`;
+      return `YAML syntax error: ${shortenQuotedSource(message.replace(/\.$/, ''))} — check indentation, brackets and quotes here (quote values that contain ": " or " #")`;
   }
+}
+
+/**
+ * yaml ends some messages with the offending token's source as a JSON string ("Unexpected scalar
+ * token in YAML stream: \"…\""); in a file that is not YAML at all that token can be a whole line
+ * of a secret, so only a short, escaped snippet of it is kept.
+ */
+function shortenQuotedSource(message: string): string {
+  return message.replace(/: ("(?:[^"\\]|\\.)*")$/, (whole, quoted: string) => {
+    try {
+      return `: ${snippet(JSON.parse(quoted) as string, 20)}`;
+    } catch {
+      return whole;
+    }
+  });
 }
 
 /** The duplicated key at `offset` and where it first appears in the same map. */
@@ -311,14 +362,52 @@ interface Step {
 }
 
 function makeLocator(doc: Document, text: string, pos: (o: number) => Position): Locator {
+  // yaml's Alias.resolve walks the whole document on every call, and a file with many aliases and
+  // many problems asked for it once per problem (80 s for 89,200 errors). The anchors and each
+  // map's keys are indexed once, on first use, so a lookup costs the path's length.
+  let anchors: Map<string, Array<{ offset: number; node: Node }>> | undefined;
+  const resolve = (alias: Node): Node | null => {
+    if (!isAlias(alias)) return alias;
+    if (!anchors) {
+      anchors = new Map();
+      const index = anchors;
+      visit(doc, {
+        Node(_, node) {
+          if (!node.anchor || !node.range) return;
+          const list = index.get(node.anchor) ?? [];
+          list.push({ offset: node.range[0], node });
+          index.set(node.anchor, list);
+        },
+      });
+    }
+    // An alias refers to the last anchor of that name before it (anchors may be redefined).
+    const at = alias.range?.[0] ?? Number.POSITIVE_INFINITY;
+    let found: Node | null = null;
+    for (const candidate of anchors.get(alias.source) ?? [])
+      if (candidate.offset < at) found = candidate.node;
+    return found;
+  };
+  const keyIndexes = new WeakMap<object, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const k = keyText(p.key);
+        if (k !== undefined && !index.has(k)) index.set(k, p);
+      }
+      keyIndexes.set(map, index);
+    }
+    return index.get(key);
+  };
   // Walks as far as the path exists; the last step found stands in for a missing tail.
   const walk = (path: JsonPath): { steps: Step[]; complete: boolean } => {
     const steps: Step[] = [{ node: (doc.contents as Node | null) ?? null }];
     for (const segment of path) {
-      let current = steps[steps.length - 1].node;
-      if (isAlias(current)) current = current.resolve(doc) ?? null;
+      const last = steps[steps.length - 1].node;
+      const current = last ? resolve(last) : null;
       if (isMap(current)) {
-        const pair = current.items.find((p) => keyText(p.key) === String(segment));
+        const pair = pairOf(current, String(segment));
         if (!pair) return { steps, complete: false };
         steps.push({ node: (pair.value as Node | null) ?? null, keyNode: pair.key as Node });
       } else if (isSeq(current) && typeof segment === 'number' && segment < current.items.length) {

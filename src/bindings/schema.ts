@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/bindings.schema.json' with { type: 'json' };
 import type { Diagnostic } from './diagnostics.js';
 import { compileSchema } from './schema-compiler.js';
-import { describeField, describeObject, show, typeName } from './describe.js';
+import { describeField, describeObject, show, snippet, typeName } from './describe.js';
 import type { JsonPath, Locator, Position } from './parse.js';
 import { closest, didYouMean } from '../support/suggest.js';
 
@@ -135,11 +135,19 @@ function explain(
       const where = path.length === 0 ? 'at the top level' : `in ${describeObject(path, root)}`;
       const suggestion = didYouMean(key, allowed);
       const keys = allowed.join(', ');
+      // A top level without a single bindings key is not a bindings file (a path pointing at some
+      // other file, maybe a secret): its keys are not quoted back.
+      const present = isMap(root) ? Object.keys(root as Record<string, unknown>) : [];
+      if (path.length === 0 && !allowed.some((k) => present.includes(k)))
+        return {
+          at: locate.key([...path, key]),
+          message: `unknown key at the top level (not shown: the file has none of the keys ${keys}, so it does not look like a bindings file) — check that the path points at the bindings file`,
+        };
       return {
         at: locate.key([...path, key]),
         message: suggestion
-          ? `unknown key "${key}" ${where}${suggestion} Allowed keys: ${keys}`
-          : `unknown key "${key}" ${where} — remove it or use one of the allowed keys: ${keys}`,
+          ? `unknown key ${snippet(key)} ${where}${suggestion} Allowed keys: ${keys}`
+          : `unknown key ${snippet(key)} ${where} — remove it or use one of the allowed keys: ${keys}`,
       };
     }
     case 'required': {

@@ -1,6 +1,6 @@
 // The CLI: argument parsing, help and exit codes. Each command lives in src/commands/.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
+import { errorCount, formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
 import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
@@ -464,7 +464,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     // its own copy of the class.
     if (isInvalidBindingsError(error)) {
       for (const d of error.diagnostics) io.err(formatDiagnostic(d));
-      const n = error.diagnostics.filter((d) => d.severity === 'error').length;
+      const n = errorCount(error.diagnostics);
       io.err(`${n} error${n === 1 ? '' : 's'} in the bindings file; nothing was contacted or changed.`);
     } else if (error instanceof UsageError) {
       io.err(`${error.message}\nRun workload-identity ${command} --help for usage.`);

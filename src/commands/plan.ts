@@ -2,7 +2,7 @@
 // section. A guardrails error blocks the plan: nothing is printed for review and no plan file is
 // written, so there is nothing to apply.
 import { writeFile } from 'node:fs/promises';
-import { labelDrift } from '../engine/base-plan.js';
+import { labelDrift, NO_BASE_NOTE, refuseRemovedClusters } from '../engine/base-plan.js';
 import type { DriftLabels } from '../plan/drift.js';
 import { readBase } from './base-file.js';
 import { renderGuardrailsBlockedMarkdown, renderGuardrailsMarkdown } from '../render/guardrails.js';
@@ -53,6 +53,13 @@ async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): P
   if (!loaded) return 1;
   return withFreshPlan(options.file, io, async (run, session) => {
     const { plan, file, desired } = run;
+    const base = options.base ? await readBase(options.file, options.base) : undefined;
+    // Before anything is shown for review: a dropped cluster key must be drained first.
+    if (base) {
+      const problem = refuseRemovedClusters(file, base);
+      if (problem) io.err(`Warning: ${problem}.`);
+    }
+    const manageKubernetes = file.clusters.some((c) => c.kubernetes !== false);
     const resolvedIssuers = new Map(desired.clusters.map((c) => [c.key, c.issuer]));
     const { report, section, blocked } = checkGuardrailsForCli(loaded, file, {
       ...guardrailsOptions,
@@ -68,8 +75,8 @@ async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): P
     }
     if (options.out) await writeFile(options.out, renderPlanJson(plan));
     let drift: DriftLabels | undefined;
-    if (options.base) {
-      const labelled = await labelDrift(session, run, await readBase(options.file, options.base));
+    if (base) {
+      const labelled = await labelDrift(session, run, base);
       if (labelled.labels) drift = labelled.labels;
       else io.err(`Warning: ${labelled.problem}.`);
     }
@@ -91,6 +98,7 @@ async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): P
       const text = renderPlanText(plan, { color: options.color ?? false, drift });
       io.out(section ? `${section}\n\n${text}` : text);
     }
+    if (!base && manageKubernetes && options.format !== 'json') io.out(`\n${NO_BASE_NOTE}`);
     if (options.out && options.format !== 'json')
       io.err(
         `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,

@@ -1,6 +1,6 @@
 // `workload-identity validate`: check the file offline — schema, IAM/Kubernetes rules and the
 // guardrails — and print a one-line summary.
-import { formatDiagnostic, hasErrors } from '../bindings/diagnostics.js';
+import { errorCount, formatDiagnostic, hasErrors } from '../bindings/diagnostics.js';
 import { loadBindingsFile } from '../bindings/load.js';
 import { summarizeBindings } from '../bindings/summary.js';
 import {
@@ -19,7 +19,7 @@ export async function validateCommand(
   const { file, diagnostics } = await loadBindingsFile(path);
   for (const d of diagnostics) io.err(formatDiagnostic(d));
   if (!file || hasErrors(diagnostics)) {
-    const n = diagnostics.filter((d) => d.severity === 'error').length;
+    const n = errorCount(diagnostics);
     io.err(`${path}: ${n} error${n === 1 ? '' : 's'}; nothing was contacted or changed.`);
     return 1;
   }

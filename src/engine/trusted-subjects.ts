@@ -3,7 +3,7 @@
 // cluster-wide label list cannot find the ones that left the file; the roles that were bound to them
 // still name them (`ISSUER:sub` = system:serviceaccount:NS:NAME) until this apply changes them.
 import type { ResolvedCluster } from '../desired/types.js';
-import { OWNER_TAG } from '../support/ownership.js';
+import { isOurs } from '../support/ownership.js';
 import type { Json } from '../policy/types.js';
 import type { ObservedRole } from '../observed/types.js';
 import { isObject } from '../support/json.js';
@@ -29,7 +29,7 @@ export function trustedServiceAccounts(
   }
   const out = new Map<string, TrustedServiceAccount>();
   for (const role of roles) {
-    if (role.tags[OWNER_TAG] !== owner) continue;
+    if (!isOurs(role.tags, owner)) continue; // the tag key in any spelling IAM treats as the same
     for (const statement of list(role.trustPolicy.Statement)) {
       if (!isObject(statement) || !isObject(statement.Condition)) continue;
       for (const operator of Object.values(statement.Condition)) {

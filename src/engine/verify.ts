@@ -7,6 +7,8 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { resolveAccountId } from '../aws/account.js';
 import { getRoleUsage } from '../aws/get-role.js';
+import { isAccessDenied } from '../aws/errors.js';
+import { listRolesUnderPath } from '../aws/read-roles.js';
 import {
   assumeRoleWithWebIdentity,
   verifySessionName,
@@ -20,7 +22,12 @@ import { federatedPrincipalArn } from '../policy/trust-policy.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../support/concurrency.js';
 import { errorMessage } from '../support/errors.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from '../support/retry.js';
-import { explainStsFailure, explainTokenFailure, type StsFailureContext } from '../verify/causes.js';
+import {
+  explainAnnotation,
+  explainStsFailure,
+  explainTokenFailure,
+  type StsFailureContext,
+} from '../verify/causes.js';
 import { tokenClaims } from '../verify/claims.js';
 import { selectTargets } from '../verify/select.js';
 import { explainTrust } from '../verify/trust-check.js';
@@ -80,6 +87,14 @@ export async function runVerify(
       selection.unknownRoles,
       desired.roles.map((r) => r.name),
     );
+  // A pod assumes the role by the ARN its ServiceAccount carries, which apply writes in IAM's
+  // spelling of the role name (a file may spell it in another case): verify asks for that one too.
+  const spelled = await iamRoleNames(session.aws.iam, file.aws.rolePath);
+  selection.targets = selection.targets.map((target) => {
+    const name = spelled.get(target.role.toLowerCase());
+    if (name === undefined || name === target.role) return target;
+    return { ...target, role: name, roleArn: target.roleArn.slice(0, -target.role.length) + name };
+  });
   const used = new Set(selection.targets.map((t) => t.cluster));
   const kube = await session.kubeTargets(
     desired.clusters.filter((c) => used.has(c.key)),
@@ -100,6 +115,20 @@ export async function runVerify(
   }
 }
 
+/**
+ * IAM's spelling of the role names under the file's role path, by lower-cased name: one ListRoles
+ * page for most files. Empty when listing is denied (then the file's spelling is used).
+ */
+async function iamRoleNames(iam: IAMClient, rolePath: string): Promise<Map<string, string>> {
+  try {
+    const roles = await listRolesUnderPath(iam, rolePath, () => undefined);
+    return new Map(roles.map((r) => [(r.RoleName ?? '').toLowerCase(), r.RoleName ?? '']));
+  } catch (error) {
+    if (isAccessDenied((error as { cause?: unknown }).cause)) return new Map();
+    throw error;
+  }
+}
+
 async function verifyOne(
   target: VerifyTarget,
   kube: KubeTarget,
@@ -108,7 +137,7 @@ async function verifyOne(
   accountId: string,
   options: VerifyOptions,
 ): Promise<VerifyOutcome> {
-  const { requestServiceAccountToken } = await import('../kube/token-request.js');
+  const { readRoleArnAnnotation, requestServiceAccountToken } = await import('../kube/token-request.js');
   const got = await requestServiceAccountToken(kube, target.namespace, target.name, target.audience);
   if (!got.ok) {
     const detail = got.failure.status
@@ -134,14 +163,30 @@ async function verifyOne(
     waited += delay;
     result = await assumeRoleWithWebIdentity(sts, target.roleArn, token, sessionName);
   }
-  if (result.ok)
+  if (result.ok) {
+    // Credentials flow only if pods are told the role: the webhook reads this annotation.
+    const annotation = await readRoleArnAnnotation(kube, target.namespace, target.name);
+    if (annotation.ok && annotation.roleArn !== target.roleArn)
+      return {
+        ok: false,
+        target,
+        stage: 'annotation',
+        code: annotation.roleArn === undefined ? 'AnnotationMissing' : 'AnnotationMismatch',
+        ...explainAnnotation(target, annotation.roleArn),
+      };
     return {
       ok: true,
       target,
       sessionName,
       assumedRoleArn: result.assumedRoleArn,
       expiration: result.expiration,
+      ...(annotation.ok
+        ? {}
+        : {
+            annotationUnchecked: `could not read the ServiceAccount (${annotation.failure.status ?? annotation.failure.network ?? 'error'}${annotation.failure.message ? ` ${annotation.failure.message}` : ''}); grant "get" on serviceaccounts`,
+          }),
     };
+  }
 
   const claims = tokenClaims(token);
   const context: StsFailureContext = { target, code: result.code, message: result.message, claims };

@@ -8,22 +8,31 @@ export function roleAddress(name: string): string {
   return `role.${name}`;
 }
 
-/** `https://Host/path/` → `host/path`: IAM stores provider URLs without the scheme; hosts ignore case. */
+/**
+ * `https://host/path/` → `host/path`: IAM stores provider URLs without the scheme. Case is kept,
+ * host included: IAM documents provider URLs as case-sensitive ("The URL is case-sensitive",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html), so
+ * `OIDC.example.com` and `oidc.example.com` are two providers, and a token's `iss` matches only one.
+ */
 export function oidcProviderKey(url: string): string {
-  const withoutScheme = url
+  return url
     .trim()
     .replace(/^https?:\/\//i, '')
     .replace(/\/+$/, '');
-  const slash = withoutScheme.indexOf('/');
-  return slash < 0
-    ? withoutScheme.toLowerCase()
-    : withoutScheme.slice(0, slash).toLowerCase() + withoutScheme.slice(slash);
 }
 
-/** `arn:aws:iam::123:oidc-provider/Host/path` → `123:host/path`: a provider ARN as IAM matches it. */
+/**
+ * `arn:aws:iam::123:oidc-provider/Host/path` → `123:host/path`, host lower-cased. Used only to ask
+ * whether some role may still trust a provider we would delete: there the looser match errs on the
+ * side of keeping the provider (a hand-written trust policy may spell the host in another case).
+ */
 export function providerArnKey(arn: string): string {
   const match = /^arn:[^:]+:iam::(\d*):oidc-provider\/(.+)$/.exec(arn.trim());
-  return match ? `${match[1]}:${oidcProviderKey(match[2])}` : arn.trim();
+  if (!match) return arn.trim();
+  const hostPath = oidcProviderKey(match[2]);
+  const slash = hostPath.indexOf('/');
+  const host = slash < 0 ? hostPath : hostPath.slice(0, slash);
+  return `${match[1]}:${host.toLowerCase()}${hostPath.slice(host.length)}`;
 }
 
 export function oidcProviderAddress(url: string): string {

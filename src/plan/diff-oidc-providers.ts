@@ -56,7 +56,7 @@ function otherTrustingRoles(
   if (trust && !trust.complete) return undefined;
   const ours = new Set(desired.roles.map((role) => role.name.toLowerCase()));
   for (const role of observed.roles) if (isOurs(role.tags, desired.owner)) ours.add(role.name.toLowerCase());
-  // Trust policies may spell the ARN's host in another case: compare as IAM does.
+  // Host case ignored here on purpose: a looser match only keeps a provider that might be trusted.
   const key = providerArnKey(provider.arn);
   const trusting = Object.entries(trust?.rolesByProvider ?? {})
     .filter(([arn]) => providerArnKey(arn) === key)

@@ -126,18 +126,12 @@ function sameNameConflictMessage(desired: DesiredRole, observed: ObservedRole): 
   if (observed.path !== desired.path) {
     return `role "${observed.name}" exists at path "${observed.path}" but the file wants "${desired.path}". Adopting cannot move it (IAM cannot change a role's path) and a role that is not ours is never deleted: set aws.rolePath to "${observed.path}", or delete or rename the existing role yourself.`;
   }
-  if (observed.name !== desired.name) {
-    return `role "${observed.name}" exists but the file names it "${desired.name}" (IAM role names ignore case and cannot be renamed). Write "${observed.name}" in the file to adopt it.`;
-  }
   return undefined;
 }
 
 function replaceReason(desired: DesiredRole, observed: ObservedRole): string | undefined {
   if (observed.path !== desired.path) {
     return `path changes from ${observed.path} to ${desired.path} (IAM cannot change a role's path)`;
-  }
-  if (observed.name !== desired.name) {
-    return `name changes from ${observed.name} to ${desired.name} (IAM cannot rename a role, and role names ignore case)`;
   }
   return undefined;
 }
@@ -185,16 +179,17 @@ function compareDesired(
 
   const reason = replaceReason(desired, observed);
   if (reason) {
-    const moved: FieldChange[] = [];
-    if (observed.name !== desired.name) moved.push(fieldChange('name', observed.name, desired.name));
-    if (observed.path !== desired.path) moved.push(fieldChange('path', observed.path, desired.path));
-    const fields = [...moved, ...roleFieldChanges(desired, observed)];
+    const fields = [fieldChange('path', observed.path, desired.path), ...roleFieldChanges(desired, observed)];
     return { ...base, action: 'replace', reason, fields, before: observed, after: desired };
   }
   const fields = roleFieldChanges(desired, observed);
   return { ...base, action: fields.length ? 'update' : 'no-op', fields, before: observed, after: desired };
 }
 
+/**
+ * `desired` must already use IAM's spelling of every existing role's name (alignRoleNames): a role
+ * the file spells in another case is the same role, never a replace.
+ */
 export function diffRoles(
   desired: DesiredState,
   observed: ObservedRole[],

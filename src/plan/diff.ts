@@ -5,6 +5,7 @@ import type { ObservedState } from '../observed/types.js';
 import { diffOidcProviders } from './diff-oidc-providers.js';
 import { diffRoles } from './diff-roles.js';
 import { diffServiceAccounts } from './diff-service-accounts.js';
+import { alignRoleNames } from './role-names.js';
 import type { Change, PlanConflict, PlanWarning } from './types.js';
 import { planWarnings } from './warnings.js';
 
@@ -22,16 +23,22 @@ export interface DiffResult {
 }
 
 export function diffState(
-  desired: DesiredState,
+  fileDesired: DesiredState,
   observed: ObservedState,
   options: DiffOptions = {},
 ): DiffResult {
+  // Existing roles are addressed by IAM's spelling of their names, never the file's.
+  const { desired, warnings: spelling } = alignRoleNames(fileDesired, observed.roles);
   const providers = diffOidcProviders(desired, observed);
   const roles = diffRoles(desired, observed.roles);
   const serviceAccounts = diffServiceAccounts(desired, observed.clusters);
   return {
     changes: [...providers.changes, ...roles.changes, ...serviceAccounts.changes],
-    warnings: [...providers.kept, ...planWarnings(desired, observed, options.trustPolicySizeLimit)],
+    warnings: [
+      ...spelling,
+      ...providers.kept,
+      ...planWarnings(desired, observed, options.trustPolicySizeLimit),
+    ],
     conflicts: [...roles.conflicts, ...serviceAccounts.conflicts],
   };
 }

@@ -10,10 +10,12 @@ import { isOurs } from '../support/ownership.js';
 import { oidcProviderKey } from './address.js';
 
 export interface RetiredIssuer {
-  /** The issuer as IAM names it (host/path, host lower-cased). */
+  /** The issuer as IAM names it (host/path, case kept: provider URLs are case-sensitive). */
   issuer: string;
   /** Our roles whose trust policy still names it, sorted. */
   roles: string[];
+  /** A file issuer that differs from it only in host case (a distinct provider to IAM), if any. */
+  caseVariant?: string;
 }
 
 const FEDERATED = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/;
@@ -49,6 +51,7 @@ export function findRetiredIssuers(
   fileIssuers: readonly string[],
 ): RetiredIssuer[] {
   const known = new Set(fileIssuers.map(oidcProviderKey));
+  const ignoringCase = new Map([...known].map((issuer) => [issuer.toLowerCase(), issuer]));
   const byIssuer = new Map<string, Set<string>>();
   for (const role of roles) {
     if (!isOurs(role.tags, owner)) continue;
@@ -60,7 +63,10 @@ export function findRetiredIssuers(
     }
   }
   return [...byIssuer.entries()]
-    .map(([issuer, names]) => ({ issuer, roles: [...names].sort() }))
+    .map(([issuer, names]) => {
+      const variant = ignoringCase.get(issuer.toLowerCase());
+      return { issuer, roles: [...names].sort(), ...(variant ? { caseVariant: variant } : {}) };
+    })
     .sort((a, b) => (a.issuer < b.issuer ? -1 : a.issuer > b.issuer ? 1 : 0));
 }
 
@@ -73,8 +79,16 @@ const quoteList = (names: string[]): string => {
 export function retiredIssuerMessage(retired: RetiredIssuer, clusters: SourceLocation): string {
   const where = `${clusters.file}:${clusters.line}:${clusters.col}`;
   const roleWord = retired.roles.length === 1 ? 'role' : 'roles';
+  const variant = retired.caseVariant
+    ? [
+        `  The file has https://${retired.caseVariant}, which differs only in case: IAM provider URLs are case-sensitive, so that is`,
+        `  another provider, and tokens carry the issuer exactly as the cluster publishes it. If the case change is a typo, write`,
+        `  https://${retired.issuer} again; otherwise:`,
+      ]
+    : [];
   return [
     `${where}: no cluster in the file has the issuer https://${retired.issuer} any more, but our ${roleWord} ${quoteList(retired.roles)} still trust it.`,
+    ...variant,
     '  The cluster behind it was removed from the file, so this plan cannot reach it: ServiceAccounts we created or annotated there',
     '  would be left behind, pointing at roles that no longer exist. Nothing was changed. Remove the cluster in two steps:',
     `    1. put the cluster back under \`clusters:\` with no binding naming it, e.g.`,

@@ -75,7 +75,8 @@ export type WarningCode =
   | 'trust-policy-template-mismatch'
   | 'workloads-partial-read'
   | 'role-recently-used'
-  | 'account-quotas-unknown';
+  | 'account-quotas-unknown'
+  | 'role-name-case';
 
 export interface PlanWarning {
   code: WarningCode;

@@ -8,7 +8,7 @@
 // or from AWS is escaped (see escape.ts).
 import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
-import type { Diagnostic } from '../bindings/diagnostics.js';
+import { errorCount, type Diagnostic } from '../bindings/diagnostics.js';
 import type { Change, FieldChange, Plan, PlanConflict, RoleUsage } from '../plan/types.js';
 import { lastUsedText } from '../plan/role-usage.js';
 import { VERSION } from '../support/version.js';
@@ -443,7 +443,7 @@ export function renderValidationMarkdown(
       piece(['#### Warnings', '', '| Where | Problem |', '|---|---|'], warnings.map(row), ['']),
     ]);
   const head = [
-    `### ❌ workload-identity-bindings: ${plural(errors.length, 'error')} in ${inlineCode(file)}`,
+    `### ❌ workload-identity-bindings: ${plural(errorCount(diagnostics), 'error')} in ${inlineCode(file)}`,
     '',
     'Nothing was planned: the bindings file must be valid first. Each problem says what to write instead.',
     '',
