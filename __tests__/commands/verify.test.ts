@@ -142,6 +142,62 @@ test('ServiceAccount missing in the cluster: says so and to run apply', async ()
   }
 });
 
+// A token STS accepts is not enough: pods get credentials only through the role-arn annotation the
+// webhook reads. Both cases passed as ✓ before verify read the annotation.
+test.each([
+  [
+    'missing',
+    undefined,
+    'AnnotationMissing: STS admits the token, but ServiceAccount apps/orders has no eks.amazonaws.com/role-arn annotation',
+  ],
+  [
+    'naming another role',
+    `arn:aws:iam::${ACCOUNT}:role/billing`,
+    `AnnotationMismatch: STS admits the token, but ServiceAccount apps/orders is annotated with role arn:aws:iam::${ACCOUNT}:role/billing, not arn:aws:iam::${ACCOUNT}:role/workload-identity/orders`,
+  ],
+])('role-arn annotation %s: ✗ although STS admits the token', async (_case, roleArn, message) => {
+  const eu = sandbox.kube.get('prod-eu')!;
+  const before = eu.getServiceAccount('apps', 'orders')!;
+  eu.seedServiceAccount({
+    namespace: 'apps',
+    name: 'orders',
+    labels: before.metadata.labels,
+    annotations: {
+      ...Object.fromEntries(
+        Object.entries(before.metadata.annotations ?? {}).filter(([k]) => k !== 'eks.amazonaws.com/role-arn'),
+      ),
+      ...(roleArn ? { 'eks.amazonaws.com/role-arn': roleArn } : {}),
+    },
+    // As if an earlier apply of ours wrote it, so the apply below may put the right role back.
+    fieldManager: 'workload-identity-bindings',
+    operation: 'Apply',
+  });
+  try {
+    const { code, out } = await verify('--binding', 'orders');
+    expect(code).toBe(1);
+    expect(out).toContain(`✗ prod-eu apps/orders → orders: ${message}`);
+    expect(out).toContain('fix: run apply');
+    expect(out).toContain('✓ prod-us apps/orders → orders');
+  } finally {
+    const again = await cli(['apply', '--file', path, '--auto-approve']);
+    if (again.code !== 0) throw new Error(again.out + again.err);
+  }
+});
+
+test('a ServiceAccount that may not be read: ✓ from STS, with a note that the annotation was not checked', async () => {
+  const eu = sandbox.kube.get('prod-eu')!;
+  eu.denyRequests([{ verb: 'get', resource: 'serviceaccounts' }]);
+  try {
+    const { code, out } = await verify('--binding', 'orders');
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /✓ prod-eu apps\/orders → orders: assumed .*\n {6}note: role-arn annotation not checked: could not read the ServiceAccount \(403/,
+    );
+  } finally {
+    eu.denyRequests([]);
+  }
+});
+
 test('trust policy for another ServiceAccount: AccessDenied explained as a sub mismatch', async () => {
   const role = orders();
   const trust = role.assumeRolePolicyDocument.replaceAll(

@@ -22,7 +22,12 @@ import { federatedPrincipalArn } from '../policy/trust-policy.js';
 import { DEFAULT_CONCURRENCY, mapWithConcurrency } from '../support/concurrency.js';
 import { errorMessage } from '../support/errors.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from '../support/retry.js';
-import { explainStsFailure, explainTokenFailure, type StsFailureContext } from '../verify/causes.js';
+import {
+  explainAnnotation,
+  explainStsFailure,
+  explainTokenFailure,
+  type StsFailureContext,
+} from '../verify/causes.js';
 import { tokenClaims } from '../verify/claims.js';
 import { selectTargets } from '../verify/select.js';
 import { explainTrust } from '../verify/trust-check.js';
@@ -132,7 +137,7 @@ async function verifyOne(
   accountId: string,
   options: VerifyOptions,
 ): Promise<VerifyOutcome> {
-  const { requestServiceAccountToken } = await import('../kube/token-request.js');
+  const { readRoleArnAnnotation, requestServiceAccountToken } = await import('../kube/token-request.js');
   const got = await requestServiceAccountToken(kube, target.namespace, target.name, target.audience);
   if (!got.ok) {
     const detail = got.failure.status
@@ -158,14 +163,30 @@ async function verifyOne(
     waited += delay;
     result = await assumeRoleWithWebIdentity(sts, target.roleArn, token, sessionName);
   }
-  if (result.ok)
+  if (result.ok) {
+    // Credentials flow only if pods are told the role: the webhook reads this annotation.
+    const annotation = await readRoleArnAnnotation(kube, target.namespace, target.name);
+    if (annotation.ok && annotation.roleArn !== target.roleArn)
+      return {
+        ok: false,
+        target,
+        stage: 'annotation',
+        code: annotation.roleArn === undefined ? 'AnnotationMissing' : 'AnnotationMismatch',
+        ...explainAnnotation(target, annotation.roleArn),
+      };
     return {
       ok: true,
       target,
       sessionName,
       assumedRoleArn: result.assumedRoleArn,
       expiration: result.expiration,
+      ...(annotation.ok
+        ? {}
+        : {
+            annotationUnchecked: `could not read the ServiceAccount (${annotation.failure.status ?? annotation.failure.network ?? 'error'}${annotation.failure.message ? ` ${annotation.failure.message}` : ''}); grant "get" on serviceaccounts`,
+          }),
     };
+  }
 
   const claims = tokenClaims(token);
   const context: StsFailureContext = { target, code: result.code, message: result.message, claims };

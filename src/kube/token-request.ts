@@ -1,5 +1,7 @@
-// TokenRequest: a short-lived token for one ServiceAccount, as the kubelet gets for a projected
-// volume (POST …/serviceaccounts/NAME/token). Needs RBAC `create` on `serviceaccounts/token`.
+// What verify asks of a cluster: a short-lived token for one ServiceAccount, as the kubelet gets for
+// a projected volume (POST …/serviceaccounts/NAME/token; RBAC `create` on `serviceaccounts/token`),
+// and the ServiceAccount's role-arn annotation, which is what the pod webhook reads (`get`).
+import { ROLE_ARN_ANNOTATION } from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeFailure, type KubeFailure } from './errors.js';
 
@@ -27,6 +29,22 @@ export async function requestServiceAccountToken(
     const token = answer.status?.token;
     if (!token) return { ok: false, failure: { message: 'the TokenRequest answer carries no status.token' } };
     return { ok: true, token };
+  } catch (error) {
+    return { ok: false, failure: kubeFailure(error) };
+  }
+}
+
+export type RoleArnAnnotation =
+  { ok: true; roleArn: string | undefined } | { ok: false; failure: KubeFailure };
+
+export async function readRoleArnAnnotation(
+  target: KubeTarget,
+  namespace: string,
+  name: string,
+): Promise<RoleArnAnnotation> {
+  try {
+    const sa = await target.api.readNamespacedServiceAccount({ namespace, name });
+    return { ok: true, roleArn: sa.metadata?.annotations?.[ROLE_ARN_ANNOTATION] };
   } catch (error) {
     return { ok: false, failure: kubeFailure(error) };
   }

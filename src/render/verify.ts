@@ -27,7 +27,13 @@ export function verifySummaryLine(report: VerifyReport): string {
 }
 
 function outcomeLines(o: VerifyOutcome): string[] {
-  if (o.ok) return [`  ✓ ${who(o.target)}: assumed ${o.assumedRoleArn}, credentials until ${o.expiration}`];
+  if (o.ok)
+    return [
+      `  ✓ ${who(o.target)}: assumed ${o.assumedRoleArn}, credentials until ${o.expiration}`,
+      ...(o.annotationUnchecked
+        ? [`      note: role-arn annotation not checked: ${o.annotationUnchecked}`]
+        : []),
+    ];
   return [`  ✗ ${who(o.target)}: ${o.code}: ${o.cause}`, `      fix: ${o.fix}`];
 }
 
@@ -46,7 +52,7 @@ export function renderVerifyMarkdown(report: VerifyReport): string {
   const rows = report.outcomes.map((o) => {
     const sa = `${tableCell(escapeText(o.target.cluster))} | ${tableCell(inlineCode(`${o.target.namespace}/${o.target.name}`))} | ${tableCell(inlineCode(o.target.role))}`;
     return o.ok
-      ? `| ✓ | ${sa} | assumed, credentials until ${tableCell(escapeText(o.expiration))} |`
+      ? `| ✓ | ${sa} | assumed, credentials until ${tableCell(escapeText(o.expiration))}${o.annotationUnchecked ? tableCell(escapeText(` (role-arn annotation not checked: ${o.annotationUnchecked})`)) : ''} |`
       : `| ✗ | ${sa} | ${tableCell(escapeText(`${o.code}: ${o.cause}. Fix: ${o.fix}`))} |`;
   });
   const skipped = report.skipped.map(

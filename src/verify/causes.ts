@@ -40,6 +40,24 @@ export function explainTokenFailure(
   };
 }
 
+/**
+ * STS accepted the token, but the ServiceAccount does not name the role in the annotation the pod
+ * identity webhook reads, so pods get no (or other) credentials. `found` is the annotation's value.
+ */
+export function explainAnnotation(target: VerifyTarget, found: string | undefined): Explanation {
+  const sa = `${target.namespace}/${target.name}`;
+  const annotate = `kubectl --context CONTEXT -n ${target.namespace} annotate serviceaccount ${target.name} eks.amazonaws.com/role-arn=${target.roleArn} --overwrite`;
+  if (found === undefined)
+    return {
+      cause: `STS admits the token, but ServiceAccount ${sa} has no eks.amazonaws.com/role-arn annotation, so the pod identity webhook injects no credentials into its pods`,
+      fix: `run apply (it annotates the ServiceAccount), or, for a cluster apply does not manage, ${annotate}`,
+    };
+  return {
+    cause: `STS admits the token, but ServiceAccount ${sa} is annotated with role ${found}, not ${target.roleArn}, so its pods get that role's credentials`,
+    fix: `run apply (the plan shows the annotation change; add takeOver: true to the binding when another tool wrote it), or ${annotate}`,
+  };
+}
+
 export interface StsFailureContext {
   target: VerifyTarget;
   code: string;

@@ -15,7 +15,8 @@ export interface VerifyTarget {
   audience: string;
 }
 
-export type VerifyStage = 'token' | 'assume';
+/** Where it failed: the token, the exchange at STS, or the annotation the pod webhook reads. */
+export type VerifyStage = 'token' | 'assume' | 'annotation';
 
 export interface VerifySuccess {
   ok: true;
@@ -24,12 +25,13 @@ export interface VerifySuccess {
   assumedRoleArn: string;
   /** ISO 8601. */
   expiration: string;
+  /** Why the ServiceAccount's role-arn annotation could not be read (e.g. RBAC), when it could not. */
+  annotationUnchecked?: string;
 }
 
 export interface VerifyFailure {
   ok: false;
   target: VerifyTarget;
-  /** Where it failed: getting the token from Kubernetes, or exchanging it at STS. */
   stage: VerifyStage;
   /** The service's error code, e.g. AccessDenied, InvalidIdentityToken, 404. */
   code: string;
