@@ -1,6 +1,7 @@
 // The guardrails file gets the bindings file's treatment: every problem at file:line:col with what
 // to write instead; no file means the built-in defaults, an explicit path must exist.
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_GUARDRAILS } from '../../src/guardrails/defaults.js';
@@ -102,3 +103,35 @@ test('the file is looked for next to the bindings file, then at the root; none m
     process.chdir(cwd);
   }
 });
+
+// The guardrails path gets the bindings path's bounded, regular-file-only read (support/input-file).
+// Before, it used stat().size, which is 0 for both: the FIFO waited forever for a writer (this test
+// timed out) and /dev/zero was read until memory ran out.
+test.each([
+  [
+    'a FIFO',
+    'fifo',
+    /is a FIFO \(named pipe\), not a regular file — a guardrails file is read only from a regular file/,
+  ],
+  ['a symlink to /dev/zero', 'zero', /is a device, not a regular file — a guardrails file/],
+])(
+  '%s as the guardrails file is refused at once, positioned at 1:1',
+  async (_what, name, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'wib-guardrails-path-'));
+    const path = join(dir, `${name}.yaml`);
+    if (name === 'fifo') execFileSync('mkfifo', [path]);
+    else await symlink('/dev/zero', path);
+    const loaded = await loadGuardrails({ bindingsPath: join(dir, 'b.yaml'), explicitPath: path });
+    expect(loaded.guardrails).toBeUndefined();
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        file: path,
+        line: 1,
+        col: 1,
+        message: expect.stringMatching(message),
+      }),
+    ]);
+  },
+  5_000,
+);

@@ -1,7 +1,6 @@
 // The guardrails file: bytes → YAML with positions → its own JSON Schema → typed rules, with the
 // same file:line:col messages as the bindings file. When no file is found where one is looked for,
 // the built-in defaults apply; a path given explicitly must exist.
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hasErrors, type Diagnostic } from '../bindings/diagnostics.js';
 import { sortDiagnostics } from '../bindings/load.js';
@@ -16,6 +15,7 @@ import { schemaCheck } from '../bindings/schema.js';
 import type { SourceLocation } from '../bindings/types.js';
 import { isObject, valueAt } from '../bindings/values.js';
 import schema from '../../schema/guardrails.schema.json' with { type: 'json' };
+import { readInputFile } from '../support/input-file.js';
 import { DEFAULT_GUARDRAILS } from './defaults.js';
 import { RULE_IDS, type Guardrails, type Rule, type RuleException, type RuleId } from './types.js';
 
@@ -61,24 +61,14 @@ export function loadGuardrailsText(text: string | Uint8Array, path: string): Gua
 }
 
 async function readGuardrails(path: string): Promise<GuardrailsLoadResult | 'missing'> {
-  const problem = (message: string): GuardrailsLoadResult => ({
-    diagnostics: [{ severity: 'error', file: path, line: 1, col: 1, message }],
+  const read = await readInputFile(path, MAX_FILE_BYTES, {
+    name: 'guardrails file',
+    pointAt: 'point --guardrails (CLI) or the guardrails-file input (action) at the YAML file',
   });
-  try {
-    const info = await stat(path);
-    if (info.isDirectory())
-      return problem(
-        `"${path}" is a directory, not a guardrails file — point --guardrails (CLI) or the guardrails-file input (action) at the YAML file`,
-      );
-    if (info.size > MAX_FILE_BYTES) return { diagnostics: [fileTooLarge(info.size, path)] };
-    return loadGuardrailsText(await readFile(path), path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-    if (code === 'EACCES' || code === 'EPERM')
-      return problem(`cannot read "${path}": permission denied — make the file readable`);
-    throw e;
-  }
+  if (read.kind === 'missing') return 'missing';
+  if (read.kind === 'bytes') return loadGuardrailsText(read.bytes, path);
+  if (read.kind === 'too-large') return { diagnostics: [fileTooLarge(read.size, path)] };
+  return { diagnostics: [{ severity: 'error', file: path, line: 1, col: 1, message: read.message }] };
 }
 
 /** Where the guardrails file is looked for when no path is given: next to the bindings file, then the root. */
