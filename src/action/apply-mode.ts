@@ -3,6 +3,7 @@
 // that pull request's plan comment (our marker AND our author), otherwise nothing changes and the
 // job summary and a comment say why. The result goes to the job summary and the pull request.
 import * as core from '@actions/core';
+import { safeOutput } from '../support/terminal.js';
 import { applyPlan } from '../apply/executor.js';
 import { renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
@@ -42,7 +43,7 @@ async function verifyAfterApply(
       settleMs: 60_000,
       onToken: (token) => core.setSecret(token),
     });
-    core.info(renderVerifyText(report));
+    core.info(safeOutput(renderVerifyText(report)));
     await writeJobSummary(renderVerifyMarkdown(report));
     const { failed } = verifyCounts(report);
     if (failed > 0)
@@ -219,7 +220,7 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
               },
             },
           );
-      core.info(renderApplyText(report));
+      core.info(safeOutput(renderApplyText(report)));
       const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
       await writeJobSummary(markdown);
       if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);

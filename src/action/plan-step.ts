@@ -3,6 +3,7 @@
 // published (job summary, and a comment where the mode posts one) and recorded in the outcome; the
 // mode's own step runs only with a plan it may go on with.
 import * as core from '@actions/core';
+import { safeOutput } from '../support/terminal.js';
 import type { BindingsFile } from '../bindings/types.js';
 import { PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
 import type { Session } from '../engine/session.js';
@@ -73,7 +74,7 @@ export async function planOrReport(
   outcome.summary = summaryLine(plan.summary);
   outcome.planJson = await rt.writePlanJson(plan);
   core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
-  core.info(renderPlanText(plan));
+  core.info(safeOutput(renderPlanText(plan)));
   core.endGroup();
   return report ? { ...run, guardrails: report } : run;
 }
