@@ -81,8 +81,25 @@ export function renderMarkdown(results: BenchResults): string {
       '| --- | --: | --: |',
       `| \`node -e 0\` | — | ${spreadText(st.nodeMs)} |`,
       `| CLI (\`node dist/cli.js plan\`) | ${spreadText(st.cli.firstRequestMs)} | ${spreadText(st.cli.endMs)} |`,
+      ...(st.cliIamOnly
+        ? [
+            `| CLI, the same file with every cluster \`kubernetes: false\` (IAM only) | ${spreadText(st.cliIamOnly.firstRequestMs)} | ${spreadText(st.cliIamOnly.endMs)} |`,
+          ]
+        : []),
       `| Action (\`node dist/index.js\`, plan mode) | ${spreadText(st.action.firstRequestMs)} | ${spreadText(st.action.endMs)} |`,
     );
+    if (st.loaded?.length)
+      lines.push(
+        '',
+        'What each kind of run loads from the bundle (one more, untimed run each with `bench/loaded-probe.mjs`, which records every module the process resolves):',
+        '',
+        '| Run | Files | Bytes loaded | Files loaded |',
+        '| --- | --: | --: | --- |',
+        ...st.loaded.map(
+          (l) =>
+            `| ${l.label} | ${l.files.length} | ${l.bytes.toLocaleString('en-US')} | ${l.files.join(', ')} |`,
+        ),
+      );
   }
   const sc = results.scaling ?? [];
   if (sc.length) {
@@ -143,7 +160,7 @@ export function renderMarkdown(results: BenchResults): string {
       `| handlers.js (imported by index.js once a mode runs: AWS SDK, Kubernetes client, Octokit) | ${(b.handlersBytes / 1024 / 1024).toFixed(2)} MB | — |`,
       `| cli.js (\`node dist/cli.js --help\`) | ${(b.cliBytes / 1024 / 1024).toFixed(2)} MB | ${fmtMs(b.coldStart.cli.medianMs)} |`,
       '',
-      'Every file of the bundle:',
+      `Every file of the bundle (${(b.files ?? []).length} files, ${(b.files ?? []).reduce((a, f) => a + f.bytes, 0).toLocaleString('en-US')} bytes; the \`chunk-*.js\` files hold the code the entries share or import lazily — the table under Start-up shows which ones each run loads):`,
       '',
       '| File | Bytes |',
       '| --- | --: |',

@@ -3,13 +3,19 @@
 // request, comment posted to the GitHub emulator), timed from spawn to the first request any
 // emulator receives and to the process's exit; `node -e 0` in the same run is the floor. Runs
 // alternate (node, CLI, action, node, …) so that load from other processes hits all three alike.
-import { mkdir, writeFile } from 'node:fs/promises';
+// The CLI also plans the same file with every cluster `kubernetes: false` (IAM only: neither the
+// Kubernetes nor the Control Plane client is loaded). Then one more run of each, untimed, with
+// bench/loaded-probe.mjs lists the bundle files it loads.
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { GITHUB_TOKENS, GitHubEmulator } from '../sandbox/github/emulator.js';
-import { cliArgs, median, runNode, type ChildRun, type CliTarget } from './child.js';
+import { cliArgs, median, ROOT, runNode, type ChildRun, type CliTarget, type ChildOptions } from './child.js';
 import type { BenchEnvironment } from './environment.js';
 import { setLatency } from './scenarios.js';
-import type { Spread, StartupFigures } from './types.js';
+import type { LoadedFiles, Spread, StartupFigures } from './types.js';
 
 const OWNER = 'acme';
 const REPO = 'infra';
@@ -41,6 +47,11 @@ export async function measureStartup(
     const headSha = 'a'.repeat(40);
     github.addPullRequest(OWNER, REPO, { number: PULL, headSha });
     const action = await actionEnvironment(env, github, headSha);
+    const iamOnlyPath = join(env.dir, 'iam-only.yaml');
+    const iamOnly = parse(env.workload.text) as { clusters: Record<string, { kubernetes: unknown }> };
+    for (const cluster of Object.values(iamOnly.clusters)) cluster.kubernetes = false;
+    await writeFile(iamOnlyPath, stringify(iamOnly));
+    const cliPlan = (file: string): string[] => cliArgs(cli, ['plan', '--file', file, '--format', 'json']);
     const reset = (): void => {
       env.resetCounters();
       github.resetCounters();
@@ -50,6 +61,8 @@ export async function measureStartup(
     const cliEnd: number[] = [];
     const actionFirst: number[] = [];
     const actionEnd: number[] = [];
+    const iamOnlyFirst: number[] = [];
+    const iamOnlyEnd: number[] = [];
     for (let i = 0; i < runs; i += 1) {
       const floor = await runNode(['-e', '0'], {
         env: { PATH: process.env.PATH },
@@ -59,7 +72,7 @@ export async function measureStartup(
       node.push(floor.wallMs);
 
       reset();
-      const plan = await runNode(cliArgs(cli, ['plan', '--file', env.bindingsPath, '--format', 'json']), {
+      const plan = await runNode(cliPlan(env.bindingsPath), {
         env: env.env,
         timeoutMs: 120_000,
         measureRss: false,
@@ -80,15 +93,80 @@ export async function measureStartup(
         throw new Error(`action plan exited with ${run.exitCode}: ${run.stdout.slice(-800)}`);
       actionFirst.push(firstRequestMs(env, github, run));
       actionEnd.push(run.wallMs);
+
+      reset();
+      const iam = await runNode(cliPlan(iamOnlyPath), {
+        env: env.env,
+        timeoutMs: 120_000,
+        measureRss: false,
+      });
+      if (iam.exitCode !== 0)
+        throw new Error(`CLI plan (IAM only) exited with ${iam.exitCode}: ${iam.stderr.slice(-500)}`);
+      iamOnlyFirst.push(firstRequestMs(env, github, iam));
+      iamOnlyEnd.push(iam.wallMs);
     }
+    const loaded = [
+      await loadedBy('CLI `--help`', cli.dir, cliArgs(cli, ['--help']), { env: { PATH: process.env.PATH } }),
+      await loadedBy('CLI `plan` (Kubernetes clusters)', cli.dir, cliPlan(env.bindingsPath), {
+        env: env.env,
+      }),
+      await loadedBy('CLI `plan` (`kubernetes: false`)', cli.dir, cliPlan(iamOnlyPath), { env: env.env }),
+      await loadedBy('CLI `validate`', cli.dir, cliArgs(cli, ['validate', '--file', env.bindingsPath]), {
+        env: env.env,
+      }),
+      await loadedBy('action, plan mode', cli.dir, [join(cli.dir, 'index.js')], {
+        env: action.env,
+        cwd: action.workspace,
+      }),
+    ];
     return {
       n: env.workload.bindings.length,
       nodeMs: spread(node),
       cli: { firstRequestMs: spread(cliFirst), endMs: spread(cliEnd) },
+      cliIamOnly: { firstRequestMs: spread(iamOnlyFirst), endMs: spread(iamOnlyEnd) },
       action: { firstRequestMs: spread(actionFirst), endMs: spread(actionEnd) },
+      loaded,
     };
   } finally {
     await github.stop();
+  }
+}
+
+const LOADED_PROBE = join(ROOT, 'bench', 'loaded-probe.mjs');
+
+/** One untimed run with bench/loaded-probe.mjs: the files of `dir` it loaded and their total size. */
+async function loadedBy(
+  label: string,
+  dir: string,
+  args: string[],
+  options: Pick<ChildOptions, 'env' | 'cwd'>,
+): Promise<LoadedFiles> {
+  const list = join(tmpdir(), `wib-loaded-${process.pid}-${Date.now()}.txt`);
+  try {
+    const run = await runNode(['--import', LOADED_PROBE, ...args], {
+      ...options,
+      env: { ...options.env, BENCH_LOADED_FILE: list },
+      timeoutMs: 120_000,
+      measureRss: false,
+    });
+    if (run.exitCode !== 0)
+      throw new Error(`${label} exited with ${run.exitCode}: ${run.stderr.slice(-500)}`);
+    const inBundle = new Set(await readdir(dir));
+    // The entry point itself may not pass through the resolve hook.
+    const paths = [args[0], ...(await readFile(list, 'utf8')).split('\n')]
+      .filter((entry) => entry.startsWith('file:') || entry.startsWith('/'))
+      .map((entry) => (entry.startsWith('file:') ? fileURLToPath(entry) : entry));
+    const files = [
+      ...new Set(
+        paths
+          .filter((path) => path.startsWith(`${dir}/`) && inBundle.has(path.slice(dir.length + 1)))
+          .map((path) => path.slice(dir.length + 1)),
+      ),
+    ].sort();
+    const sizes = await Promise.all(files.map((f) => stat(join(dir, f)).then((s) => s.size)));
+    return { label, files, bytes: sizes.reduce((a, b) => a + b, 0) };
+  } finally {
+    await rm(list, { force: true });
   }
 }
 
@@ -131,7 +209,6 @@ async function actionEnvironment(
   const summary = join(dir, 'summary.md');
   await writeFile(outputs, '');
   await writeFile(summary, '');
-  const { readFile } = await import('node:fs/promises');
   const inputs: Record<string, string> = {
     'bindings-file': 'workload-identity.yaml',
     mode: 'plan',

@@ -184,12 +184,23 @@ export function checkTargets(
   }
 
   if (bundle) {
-    checks.push({
-      name: 'dist/index.js size',
-      goal: `≤ ${mb(TARGETS.indexBytes)}`,
-      measured: `${mb(bundle.indexBytes)} (+ ${mb(bundle.handlersBytes)} handlers.js, loaded when a mode runs)`,
-      status: pass(bundle.indexBytes <= TARGETS.indexBytes),
-    });
+    // index.js alone is a few KB: the code sits in chunk files. What counts is what a run loads.
+    const loaded = extra.startup?.loaded ?? [];
+    const action = loaded.find((l) => l.label.startsWith('action'));
+    const biggest = loaded.reduce<(typeof loaded)[number] | undefined>(
+      (a, l) => (a === undefined || l.bytes > a.bytes ? l : a),
+      undefined,
+    );
+    checks.push(
+      biggest
+        ? {
+            name: 'Bundle code loaded by a run (every file it loads, chunks included)',
+            goal: `≤ ${mb(TARGETS.indexBytes)}`,
+            measured: `${mb(biggest.bytes)} (${biggest.label}, ${biggest.files.length} files)${action && action !== biggest ? `; action plan ${mb(action.bytes)}` : ''}; the whole bundle ${mb(bundle.files.reduce((a, f) => a + f.bytes, 0))}`,
+            status: pass(biggest.bytes <= TARGETS.indexBytes),
+          }
+        : notRun('Bundle code loaded by a run', `≤ ${mb(TARGETS.indexBytes)}`),
+    );
     for (const [which, label] of [
       ['index', 'node dist/index.js (no inputs)'],
       ['cli', 'node dist/cli.js --help'],

@@ -72,7 +72,11 @@ export interface StartupFigures {
   /** `node -e 0` in the same run. */
   nodeMs: Spread;
   cli: { firstRequestMs: Spread; endMs: Spread };
+  /** The same plan through the CLI with every cluster `kubernetes: false` (IAM only). */
+  cliIamOnly?: { firstRequestMs: Spread; endMs: Spread };
   action: { firstRequestMs: Spread; endMs: Spread };
+  /** Which bundle files each kind of run loads, and their total size. */
+  loaded?: LoadedFiles[];
 }
 
 /** One row of the scaling table: bench/stages.ts in its own process for N bindings. */
@@ -121,6 +125,14 @@ export interface ApplyRun {
   kubeWrites: number;
   /** IAM reads during the run (the re-plan, and waits for IAM's eventual consistency). */
   iamReads: number;
+}
+
+/** The bundle files one kind of run loaded (recorded by bench/loaded-probe.mjs). */
+export interface LoadedFiles {
+  label: string;
+  /** Files of the bundle directory, by name. */
+  files: string[];
+  bytes: number;
 }
 
 export interface BundleFigures {

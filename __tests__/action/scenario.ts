@@ -671,6 +671,48 @@ export function actionScenario(launch: LaunchAction): void {
       expect(kube.server.totalCalls()).toBe(0);
     });
 
+    test("apply on a push that drops such a key is refused too, from the push's before commit", async () => {
+      const file = (keys: string[]) =>
+        [
+          'version: 1',
+          'owner: acme/dropped-key-push',
+          'aws:',
+          "  accountId: '123456789012'",
+          'clusters:',
+          ...keys.flatMap((key) => [
+            `  ${key}:`,
+            '    issuer: https://oidc.example.com/id/ABC',
+            `    kubernetes: { context: ${key} }`,
+          ]),
+          'bindings:',
+          '  - role: dropped-key-push-app',
+          '    serviceAccounts:',
+          ...keys.map((key) => `      - { cluster: ${key}, namespace: default, name: push-${key} }`),
+          '',
+        ].join('\n');
+      const before = sha();
+      const after = sha();
+      github.setFile(OWNER, REPO, before, 'dropped-push.yaml', file(['prod', 'prod-b']));
+      writeFileSync(join(work, 'dropped-push.yaml'), file(['prod']));
+      const run = await runAction({
+        event: 'push',
+        payload: { ref: 'refs/heads/main', before, after, repository },
+        sha: after,
+        ref: 'refs/heads/main',
+        inputs: {
+          mode: 'apply',
+          'bindings-file': 'dropped-push.yaml',
+          'require-reviewed-plan': 'false',
+          comment: 'false',
+        },
+      });
+      expect(run.code).toBe(1);
+      expect(run.outputs.result).toBe('failed');
+      expect(run.summary).toContain('cluster "prod-b" is in the base file');
+      expect(iam.server.totalCalls({ mutating: true })).toBe(0);
+      expect(kube.server.totalCalls()).toBe(0);
+    });
+
     test('a bindings file the pull request adds: nothing is drift', async () => {
       writeFileSync(join(work, 'drift-new.yaml'), driftFile(['drift-reader']));
       const run = await runAction(pullWithBase(22, sha(), 'drift-new.yaml'));

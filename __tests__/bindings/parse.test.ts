@@ -1,6 +1,7 @@
 import { flowTooDeep, parseBindingsSource } from '../../src/bindings/parse.js';
 import { mapOffset, readInlinePolicy } from '../../src/bindings/inline-policy.js';
 import { utf8Problem } from '../../src/bindings/utf8.js';
+import fc from 'fast-check';
 
 const text = [
   'version: 1', //                                   1
@@ -128,4 +129,62 @@ test('YAML 1.1 tags that would make a Set, Map, Buffer or Date are errors at the
     [2, '`tags` has the !!omap tag, whi'],
     [3, '`when` has the !!timestamp tag'],
   ]);
+});
+
+/** flowTooDeep as first written (one-character strings and regular expressions): the reference. */
+function flowTooDeepReference(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    const prev = i === 0 ? '\n' : text[i - 1];
+    const atTokenStart = /[\s[{,:]/.test(prev);
+    if (c === '#' && /\s/.test(prev)) {
+      while (i < text.length && text[i] !== '\n') i += 1;
+    } else if ((c === '"' || c === "'") && atTokenStart) {
+      for (i += 1; i < text.length; i += 1) {
+        if (c === '"' && text[i] === '\\') i += 1;
+        else if (text[i] === c) {
+          if (c === "'" && text[i + 1] === "'") i += 1;
+          else break;
+        }
+      }
+    } else if (c === '[' || c === '{') {
+      depth += 1;
+      if (depth > 64) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
+test('flowTooDeep (character codes, no allocation) finds exactly what the first version found', () => {
+  const piece = fc.constantFrom(
+    '[',
+    ']',
+    '{',
+    '}',
+    '"',
+    "'",
+    '#',
+    '\\',
+    ',',
+    ':',
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u3000',
+    'a',
+    'x: ',
+    '['.repeat(30),
+    '{'.repeat(30),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 120 }), (pieces) => {
+      const text = pieces.join('');
+      expect(flowTooDeep(text)).toBe(flowTooDeepReference(text));
+    }),
+    { numRuns: 3000 },
+  );
 });

@@ -320,30 +320,60 @@ function duplicateKey(doc: Document, offset: number): { key: string; firstOffset
  * real file, and a file that slips past it still gets yaml's own errors.
  */
 export function flowTooDeep(text: string): number | undefined {
+  // Character codes, not one-character strings and a regular expression per character: this runs
+  // over every byte of a file of up to 8 MiB before yaml sees it.
   let depth = 0;
   for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    const prev = i === 0 ? '\n' : text[i - 1];
-    const atTokenStart = /[\s[{,:]/.test(prev);
-    if (c === '#' && /\s/.test(prev)) {
-      while (i < text.length && text[i] !== '\n') i += 1;
-    } else if ((c === '"' || c === "'") && atTokenStart) {
+    const c = text.charCodeAt(i);
+    const prev = i === 0 ? LF : text.charCodeAt(i - 1);
+    if (c === HASH && isSpace(prev)) {
+      while (i < text.length && text.charCodeAt(i) !== LF) i += 1;
+    } else if ((c === DOUBLE_QUOTE || c === SINGLE_QUOTE) && (isSpace(prev) || isFlowStart(prev))) {
       for (i += 1; i < text.length; i += 1) {
-        if (c === '"' && text[i] === '\\') i += 1;
-        else if (text[i] === c) {
-          if (c === "'" && text[i + 1] === "'") i += 1;
+        const q = text.charCodeAt(i);
+        if (c === DOUBLE_QUOTE && q === BACKSLASH) i += 1;
+        else if (q === c) {
+          if (c === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) i += 1;
           else break;
         }
       }
-    } else if (c === '[' || c === '{') {
+    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
       depth += 1;
       if (depth > MAX_FLOW_DEPTH) return i;
-    } else if ((c === ']' || c === '}') && depth > 0) {
+    } else if ((c === CLOSE_BRACKET || c === CLOSE_BRACE) && depth > 0) {
       depth -= 1;
     }
   }
   return undefined;
 }
+
+const LF = 0x0a;
+const HASH = 0x23;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** What JavaScript's `\s` matches (the old test was /\s/). */
+const isSpace = (c: number): boolean =>
+  (c >= 0x09 && c <= 0x0d) ||
+  c === 0x20 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+
+/** `[`, `{`, `,` or `:` before a quote: the quote opens a scalar. */
+const isFlowStart = (c: number): boolean =>
+  c === OPEN_BRACKET || c === OPEN_BRACE || c === 0x2c || c === 0x3a;
 
 function firstAlias(doc: Document, pos: (o: number) => Position): Position {
   let at: Position = { line: 1, col: 1 };
