@@ -98,8 +98,11 @@ export async function withFreshPlan(
   publish: Publish,
   options: {
     guardrails?: { compareWithBase: boolean };
-    /** Runs once the file is loaded, before anything is planned; throwing stops the run (no plan id). */
-    beforePlan?: (bindings: BindingsFile) => Promise<void>;
+    /**
+     * Runs once the file is loaded, before anything is planned. Throwing, or answering false (the
+     * hook reported why itself), stops the run with no plan id.
+     */
+    beforePlan?: (bindings: BindingsFile) => Promise<boolean | void>;
   },
   step: (fresh: FreshPlan) => Promise<void>,
 ): Promise<void> {
@@ -112,7 +115,7 @@ export async function withFreshPlan(
   }
   const session = rt.newSession();
   try {
-    await options.beforePlan?.(bindings);
+    if ((await options.beforePlan?.(bindings)) === false) return;
     const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
     if (run) await step({ run, session, bindings, guardrails });
   } finally {
