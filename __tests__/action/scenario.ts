@@ -320,7 +320,14 @@ export function actionScenario(launch: LaunchAction): void {
     });
 
     test('merge with the reviewed plan: applied, result comment, IAM and Kubernetes changed', async () => {
-      const run = await runAction(mergePull(1));
+      // A Deployment already running as "app": with restart: rollout it is restarted after the apply.
+      kube.seedWorkload({
+        resource: 'deployments',
+        namespace: 'default',
+        name: 'web',
+        serviceAccountName: 'app',
+      });
+      const run = await runAction({ ...mergePull(1), inputs: { restart: 'rollout' } });
       expect(run.stdout).not.toContain('::error');
       expect(run.code).toBe(0);
       expect(run.outputs).toMatchObject({
@@ -343,6 +350,16 @@ export function actionScenario(launch: LaunchAction): void {
         '### ✅ workload-identity-bindings: applied `workload-identity.yaml`',
       );
       expect(run.summary).toContain('Apply complete\\! 4 added, 0 changed, 0 destroyed\\.');
+      // Workloads to restart, restarted as kubectl rollout restart does.
+      expect(run.summary).toContain('#### 🔄 Workloads to restart');
+      expect(run.summary).toContain(
+        '| `service-account.prod/default/app` | ServiceAccount created | `deployment/web` | ✅ restarted |',
+      );
+      expect(applied[0].body).toContain('✅ restarted');
+      const web = kube.getWorkload('deployments', 'default', 'web') as {
+        spec: { template: { metadata: { annotations?: Record<string, string> } } };
+      };
+      expect(web.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeDefined();
       // verify (default on after apply): each ServiceAccount's real token exchanged at STS.
       expect(run.summary).toContain('### Verify');
       expect(run.summary).toContain('2 ✓ assumed, 0 ✗ failed');
@@ -650,6 +667,48 @@ export function actionScenario(launch: LaunchAction): void {
       expect(body).toContain(
         'prod-b: {issuer: https://oidc.example.com/id/ABC, kubernetes: {context: prod-b}}',
       );
+      expect(iam.server.totalCalls({ mutating: true })).toBe(0);
+      expect(kube.server.totalCalls()).toBe(0);
+    });
+
+    test("apply on a push that drops such a key is refused too, from the push's before commit", async () => {
+      const file = (keys: string[]) =>
+        [
+          'version: 1',
+          'owner: acme/dropped-key-push',
+          'aws:',
+          "  accountId: '123456789012'",
+          'clusters:',
+          ...keys.flatMap((key) => [
+            `  ${key}:`,
+            '    issuer: https://oidc.example.com/id/ABC',
+            `    kubernetes: { context: ${key} }`,
+          ]),
+          'bindings:',
+          '  - role: dropped-key-push-app',
+          '    serviceAccounts:',
+          ...keys.map((key) => `      - { cluster: ${key}, namespace: default, name: push-${key} }`),
+          '',
+        ].join('\n');
+      const before = sha();
+      const after = sha();
+      github.setFile(OWNER, REPO, before, 'dropped-push.yaml', file(['prod', 'prod-b']));
+      writeFileSync(join(work, 'dropped-push.yaml'), file(['prod']));
+      const run = await runAction({
+        event: 'push',
+        payload: { ref: 'refs/heads/main', before, after, repository },
+        sha: after,
+        ref: 'refs/heads/main',
+        inputs: {
+          mode: 'apply',
+          'bindings-file': 'dropped-push.yaml',
+          'require-reviewed-plan': 'false',
+          comment: 'false',
+        },
+      });
+      expect(run.code).toBe(1);
+      expect(run.outputs.result).toBe('failed');
+      expect(run.summary).toContain('cluster "prod-b" is in the base file');
       expect(iam.server.totalCalls({ mutating: true })).toBe(0);
       expect(kube.server.totalCalls()).toBe(0);
     });

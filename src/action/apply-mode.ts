@@ -3,15 +3,21 @@
 // that pull request's plan comment (our marker AND our author), otherwise nothing changes and the
 // job summary and a comment say why. The result goes to the job summary and the pull request.
 import * as core from '@actions/core';
+import { safeOutput } from '../support/terminal.js';
 import { applyPlan } from '../apply/executor.js';
+import { restartWorkloads } from '../apply/restart.js';
+import { restartTextLines } from '../render/restarts.js';
 import { renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
-import { escapeProse, inlineCode } from '../render/escape.js';
+import { codeBlock, escapeProse, inlineCode } from '../render/escape.js';
 import { renderApplyMarkdown, renderStalePlanMarkdown } from '../render/markdown.js';
 import { summaryLine } from '../render/text.js';
 import { findPlanComment, postApplyComment } from './comments.js';
 import { isDefaultBranchRef } from './mode.js';
+import { readBaseBindings } from './base-file.js';
+import { refuseRemovedClusters } from '../engine/base-plan.js';
+import { RemovedClusterError } from '../plan/removed-clusters.js';
 import type { Outcome } from './outcome.js';
 import { withFreshPlan } from './plan-step.js';
 import type { Runtime } from './runtime.js';
@@ -39,7 +45,7 @@ async function verifyAfterApply(
       settleMs: 60_000,
       onToken: (token) => core.setSecret(token),
     });
-    core.info(renderVerifyText(report));
+    core.info(safeOutput(renderVerifyText(report)));
     await writeJobSummary(renderVerifyMarkdown(report));
     const { failed } = verifyCounts(report);
     if (failed > 0)
@@ -152,7 +158,33 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
     outcome,
     sha,
     publish,
-    { guardrails: { compareWithBase: false } },
+    {
+      guardrails: { compareWithBase: false },
+      // The file as the branch had it before this push: a cluster key dropped without draining it
+      // first is refused here too (require-reviewed-plan: false has no reviewed plan to lean on).
+      beforePlan: async (bindings) => {
+        const before = rt.context.pushBefore;
+        const base = before ? await readBaseBindings(rt, before) : undefined;
+        try {
+          const problem = base ? refuseRemovedClusters(bindings, base) : undefined;
+          if (problem) core.warning(`${problem}.`);
+        } catch (error) {
+          if (!(error instanceof RemovedClusterError)) throw error;
+          // The message has steps and an entry to paste back: shown as written, not as prose.
+          const markdown = [
+            `### ❌ workload-identity-bindings: ${inlineCode(file)} was not applied`,
+            '',
+            codeBlock(error.message),
+            '',
+          ].join('\n');
+          await writeJobSummary(markdown);
+          if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown);
+          outcome.fail(error.message, 'cluster removed without draining');
+          return false;
+        }
+        return true;
+      },
+    },
     async ({ run, session, bindings }) => {
       const { plan } = run;
 
@@ -190,12 +222,29 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
               },
             },
           );
-      core.info(renderApplyText(report));
+      // Pods get a changed role only when they restart: only once every change landed.
+      if (report.ok && plan.restarts?.length) {
+        const restarts = await restartWorkloads(plan.restarts, run.kube, {
+          mode: rt.inputs.restart,
+          concurrency: rt.inputs.maxConcurrency,
+        });
+        if (restarts.length) report.restarts = restarts;
+      }
+      const restartLines = restartTextLines(plan.restarts, report.restarts);
+      core.info(
+        safeOutput(renderApplyText(report) + (restartLines.length ? `\n\n${restartLines.join('\n')}` : '')),
+      );
       const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
       await writeJobSummary(markdown);
       if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
+      const restartFailures = (report.restarts ?? []).filter((r) => r.status === 'failed').length;
       if (report.ok) {
         outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
+        if (restartFailures)
+          outcome.fail(
+            `Applied, but ${restartFailures} rollout restart(s) failed: their pods keep the old role until restarted. See the job summary for the kubectl commands.`,
+            'restart failed',
+          );
         if (rt.inputs.verify) await verifyAfterApply(session, bindings, outcome, rt.inputs.maxConcurrency);
       } else
         outcome.fail(

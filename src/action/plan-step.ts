@@ -3,6 +3,7 @@
 // published (job summary, and a comment where the mode posts one) and recorded in the outcome; the
 // mode's own step runs only with a plan it may go on with.
 import * as core from '@actions/core';
+import { safeOutput } from '../support/terminal.js';
 import type { BindingsFile } from '../bindings/types.js';
 import { PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
 import type { Session } from '../engine/session.js';
@@ -73,7 +74,7 @@ export async function planOrReport(
   outcome.summary = summaryLine(plan.summary);
   outcome.planJson = await rt.writePlanJson(plan);
   core.startGroup(`Plan ${plan.planId}: ${outcome.summary}`);
-  core.info(renderPlanText(plan));
+  core.info(safeOutput(renderPlanText(plan)));
   core.endGroup();
   return report ? { ...run, guardrails: report } : run;
 }
@@ -97,8 +98,11 @@ export async function withFreshPlan(
   publish: Publish,
   options: {
     guardrails?: { compareWithBase: boolean };
-    /** Runs once the file is loaded, before anything is planned; throwing stops the run (no plan id). */
-    beforePlan?: (bindings: BindingsFile) => Promise<void>;
+    /**
+     * Runs once the file is loaded, before anything is planned. Throwing, or answering false (the
+     * hook reported why itself), stops the run with no plan id.
+     */
+    beforePlan?: (bindings: BindingsFile) => Promise<boolean | void>;
   },
   step: (fresh: FreshPlan) => Promise<void>,
 ): Promise<void> {
@@ -111,7 +115,7 @@ export async function withFreshPlan(
   }
   const session = rt.newSession();
   try {
-    await options.beforePlan?.(bindings);
+    if ((await options.beforePlan?.(bindings)) === false) return;
     const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);
     if (run) await step({ run, session, bindings, guardrails });
   } finally {

@@ -25,6 +25,8 @@ export interface RunContext {
   apiUrl?: string;
   /** The run's page, where the job summary is shown. */
   runUrl?: string;
+  /** A push's `before`: the branch's previous commit (absent for a new branch or another event). */
+  pushBefore?: string;
 }
 
 type Payload = Record<string, unknown>;
@@ -63,6 +65,13 @@ function pullRequestOf(payload: Payload): PullRequestRef | undefined {
   return ref;
 }
 
+function pushBefore(payload: Payload): { pushBefore?: string } {
+  const before = payload.before;
+  return typeof before === 'string' && /^[0-9a-f]{40}$/i.test(before) && !/^0+$/.test(before)
+    ? { pushBefore: before }
+    : {};
+}
+
 function repositoryOf(env: NodeJS.ProcessEnv, payload: Payload): Repository {
   const full = env.GITHUB_REPOSITORY ?? (record(payload.repository)?.full_name as string | undefined);
   const [owner, repo, extra] = (full ?? '').split('/');
@@ -92,5 +101,6 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     defaultBranch: typeof defaultBranch === 'string' && defaultBranch ? defaultBranch : undefined,
     apiUrl: env.GITHUB_API_URL || undefined,
     runUrl,
+    ...pushBefore(payload),
   };
 }

@@ -1,5 +1,6 @@
 // Names for places in the bindings file as a reader thinks of them (`binding "s3-reader"`,
 // `cluster "prod"`), so messages say which thing is wrong and not just a JSON path.
+import { hexEscape } from '../support/terminal.js';
 import type { JsonPath } from './parse.js';
 
 /** The object at `path`, for "unknown key … in X" and "X is missing …". */
@@ -71,10 +72,7 @@ export function snippet(text: string, max = 40): string {
 
 /** C0 and C1 control characters (and DEL) as `\x1b`-style escapes, so they cannot act on a terminal. */
 export function escapeControl(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, hexEscape);
 }
 
 /** The YAML-ish name of a value's type for "expected X, got Y". */

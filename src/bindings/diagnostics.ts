@@ -1,5 +1,7 @@
 // Problems found in a bindings file, each pinned to file:line:col so editors and GitHub annotations
 // can point at it. Every problem is collected before anything is reported.
+import { escapeControl } from './describe.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -59,8 +61,8 @@ export function errorCount(diagnostics: readonly Diagnostic[]): number {
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   // Line 0: about the file as a whole (not found, unreadable), so no made-up position.
-  if (d.line < 1) return `${d.file}: ${prefix}${d.message}`;
-  return `${d.file}:${d.line}:${d.col}: ${prefix}${d.message}`;
+  if (d.line < 1) return escapeControl(`${d.file}: ${prefix}${d.message}`);
+  return escapeControl(`${d.file}:${d.line}:${d.col}: ${prefix}${d.message}`);
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

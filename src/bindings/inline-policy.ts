@@ -2,12 +2,36 @@
 // not parse is reported at the broken character in the file, not at the start of the string.
 import type { Position, ScalarSource } from './parse.js';
 import { errorMessage } from '../support/errors.js';
+import { policyPath } from '../policy/validate.js';
+import { scanJson } from './json-scan.js';
+import { MAX_FLOW_DEPTH } from './parse.js';
 
 export type InlinePolicyRead =
   { ok: true; document: unknown } | { ok: false; problem: string; at?: Position };
 
 export function readInlinePolicy(value: unknown, source: ScalarSource | undefined): InlinePolicyRead {
   if (typeof value !== 'string') return { ok: true, document: value };
+  const scanned = scanJson(value);
+  if (scanned) {
+    const at = source ? mapOffset(value, scanned.offset, source) : undefined;
+    // A path 5,000 levels deep is no help to a reader: its first steps say where it starts.
+    const shown =
+      scanned.path.length > 6 ? `${policyPath(scanned.path.slice(0, 6))}…` : policyPath(scanned.path);
+    const where = scanned.path.length ? ` at ${shown}` : '';
+    if (scanned.kind === 'too-deep')
+      return {
+        ok: false,
+        problem: `nests brackets ([ ] / { }) more than ${MAX_FLOW_DEPTH} levels deep${where} (a policy never needs that; it was not read further)`,
+        at,
+      };
+    const first = source ? mapOffset(value, scanned.firstOffset, source) : undefined;
+    const firstAt = first && at && first.line !== at.line ? ` (first at line ${first.line})` : '';
+    return {
+      ok: false,
+      problem: `has the key ${JSON.stringify(scanned.key)} twice${where}${firstAt}, and JSON would silently keep only the last one; a key may appear only once in a map (remove or merge one)`,
+      at,
+    };
+  }
   try {
     return { ok: true, document: JSON.parse(value) };
   } catch (e) {

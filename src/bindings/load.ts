@@ -3,7 +3,8 @@
 import { readInputFile } from '../support/input-file.js';
 import { buildBindingsFile } from './build.js';
 import { capDiagnostics, hasErrors, type Diagnostic } from './diagnostics.js';
-import { fileTooLarge, MAX_FILE_BYTES, parseBindingsSource } from './parse.js';
+import { checkControlCharacters } from './control.js';
+import { fileTooLarge, MAX_FILE_BYTES, parseBindingsSource, type Locator } from './parse.js';
 import { checkSchema } from './schema.js';
 import type { BindingsFile } from './types.js';
 import { checkSemantics } from './validate.js';
@@ -21,22 +22,26 @@ export function loadBindingsText(text: string | Uint8Array, path: string): LoadR
     // A syntax error: still report every problem outside the lines it damaged.
     const { value, damagedLines } = parsed.partial;
     const outside = (d: Diagnostic) => !damagedLines.some(([from, to]) => d.line >= from && d.line <= to);
-    const more = [
-      ...checkSchema(value, parsed.locate, path),
-      ...checkSemantics(value, parsed.locate, path),
-    ].filter(outside);
+    const more = checkValue(value, parsed.locate, path).filter(outside);
     return { diagnostics: capDiagnostics(sortDiagnostics([...parsed.diagnostics, ...more])) };
   }
   if (!parsed.value) return { diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics)) };
   const diagnostics = capDiagnostics(
-    sortDiagnostics([
-      ...parsed.diagnostics,
-      ...checkSchema(parsed.value, parsed.locate, path),
-      ...checkSemantics(parsed.value, parsed.locate, path),
-    ]),
+    sortDiagnostics([...parsed.diagnostics, ...checkValue(parsed.value, parsed.locate, path)]),
   );
   if (hasErrors(diagnostics)) return { diagnostics };
   return { file: buildBindingsFile(parsed.value, parsed.locate, path), diagnostics };
+}
+
+/**
+ * Schema and semantic checks of the parsed value. A value holding a control character is reported
+ * once, for that: the schema's "does not match the pattern" at the same place would say less.
+ */
+function checkValue(value: Record<string, unknown>, locate: Locator, path: string): Diagnostic[] {
+  const control = checkControlCharacters(value, locate, path);
+  const at = new Set(control.map((d) => `${d.line}:${d.col}`));
+  const rest = [...checkSchema(value, locate, path), ...checkSemantics(value, locate, path)];
+  return [...control, ...rest.filter((d) => !at.has(`${d.line}:${d.col}`))];
 }
 
 export async function loadBindingsFile(path: string): Promise<LoadResult> {

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorCount, formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
+import { safeOutput } from '../support/terminal.js';
 import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
 import { discoverCommand } from '../commands/discover.js';
@@ -307,7 +308,29 @@ export function alignHelp(text: string): string {
   return lines.join('\n');
 }
 
-export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+export function runCli(argv: string[], io: CommandIo): Promise<number> {
+  // Our colour is kept exactly when a command would colour its output.
+  const colour = useColour({ noColorFlag: argv.includes('--no-color'), env: io.env, isTTY: io.isTTY });
+  return runCommand(argv, safeIo(io, colour));
+}
+
+/**
+ * Every line the CLI prints goes through safeOutput: user strings (names, issuers, descriptions,
+ * what AWS or Kubernetes hold) can carry ESC, BEL or a leading `::`, which would act on the
+ * terminal or, in a workflow step, be read by the runner as a command.
+ */
+function safeIo(io: CommandIo, colour: boolean): CommandIo {
+  return {
+    out: (text) => io.out(safeOutput(text, { colour })),
+    err: (text) => io.err(safeOutput(text)),
+    env: io.env,
+    get isTTY() {
+      return io.isTTY;
+    },
+  };
+}
+
+async function runCommand(argv: string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
