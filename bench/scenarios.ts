@@ -59,7 +59,10 @@ export async function measurePlan(
     timeoutMs: CHILD_TIMEOUT_MS,
   });
   if (run.exitCode !== 0) throw failure(`plan (N = ${env.workload.bindings.length}, ${latencyMs} ms)`, run);
-  const plan = parseJsonOutput<{ changes: Array<{ action: string }> }>(run.stdout, 'changes');
+  const plan = parseJsonOutput<{
+    changes: Array<{ kind: string; action: string; fields: Array<{ field: string }> }>;
+    roleUsage?: unknown[];
+  }>(run.stdout, 'changes');
   if (!plan) throw failure('plan printed no JSON plan', run);
   const counted = env.counters();
   const rolesInAccount = env.iam.listRoleNames().length;
@@ -72,10 +75,25 @@ export async function measurePlan(
     wallMs: run.wallMs,
     maxRssMb: run.maxRssMb,
     iamReads: calls(counted.iam, iamReads),
-    iamReadBound: iamReadBound(rolesInAccount, BENCH_CLUSTERS.length),
+    iamReadBound: iamReadBound(rolesInAccount, BENCH_CLUSTERS.length, planChecks(plan)),
     kube: calls(counted.kube),
     changes: plan.changes.filter((c) => c.action !== 'no-op').length,
   };
+}
+
+/** The plan's own IAM checks (see iamReadBound): GetAccountSummary and GetRole for last use. */
+function planChecks(plan: {
+  changes: Array<{ kind: string; action: string; fields: Array<{ field: string }> }>;
+  roleUsage?: unknown[];
+}): number {
+  const writesRoles = plan.changes.some(
+    (c) =>
+      c.kind === 'role' &&
+      (c.action === 'create' ||
+        c.action === 'replace' ||
+        c.fields.some((f) => f.field === 'trustPolicy' || f.field === 'managedPolicies')),
+  );
+  return (writesRoles ? 1 : 0) + (plan.roleUsage?.length ?? 0);
 }
 
 export async function measureBaseline(env: BenchEnvironment, latencyMs: number): Promise<BaselineRun> {

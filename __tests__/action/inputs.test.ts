@@ -76,6 +76,7 @@ describe('readInputs', () => {
       applyRoleArn: '',
       driftIssue: true,
       verify: true,
+      restart: 'binding',
     });
     expect(masked).toEqual([]);
   });
@@ -100,6 +101,7 @@ describe('readInputs', () => {
       'drift-issue': 'false',
       timeout: '90s',
       verify: 'false',
+      restart: 'rollout',
     });
     expect(readInputs(source)).toEqual({
       bindingsFile: 'iam/bindings.yaml',
@@ -120,7 +122,17 @@ describe('readInputs', () => {
       applyRoleArn: 'arn:aws:iam::{accountId}:role/apply',
       driftIssue: false,
       verify: false,
+      restart: 'rollout',
     });
+  });
+
+  test('restart is none or rollout', () => {
+    setInputs({ restart: 'none' });
+    expect(readInputs(source).restart).toBe('none');
+    setInputs({ restart: 'always' });
+    expect(() => readInputs(source)).toThrow(
+      'Input "restart" must be none or rollout (or left out: each binding\'s restart decides), got "always".',
+    );
   });
 
   test('bindings-files refuses absolute paths and ..', () => {

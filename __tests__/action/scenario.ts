@@ -320,7 +320,14 @@ export function actionScenario(launch: LaunchAction): void {
     });
 
     test('merge with the reviewed plan: applied, result comment, IAM and Kubernetes changed', async () => {
-      const run = await runAction(mergePull(1));
+      // A Deployment already running as "app": with restart: rollout it is restarted after the apply.
+      kube.seedWorkload({
+        resource: 'deployments',
+        namespace: 'default',
+        name: 'web',
+        serviceAccountName: 'app',
+      });
+      const run = await runAction({ ...mergePull(1), inputs: { restart: 'rollout' } });
       expect(run.stdout).not.toContain('::error');
       expect(run.code).toBe(0);
       expect(run.outputs).toMatchObject({
@@ -343,6 +350,16 @@ export function actionScenario(launch: LaunchAction): void {
         '### ✅ workload-identity-bindings: applied `workload-identity.yaml`',
       );
       expect(run.summary).toContain('Apply complete\\! 4 added, 0 changed, 0 destroyed\\.');
+      // Workloads to restart, restarted as kubectl rollout restart does.
+      expect(run.summary).toContain('#### 🔄 Workloads to restart');
+      expect(run.summary).toContain(
+        '| `service-account.prod/default/app` | ServiceAccount created | `deployment/web` | ✅ restarted |',
+      );
+      expect(applied[0].body).toContain('✅ restarted');
+      const web = kube.getWorkload('deployments', 'default', 'web') as {
+        spec: { template: { metadata: { annotations?: Record<string, string> } } };
+      };
+      expect(web.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeDefined();
       // verify (default on after apply): each ServiceAccount's real token exchanged at STS.
       expect(run.summary).toContain('### Verify');
       expect(run.summary).toContain('2 ✓ assumed, 0 ✗ failed');

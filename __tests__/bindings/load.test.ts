@@ -251,3 +251,17 @@ test('an issuer with an upper-case host is kept as written, with a warning at it
     false,
   );
 });
+
+test('an issuer with a non-ASCII (look-alike) host is used and shown as punycode, with a warning at its position (#13)', () => {
+  // "оidc" with a Cyrillic о: another host than oidc.example.com.
+  const text = minimal.replace(/issuer: https:\/\/[a-z0-9.-]+/, 'issuer: https://\u043eidc.example.com');
+  expect(text).not.toBe(minimal);
+  const { file, diagnostics } = loadBindingsText(text, 'w.yaml');
+  expect(hasErrors(diagnostics)).toBe(false);
+  expect(diagnostics.map(formatDiagnostic)).toEqual([
+    expect.stringMatching(
+      /^w\.yaml:\d+:\d+: warning: cluster "\w+": issuer "https:\/\/\u043eidc\.example\.com.*" has a host with non-ASCII characters; it is used as https:\/\/xn--idc-red\.example\.com/,
+    ),
+  ]);
+  expect(file!.clusters[0].issuer).toMatch(/^https:\/\/xn--idc-red\.example\.com/);
+});

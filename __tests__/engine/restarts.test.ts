@@ -196,3 +196,19 @@ test('a forbidden cluster-wide list falls back to the plan namespaces and says s
     prod.denyRequests([]);
   }
 });
+
+test('a kind that cannot be listed at all is a warning, never an empty answer', async () => {
+  writeFile('orders-v4');
+  prod.denyRequests([{ verb: 'list', resource: 'pods' }]);
+  try {
+    const plan = JSON.parse((await cli('plan', '--file', path, '--format', 'json')).out) as Plan;
+    expect(plan.restarts?.[0].workloads).not.toContainEqual({ kind: 'Pod', name: 'debug' });
+    expect(plan.warnings).toContainEqual({
+      code: 'workloads-partial-read',
+      message:
+        'cluster "prod": list pods in namespace "apps" is forbidden, so Pods there that need a restart are not shown. Grant "list" on them (README, Kubernetes permissions).',
+    });
+  } finally {
+    prod.denyRequests([]);
+  }
+});

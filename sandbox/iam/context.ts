@@ -12,6 +12,8 @@ export interface IamLimits {
   managedPoliciesPerRole: number;
   /** Non-whitespace characters of all inline policies of one role together (IAM: 10,240). */
   inlinePolicySize: number;
+  /** RolesPerAccount (IAM: 1,000, raisable to 5,000): CreateRole beyond it is LimitExceeded. */
+  rolesQuota: number;
 }
 
 export interface IamContext {

@@ -17,6 +17,7 @@ import { oidcActions } from './oidc-actions.js';
 import { policyActions } from './policy-actions.js';
 import { QueryParams, type Tag } from './query.js';
 import { roleActions } from './role-actions.js';
+import { accountActions } from './account-actions.js';
 import { IamState, type OidcProviderRecord, type RoleRecord } from './state.js';
 import { STS_NAMESPACE, STS_VERSION, stsActions, type CallerIdentity } from './sts.js';
 import { checkName, checkPath, rejectViolations } from './validate.js';
@@ -37,6 +38,8 @@ export interface IamEmulatorOptions {
   managedPoliciesPerRole?: number;
   /** Aggregate inline policy size per role: default 10240. */
   inlinePolicySizeLimit?: number;
+  /** RolesPerAccount: default 1000 (GetAccountSummary's RolesQuota; CreateRole beyond it fails). */
+  rolesQuota?: number;
   /**
    * Accept any `arn:aws:iam::ACCOUNT:policy/…` customer policy (default true), except names starting
    * with `does-not-exist` and ARNs passed to removeManagedPolicy().
@@ -143,6 +146,7 @@ export class IamEmulator {
       trustPolicySize: options.trustPolicySizeLimit ?? 2048,
       managedPoliciesPerRole: options.managedPoliciesPerRole ?? 10,
       inlinePolicySize: options.inlinePolicySizeLimit ?? 10240,
+      rolesQuota: options.rolesQuota ?? 1000,
     };
     if (limits.trustPolicySize < 1 || limits.trustPolicySize > 4096) {
       throw new Error(
@@ -171,7 +175,7 @@ export class IamEmulator {
       newRoleInvisibleForMs: options.newRoleInvisibleForMs ?? 0,
       newOidcProviderInvisibleForMs: options.newOidcProviderInvisibleForMs ?? 0,
     };
-    this.iam = { ...roleActions(ctx), ...oidcActions(ctx), ...policyActions(ctx) };
+    this.iam = { ...roleActions(ctx), ...oidcActions(ctx), ...policyActions(ctx), ...accountActions(ctx) };
     const identity: CallerIdentity = {
       account: this.accountId,
       arn: this.callerArn,
@@ -265,6 +269,17 @@ export class IamEmulator {
   getRoleState(name: string): RoleState | undefined {
     const role = this.state.anyRole(name);
     return role && roleSnapshot(role);
+  }
+
+  /**
+   * Sets (or, with undefined, clears) a role's RoleLastUsed as IAM's tracking would record it;
+   * AssumeRoleWithWebIdentity sets it too. False when the role does not exist.
+   */
+  setRoleLastUsed(name: string, lastUsed: { date: Date; region: string } | undefined): boolean {
+    const role = this.state.anyRole(name);
+    if (!role) return false;
+    role.lastUsed = lastUsed && { date: lastUsed.date.getTime(), region: lastUsed.region };
+    return true;
   }
 
   /** Removes a role behind the tool's back (drift); true when it existed. */

@@ -86,6 +86,8 @@ export function roleActions(ctx: IamContext): Record<string, ActionHandler> {
       checkTags(tags, 'insensitive');
       const existing = state.anyRole(name);
       if (existing) throw entityAlreadyExists(`Role with name ${existing.roleName} already exists.`);
+      if (state.allRoleNames().length >= ctx.limits.rolesQuota)
+        throw limitExceeded(`Cannot exceed quota for RolesPerAccount: ${ctx.limits.rolesQuota}`);
       checkTrust(document);
       if (boundary !== undefined) checkBoundary(boundary);
       const now = state.clock();

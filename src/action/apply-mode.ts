@@ -5,6 +5,8 @@
 import * as core from '@actions/core';
 import { safeOutput } from '../support/terminal.js';
 import { applyPlan } from '../apply/executor.js';
+import { restartWorkloads } from '../apply/restart.js';
+import { restartTextLines } from '../render/restarts.js';
 import { renderApplyText } from '../render/apply-report.js';
 import { emptyApplyReport } from '../apply/types.js';
 import { findMergedPullRequest, type MergedPullRequest } from '../github/pulls.js';
@@ -220,12 +222,29 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
               },
             },
           );
-      core.info(safeOutput(renderApplyText(report)));
+      // Pods get a changed role only when they restart: only once every change landed.
+      if (report.ok && plan.restarts?.length) {
+        const restarts = await restartWorkloads(plan.restarts, run.kube, {
+          mode: rt.inputs.restart,
+          concurrency: rt.inputs.maxConcurrency,
+        });
+        if (restarts.length) report.restarts = restarts;
+      }
+      const restartLines = restartTextLines(plan.restarts, report.restarts);
+      core.info(
+        safeOutput(renderApplyText(report) + (restartLines.length ? `\n\n${restartLines.join('\n')}` : '')),
+      );
       const markdown = renderApplyMarkdown(report, plan, { bindingsFile: file, headSha: sha });
       await writeJobSummary(markdown);
       if (pull && rt.inputs.comment) await postApplyComment(rt, pull.number, markdown, plan.planId);
+      const restartFailures = (report.restarts ?? []).filter((r) => r.status === 'failed').length;
       if (report.ok) {
         outcome.result = outcome.hasChanges ? 'applied' : 'no-changes';
+        if (restartFailures)
+          outcome.fail(
+            `Applied, but ${restartFailures} rollout restart(s) failed: their pods keep the old role until restarted. See the job summary for the kubectl commands.`,
+            'restart failed',
+          );
         if (rt.inputs.verify) await verifyAfterApply(session, bindings, outcome, rt.inputs.maxConcurrency);
       } else
         outcome.fail(

@@ -31,6 +31,7 @@ export const INPUT_NAMES = {
   applyRoleArn: 'apply-role-arn',
   driftIssue: 'drift-issue',
   verify: 'verify',
+  restart: 'restart',
 } as const;
 
 /** Output names as action.yml declares them. */
@@ -74,6 +75,8 @@ export interface ActionInputs {
   driftIssue: boolean;
   /** After a successful apply, prove each exact ServiceAccount can assume its role (TokenRequest + STS). */
   verify: boolean;
+  /** After a successful apply: `rollout` restarts every group, `none` none, `binding` as each binding says. */
+  restart: 'none' | 'binding' | 'rollout';
 }
 
 /** What readInputs needs from @actions/core (tests pass their own). */
@@ -133,6 +136,15 @@ export function kubeconfigSecrets(text: string): string[] {
     }
   }
   return [...found];
+}
+
+function restartInput(source: InputSource): ActionInputs['restart'] {
+  const raw = source.getInput(INPUT_NAMES.restart).trim();
+  if (raw === '') return 'binding';
+  if (raw === 'none' || raw === 'rollout') return raw;
+  throw new Error(
+    `Input "restart" must be none or rollout (or left out: each binding's restart decides), got "${raw}".`,
+  );
 }
 
 function booleanInput(source: InputSource, name: string, fallback: boolean): boolean {
@@ -254,5 +266,6 @@ export function readInputs(source: InputSource = coreSource): ActionInputs {
     applyRoleArn: source.getInput(INPUT_NAMES.applyRoleArn).trim(),
     driftIssue: booleanInput(source, INPUT_NAMES.driftIssue, true),
     verify: booleanInput(source, INPUT_NAMES.verify, true),
+    restart: restartInput(source),
   };
 }

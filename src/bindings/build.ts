@@ -1,6 +1,7 @@
 // Turns a checked file into the typed BindingsFile: defaults filled in, JSON policies parsed, every
 // cluster, binding and ServiceAccount carrying its location. Only called when there are no errors,
 // so the casts here rest on the schema and semantic checks.
+import { punycodeIssuer } from './issuer.js';
 import { sortedUnique } from '../support/order.js';
 import { DEFAULT_ROLE_PATH } from '../support/ownership.js';
 import type { PolicyDocument } from '../policy/types.js';
@@ -72,7 +73,8 @@ export function buildBindingsFile(
         c.kubernetes === false ? false : c.kubernetes?.context ? { context: c.kubernetes.context } : {},
       location: { file: path, ...locate.key(['clusters', key]) },
     };
-    if (c.issuer !== undefined) cluster.issuer = c.issuer;
+    // An internationalised host is used as punycode (validation warned about it).
+    if (c.issuer !== undefined) cluster.issuer = punycodeIssuer(c.issuer) ?? c.issuer;
     if (c.controlPlane !== undefined)
       cluster.controlPlane = { org: c.controlPlane.org, cluster: c.controlPlane.cluster };
     if (c.audience !== undefined) cluster.audience = c.audience;

@@ -8,9 +8,8 @@ import { describeField, escapeControl } from './describe.js';
 import { readInlinePolicy } from './inline-policy.js';
 import type { JsonPath, Locator } from './parse.js';
 
- 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
- 
+
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Free text: tabs and line breaks are allowed in these values (the schema says which characters). */

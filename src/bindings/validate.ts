@@ -7,7 +7,13 @@ import { findPolicyProblems, policyPath } from '../policy/validate.js';
 import { describeBinding, describeField } from './describe.js';
 import type { Diagnostic } from './diagnostics.js';
 import { readInlinePolicy } from './inline-policy.js';
-import { issuerHostCaseWarning, issuerProblem } from './issuer.js';
+import {
+  audienceProblem,
+  issuerHostCaseWarning,
+  issuerProblem,
+  issuerPunycodeWarning,
+  punycodeIssuer,
+} from './issuer.js';
 import { checkLimits } from './limits.js';
 import { annotationKeyProblem, hasWildcard, namespaceProblem, serviceAccountNameProblem } from './names.js';
 import type { JsonPath, Locator, Position } from './parse.js';
@@ -45,10 +51,19 @@ export function checkSemantics(root: Record<string, unknown>, locate: Locator, f
 function checkClusters({ root, locate, error, warning }: Reporter): void {
   const clusters = isObject(root.clusters) ? root.clusters : {};
   for (const [key, cluster] of Object.entries(clusters)) {
-    if (!isObject(cluster) || typeof cluster.issuer !== 'string') continue;
-    const problem = issuerProblem(cluster.issuer);
+    if (!isObject(cluster)) continue;
+    if (typeof cluster.audience === 'string') {
+      const problem = audienceProblem(cluster.audience);
+      if (problem) error(locate.value(['clusters', key, 'audience']), `cluster "${key}": ${problem}`);
+    }
+    if (typeof cluster.issuer !== 'string') continue;
+    // An internationalised host is checked (and later used) in its punycode form.
+    const punycode = punycodeIssuer(cluster.issuer);
+    const problem = issuerProblem(punycode ?? cluster.issuer);
     if (problem) error(locate.value(['clusters', key, 'issuer']), `cluster "${key}": ${problem}`);
-    const hostCase = problem ? undefined : issuerHostCaseWarning(cluster.issuer);
+    const idn = problem ? undefined : issuerPunycodeWarning(cluster.issuer);
+    if (idn) warning(locate.value(['clusters', key, 'issuer']), `cluster "${key}": ${idn}`);
+    const hostCase = problem ? undefined : issuerHostCaseWarning(punycode ?? cluster.issuer);
     if (hostCase) warning(locate.value(['clusters', key, 'issuer']), `cluster "${key}": ${hostCase}`);
   }
 }

@@ -104,12 +104,29 @@ function str(value: Json | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Control Plane's naming rule (its Terraform provider's NameValidator): lower-case DNS-label-like. */
+const CONTROL_PLANE_NAME = /^[a-z][-a-z0-9]+[a-z0-9]$/;
+
+/**
+ * One encoded path segment. Encoding alone does not stop `..` (URL normalisation turns
+ * `/org/../mk8s/x` into `/mk8s/x`, sending the token elsewhere on the API), so anything that is not
+ * a Control Plane name is refused before a request is made. The bindings file's schema refuses
+ * such names with a position first; this guards every other caller.
+ */
+function pathSegment(value: string, what: 'org' | 'cluster'): string {
+  if (value.length > 63 || !CONTROL_PLANE_NAME.test(value))
+    throw new ControlPlaneError(
+      `Control Plane ${what} name ${JSON.stringify(value)} is not a Control Plane name (3-63 lowercase letters, digits and -, starting with a letter, ending with a letter or digit); no request was sent.`,
+    );
+  return encodeURIComponent(value);
+}
+
 export async function getMk8sCluster(
   access: ControlPlaneAccess,
   org: string,
   name: string,
 ): Promise<Mk8sCluster> {
-  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}`;
+  const path = `/org/${pathSegment(org, 'org')}/mk8s/${pathSegment(name, 'cluster')}`;
   const body = await getJson(access, path, `cluster ${org}/${name}`, { org, name });
   const status = obj(body.status) ?? {};
   const addOn = obj(obj(status.addOns)?.awsWorkloadIdentity);
@@ -137,13 +154,13 @@ export async function getMk8sReady(
   org: string,
   name: string,
 ): Promise<{ ready: boolean; message?: string }> {
-  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-ready`;
+  const path = `/org/${pathSegment(org, 'org')}/mk8s/${pathSegment(name, 'cluster')}/-ready`;
   const body = await getJson(access, path, `readiness of cluster ${org}/${name}`, { org, name });
   return { ready: body.ready === true, ...(str(body.message) ? { message: str(body.message) } : {}) };
 }
 
 export async function getMk8sCaCerts(access: ControlPlaneAccess, org: string, name: string): Promise<string> {
-  const path = `/org/${encodeURIComponent(org)}/mk8s/${encodeURIComponent(name)}/-cacerts`;
+  const path = `/org/${pathSegment(org, 'org')}/mk8s/${pathSegment(name, 'cluster')}/-cacerts`;
   const body = await getJson(access, path, `CA certificates of cluster ${org}/${name}`, { org, name });
   const pem = str(body.cacerts);
   if (!pem)

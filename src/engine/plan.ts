@@ -19,6 +19,7 @@ import {
 } from '../plan/managed-policy-check.js';
 import { buildPlan, withWarnings } from '../plan/plan.js';
 import { findRestarts } from './restarts.js';
+import { accountQuotas, enforceQuotas, readRoleUsage, writesRoles } from './account-checks.js';
 import { findRetiredIssuers, RetiredClusterError } from '../plan/retired-issuers.js';
 import type { Plan, PlanConflict, PlanWarning } from '../plan/types.js';
 import { resolveClusters } from './resolve-clusters.js';
@@ -101,6 +102,27 @@ export async function runPlan(session: Session, file: BindingsFile): Promise<Pla
     extraWarnings: templateWarnings,
   });
   let plan = built.plan;
+  // The account's real quotas, once, when the plan writes roles (what IAM holds it once accepted).
+  if (writesRoles(plan)) {
+    const read = await accountQuotas(session.aws.iam, file);
+    if (!read.quotas) plan = withWarnings(plan, [read.warning]);
+    else {
+      const limit = read.quotas.trustPolicySizeMax;
+      // The size warnings against the real limit: the same changes, other warnings.
+      if (limit !== undefined && limit !== file.aws.trustPolicySizeLimit)
+        plan = buildPlan({
+          desired,
+          observed,
+          bindingsFile: file.path,
+          trustPolicySizeLimit: limit,
+          extraWarnings: templateWarnings,
+        }).plan;
+      enforceQuotas(plan, read.quotas, file);
+    }
+  }
+  // Last use of what the plan destroys or narrows: one GetRole each, only for those.
+  const usage = await readRoleUsage(session.aws.iam, plan);
+  if (usage) plan = withWarnings({ ...plan, roleUsage: usage.usage }, usage.warnings);
   // Only when the plan changes a role annotation: a plan without one makes no workload calls.
   const restarts = await findRestarts(plan, desired, kube);
   if (restarts) plan = withWarnings({ ...plan, restarts: restarts.groups }, restarts.warnings);

@@ -51,7 +51,7 @@ export async function findRestarts(
       for (const { kind, reason } of read.unread)
         warnings.push({
           code: 'workloads-partial-read',
-          message: `cluster "${cluster}": ${reason}, so ${kind}s there that need a restart are not shown. Grant "list" on them (README, Kubernetes permissions).`,
+          message: `cluster "${cluster}": ${reason}, so ${kind}s there that need a restart are not shown.${reason.includes('forbidden') ? ' Grant "list" on them (README, Kubernetes permissions).' : ''}`,
         });
     }),
   );

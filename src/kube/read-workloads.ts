@@ -44,7 +44,7 @@ export interface WorkloadRead {
   workloads: ObservedWorkload[];
   /** Kinds listed namespace by namespace because the cluster-wide list was forbidden. */
   namespacedKinds: WorkloadKind[];
-  /** Kinds that could not be listed at all (forbidden), with the API server's words. */
+  /** Kinds that could not be listed (forbidden, or not served), and why. */
   unread: Array<{ kind: WorkloadKind; reason: string }>;
 }
 
@@ -80,7 +80,14 @@ export async function readWorkloads(
         api.listWorkloads(kind, { limit: PAGE_SIZE, _continue: token }),
       );
     } catch (error) {
-      if (kubeFailure(error).status !== 403) throw kubeCallError(target, `list ${resource}`, error);
+      const status = kubeFailure(error).status;
+      // An API server without the kind (a stripped-down distribution): nothing of it to restart
+      // there, but say so rather than show an empty list as the answer.
+      if (status === 404) {
+        result.unread.push({ kind, reason: `the API server does not serve ${resource} (404)` });
+        return [];
+      }
+      if (status !== 403) throw kubeCallError(target, `list ${resource}`, error);
     }
     result.namespacedKinds.push(kind);
     const lists = await mapWithConcurrency(

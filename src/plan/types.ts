@@ -75,6 +75,7 @@ export type WarningCode =
   | 'trust-policy-template-mismatch'
   | 'workloads-partial-read'
   | 'role-recently-used'
+  | 'account-quotas-unknown'
   | 'role-name-case';
 
 export interface PlanWarning {

@@ -9,7 +9,8 @@
 import { applySummaryLine } from './apply-report.js';
 import type { ApplyChangeResult, ApplyReport } from '../apply/types.js';
 import { errorCount, type Diagnostic } from '../bindings/diagnostics.js';
-import type { Change, FieldChange, Plan, PlanConflict } from '../plan/types.js';
+import type { Change, FieldChange, Plan, PlanConflict, RoleUsage } from '../plan/types.js';
+import { lastUsedText } from '../plan/role-usage.js';
 import { VERSION } from '../support/version.js';
 import { fitToBudget, piece, type Piece } from './budget.js';
 import { escapeHtml, escapeProse, escapeText, fenceFor, inlineCode, tableCell } from './escape.js';
@@ -143,8 +144,10 @@ function holdingsDetail(change: Change): string | undefined {
   return `had ${shown}${had.length > HOLDINGS_SHOWN ? ` and ${had.length - HOLDINGS_SHOWN} more` : ''}`;
 }
 
-function changeDetail(change: Change, drift: DriftLabels | undefined): string {
+function changeDetail(change: Change, drift: DriftLabels | undefined, usage: UsageByAddress): string {
   const parts: string[] = [];
+  const used = usage.get(change.address);
+  if (used) parts.push(`${used.recent ? '⚠️ ' : ''}${escapeText(lastUsedText(used))}`);
   if (isDrift(drift, change)) parts.push('🔁 drift');
   const broad = change.fields.filter((f) => f.broadensAccess);
   if (broad.length > 0) parts.push(`⚠️ broadens access: ${fieldNames(broad)}`);
@@ -160,20 +163,27 @@ function changeDetail(change: Change, drift: DriftLabels | undefined): string {
   return parts.join('; ');
 }
 
-function tableRow(change: Change, drift: DriftLabels | undefined): string {
+function tableRow(change: Change, drift: DriftLabels | undefined, usage: UsageByAddress): string {
   const cells = [
     inlineCode(SYMBOL[change.action]),
     change.kind,
     inlineCode(change.address),
-    changeDetail(change, drift),
+    changeDetail(change, drift, usage),
   ];
   return `| ${cells.map(tableCell).join(' | ')} |`;
 }
 
-function changeTable(title: string[], changes: Change[], drift: DriftLabels | undefined): Piece {
+type UsageByAddress = ReadonlyMap<string, RoleUsage>;
+
+function changeTable(
+  title: string[],
+  changes: Change[],
+  drift: DriftLabels | undefined,
+  usage: UsageByAddress,
+): Piece {
   return piece(
     [...title, '', '| | Kind | Address | Detail |', '|:-:|---|---|---|'],
-    changes.map((c) => tableRow(c, drift)),
+    changes.map((c) => tableRow(c, drift, usage)),
     [''],
   );
 }
@@ -357,6 +367,7 @@ function graphSection(plan: Plan): Piece[] {
 export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): RenderedMarkdown {
   const sections: Array<Iterable<Piece>> = ctx.lead?.length ? [[piece([], ctx.lead, [''])]] : [];
   const groups = groupByRisk(plan.changes);
+  const usage: UsageByAddress = new Map((plan.roleUsage ?? []).map((u) => [u.address, u]));
   const tables = [groups.destroy, groups.broadens, groups.other].filter((g) => g.length > 0).length;
   if (groups.destroy.length > 0) {
     const n = groups.destroy.length;
@@ -368,6 +379,7 @@ export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): Re
         ],
         groups.destroy,
         ctx.drift,
+        usage,
       ),
     ]);
   }
@@ -381,11 +393,12 @@ export function renderPlanMarkdownDocument(plan: Plan, ctx: MarkdownContext): Re
         ],
         groups.broadens,
         ctx.drift,
+        usage,
       ),
     ]);
   }
   if (groups.other.length > 0)
-    sections.push([changeTable(tables > 1 ? ['#### Other changes'] : [], groups.other, ctx.drift)]);
+    sections.push([changeTable(tables > 1 ? ['#### Other changes'] : [], groups.other, ctx.drift, usage)]);
   sections.push(driftSection(plan, ctx.drift));
   sections.push(restartsSection(plan));
   sections.push(warningsSection(plan));
@@ -528,6 +541,8 @@ export function renderApplyMarkdown(
   const sections = rows.length
     ? [[piece(['| | | Address | Result |', '|:-:|:-:|---|---|'], rows, [''])]]
     : [];
+  const restarts = restartMarkdownLines(plan.restarts, report.restarts);
+  if (report.ok && restarts.rows.length) sections.push([piece(restarts.head, restarts.rows, [''])]);
   if (!report.ok) {
     sections.push([
       piece([

@@ -4,7 +4,8 @@
 // IAM holds them, and a changed policy as structural edits (`~ Statement[0].Action: + "s3:PutObject"`).
 // Built line by line into one array (no spreading: a 10,000-binding plan is ~200,000 lines).
 import { summaryLine } from '../plan/counts.js';
-import type { Change, FieldChange, Plan } from '../plan/types.js';
+import type { Change, FieldChange, Plan, RoleUsage } from '../plan/types.js';
+import { lastUsedText } from '../plan/role-usage.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { restartTextLines } from './restarts.js';
 import { documentLines, linesDiff, foldUnchanged, type DiffLine, type PolicyEdit } from './policy-diff.js';
@@ -155,7 +156,13 @@ function nameWidths(fields: readonly FieldChange[]): number[] {
   return widths;
 }
 
-function pushChange(out: string[], change: Change, paint: Paint, drift: DriftLabels | undefined): void {
+function pushChange(
+  out: string[],
+  change: Change,
+  paint: Paint,
+  drift: DriftLabels | undefined,
+  usage: ReadonlyMap<string, RoleUsage>,
+): void {
   const head = `${mark(SYMBOL[change.action], paint)} ${change.address}`;
   const labels: string[] = [];
   if (change.action === 'adopt') labels.push('(adopt)');
@@ -164,6 +171,11 @@ function pushChange(out: string[], change: Change, paint: Paint, drift: DriftLab
   out.push(labels.length ? `${head} ${labels.join(' ')}` : head);
   // Like Terraform's "# forces replacement": why, in words, before the attributes.
   if (change.reason) out.push(`      # ${change.reason}`);
+  const used = usage.get(change.address);
+  if (used) {
+    const line = `      # ${lastUsedText(used)}${used.recent ? ' (within the last 7 days)' : ''}`;
+    out.push(used.recent ? paint(line, 'yellow') : line);
+  }
   for (const had of destroyedHoldings(change)) out.push(`      # had: ${had}`);
   const widths = nameWidths(change.fields);
   change.fields.forEach((field, i) => pushField(out, change, field, widths[i], paint));
@@ -185,6 +197,7 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
     '',
   ];
 
+  const usage = new Map((plan.roleUsage ?? []).map((u) => [u.address, u]));
   if (plan.changes.length > 0) {
     pushLegend(out, plan.changes, paint);
     const groups = groupByRisk(plan.changes);
@@ -200,7 +213,7 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
           ? 'workload-identity-bindings will perform the following actions:'
           : title;
       out.push(paint(heading, title.startsWith('Changes that destroy') ? 'red' : 'bold'), '');
-      for (const change of changes) pushChange(out, change, paint, options.drift);
+      for (const change of changes) pushChange(out, change, paint, options.drift, usage);
     }
   }
 
