@@ -1,6 +1,6 @@
 // Renders bench results as the Markdown the README shows: the targets first (goal, measured,
 // PASS/MISS), then one table per scenario.
-import { perDoubling } from './scaling.js';
+import { perDoubling, perDoublingSpread } from './scaling.js';
 import { LATENCY_PER_KIB_MS } from './scenarios.js';
 import { fmtMs } from './targets.js';
 import type { BenchResults, Calls, PlanRun, Spread, TargetStatus } from './types.js';
@@ -32,6 +32,10 @@ export function renderMarkdown(results: BenchResults): string {
   ];
   const notes = results.targets.filter((t) => t.note && t.status !== 'NOT RUN');
   if (notes.length) lines.push('', ...notes.map((t) => `- ${t.name}: ${t.note}`));
+  lines.push(
+    '',
+    "Where a plan's memory goes (heap sampling with collected objects, memory at stage boundaries, the process's memory map) and what was cut: [bench/results/memory.md](bench/results/memory.md).",
+  );
 
   const steady = results.plans.filter((p) => p.state === 'steady');
   if (steady.length) {
@@ -106,7 +110,7 @@ export function renderMarkdown(results: BenchResults): string {
     const stages = Object.keys(sc[0].cpuMs);
     lines.push(
       '',
-      `**Scaling**: every in-process stage for files of ${sc.map((r) => r.n.toLocaleString('en-US')).join(' / ')} bindings (a third with two ServiceAccounts; the first plan, every change a create; bench/stages.ts, each N in its own process). CPU time in ms (wall time in brackets), and the growth per doubling of N from the previous size ((t₂/t₁)^(1/log₂(N₂/N₁)); linear ≈ 2, quadratic ≈ 4).`,
+      `**Scaling**: every in-process stage for files of ${sc.map((r) => r.n.toLocaleString('en-US')).join(' / ')} bindings (a third with two ServiceAccounts; the first plan, every change a create; bench/stages.ts, each N in its own process, ${sc[0].cpuRuns?.[stages[0]]?.length ?? 1} rounds over the sizes in turn). Median CPU time in ms (wall time in brackets), and the growth per doubling of N from the previous size ((t₂/t₁)^(1/log₂(N₂/N₁)) of the medians; linear ≈ 2, quadratic ≈ 4), with its range over the rounds in brackets.`,
       '',
       `| Stage | ${sc.map((r) => `N = ${r.n}`).join(' | ')} | ${sc
         .slice(1)
@@ -124,7 +128,11 @@ export function renderMarkdown(results: BenchResults): string {
         );
         const ratios = sc.slice(1).map((r, i) => {
           const ratio = perDoubling(sc[i].n, sc[i].cpuMs[stage], r.n, r.cpuMs[stage]);
-          return ratio === undefined ? '—' : `${ratio.toFixed(2)}×`;
+          const range = perDoublingSpread(sc[i], r, stage);
+          if (ratio === undefined) return '—';
+          return range && range[0] !== range[1]
+            ? `${ratio.toFixed(2)}× (${range[0].toFixed(2)}–${range[1].toFixed(2)})`
+            : `${ratio.toFixed(2)}×`;
         });
         return `| ${stage} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
       }),

@@ -33,7 +33,7 @@ import {
   type ApplyLimit,
 } from './scenarios.js';
 import { measureFleet } from './fleet.js';
-import { measureScaling, SCALING_SIZES } from './scaling.js';
+import { measureScaling, SCALING_ROUNDS, SCALING_SIZES } from './scaling.js';
 import { measureStartup, spread } from './startup.js';
 import { checkTargets, fmtMs } from './targets.js';
 import type {
@@ -119,7 +119,11 @@ async function main(): Promise<void> {
       });
 
     log('Scaling table (each N in its own process)…');
-    const scaling: ScalingRow[] = await measureScaling(values.quick ? [1000, 2000] : SCALING_SIZES, log);
+    const scaling: ScalingRow[] = await measureScaling(
+      values.quick ? [1000, 2000] : SCALING_SIZES,
+      log,
+      values.quick ? 1 : SCALING_ROUNDS,
+    );
     let fleet: FleetRun[] | undefined;
     if (!values.quick && !values['no-fleet']) {
       log('Fleet-size runs (5,000 bindings with 10,000 ServiceAccounts; 10,000 bindings)…');

@@ -1,14 +1,60 @@
 // The scaling table: bench/stages.ts for each N in its own child process (one size's garbage never
-// slows the next), with every stage's time and its growth per doubling of N.
+// slows the next), with every stage's time and its growth per doubling of N. Every size runs
+// `rounds` times, the sizes in turn (1,000, 2,500, …, 1,000, 2,500, …), so that a change in the
+// machine's load falls on all sizes alike rather than on one step of the table; each stage's time
+// is the median of its rounds, and the growth per doubling is also given per round (its spread).
 import { join } from 'node:path';
-import { ROOT, runNode, tsScriptArgs } from './child.js';
+import { median, ROOT, runNode, tsScriptArgs } from './child.js';
 import type { ScalingRow } from './types.js';
 
 export const SCALING_SIZES = [1000, 2500, 5000, 10000];
+export const SCALING_ROUNDS = 3;
 
-export async function measureScaling(sizes: number[], log: (text: string) => void): Promise<ScalingRow[]> {
-  const rows: ScalingRow[] = [];
-  for (const n of sizes) {
+export async function measureScaling(
+  sizes: number[],
+  log: (text: string) => void,
+  rounds = SCALING_ROUNDS,
+): Promise<ScalingRow[]> {
+  const runs = new Map<number, ScalingRow[]>(sizes.map((n) => [n, []]));
+  for (let round = 1; round <= rounds; round += 1)
+    for (const n of sizes) {
+      const row = await measureOnce(n);
+      runs.get(n)!.push(row);
+      const worst = Object.entries(row.cpuMs).sort((a, b) => b[1] - a[1])[0];
+      log(
+        `  scaling round ${round}/${rounds} N = ${n}: ${row.changes} changes, slowest stage ${worst?.[0]} ${worst?.[1].toFixed(0)} ms CPU`,
+      );
+    }
+  return sizes.map((n) => combine(runs.get(n)!));
+}
+
+/** The rounds of one size as one row: per stage the median time, and every round's CPU time. */
+function combine(rows: ScalingRow[]): ScalingRow {
+  const stages = Object.keys(rows[0].cpuMs);
+  const pick = (key: 'ms' | 'cpuMs', stage: string): number[] =>
+    rows.flatMap((r) => (r[key][stage] === undefined ? [] : [r[key][stage]]));
+  return {
+    ...rows[0],
+    ms: Object.fromEntries(stages.map((s) => [s, median(pick('ms', s))])),
+    cpuMs: Object.fromEntries(stages.map((s) => [s, median(pick('cpuMs', s))])),
+    cpuRuns: Object.fromEntries(stages.map((s) => [s, pick('cpuMs', s)])),
+    errors: Object.assign({}, ...rows.map((r) => r.errors)) as Record<string, string>,
+  };
+}
+
+/** Growth per doubling between two rows, per round: [min, max] over the rounds. */
+export function perDoublingSpread(a: ScalingRow, b: ScalingRow, stage: string): [number, number] | undefined {
+  const ra = a.cpuRuns?.[stage] ?? [];
+  const rb = b.cpuRuns?.[stage] ?? [];
+  const ratios = ra.flatMap((t, i) => {
+    const r = rb[i] === undefined ? undefined : perDoubling(a.n, t, b.n, rb[i]);
+    return r === undefined ? [] : [r];
+  });
+  return ratios.length ? [Math.min(...ratios), Math.max(...ratios)] : undefined;
+}
+
+async function measureOnce(n: number): Promise<ScalingRow> {
+  {
     const run = await runNode(tsScriptArgs(join(ROOT, 'bench', 'stages.ts'), [String(n)]), {
       env: { PATH: process.env.PATH },
       timeoutMs: 20 * 60_000,
@@ -16,14 +62,8 @@ export async function measureScaling(sizes: number[], log: (text: string) => voi
     });
     if (run.exitCode !== 0)
       throw new Error(`stages.ts ${n} exited with ${run.exitCode}: ${run.stderr.slice(-1000)}`);
-    const row = JSON.parse(run.stdout) as ScalingRow;
-    rows.push(row);
-    const worst = Object.entries(row.cpuMs).sort((a, b) => b[1] - a[1])[0];
-    log(
-      `  scaling N = ${n}: ${row.changes} changes, slowest stage ${worst?.[0]} ${worst?.[1].toFixed(0)} ms CPU`,
-    );
+    return JSON.parse(run.stdout) as ScalingRow;
   }
-  return rows;
 }
 
 /**

@@ -85,8 +85,11 @@ export interface ScalingRow {
   serviceAccounts: number;
   fileBytes: number;
   changes: number;
+  /** Per stage: the median over the rounds (bench/scaling.ts runs every size several times). */
   ms: Record<string, number>;
   cpuMs: Record<string, number>;
+  /** Per stage: the CPU time of every round, in round order. */
+  cpuRuns?: Record<string, number[]>;
   errors: Record<string, string>;
 }
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { compareStrings } from '../support/order.js';
 import type { DesiredState } from '../desired/types.js';
 import type { ObservedState } from '../observed/types.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, hashCanonicalJson } from './canonical-json.js';
 import { summarize } from './counts.js';
 import { diffState } from './diff.js';
 import {
@@ -62,7 +62,7 @@ export function computePlanId(plan: Pick<Plan, 'formatVersion' | 'owner' | 'acco
       : change,
   );
   const hashed = { formatVersion: plan.formatVersion, owner: plan.owner, accountId: plan.accountId, changes };
-  return createHash('sha256').update(canonicalJson(hashed)).digest('hex').slice(0, 16);
+  return hashCanonicalJson(hashed, createHash('sha256')).digest('hex').slice(0, 16);
 }
 
 export interface BuildPlanInput {
