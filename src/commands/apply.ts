@@ -10,6 +10,9 @@ import { DEFAULT_RUN_TIMEOUT, parseDuration, RunTimedOut, withDeadline } from '.
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
+import { readBase } from './base-file.js';
+import { refuseRemovedClusters } from '../engine/base-plan.js';
+import type { BaseOption } from './plan.js';
 import {
   blockedMessage,
   checkGuardrailsForCli,
@@ -34,6 +37,8 @@ export interface ApplyCommandOptions {
   color?: boolean;
   /** Rollout restarts after a successful apply (default `binding`: as each binding's `restart` says). */
   restart?: RestartMode;
+  /** The file as it was before the change (--base-file / --base-ref): dropped cluster keys are refused. */
+  base?: BaseOption;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
@@ -98,6 +103,11 @@ async function applyWithinDeadline(
   const guardrails = await loadGuardrailsForCli(file, guardrailsOptions, io);
   if (!guardrails) return 1;
   return withFreshPlan(file, io, async (run, session) => {
+    // Before anything changes: a cluster key dropped without draining it first is refused.
+    if (options.base) {
+      const problem = refuseRemovedClusters(run.file, await readBase(file, options.base));
+      if (problem) io.err(`Warning: ${problem}.`);
+    }
     const resolvedIssuers = new Map(run.desired.clusters.map((c) => [c.key, c.issuer]));
     const check = checkGuardrailsForCli(guardrails, run.file, { ...guardrailsOptions, resolvedIssuers });
     if (check.section) io.err(check.section);
