@@ -12,18 +12,13 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-/**
- * Free text: tabs and line breaks are allowed in these values. A description and an annotation
- * value are prose; an inline policy (a JSON string, or any string of a YAML-map policy) may hold
- * them because IAM's policy grammar does (`[\u0009\u000A\u000D\u0020-\u00FF]`), and renderers
- * escape them. Keys of a policy are not free text.
- */
+/** Free text: tabs and line breaks are allowed in these values (the schema says which characters). */
 function isFreeText(path: JsonPath): boolean {
   const [head, , field] = path;
   if (head !== 'bindings') return false;
   if (path.length === 3) return field === 'description';
-  if (field === 'inlinePolicies') return path.length >= 4;
-  return path.length === 4 && field === 'serviceAccountAnnotations';
+  // A policy written as a JSON string: its line breaks are layout; its strings are checked apart.
+  return path.length === 4 && (field === 'serviceAccountAnnotations' || field === 'inlinePolicies');
 }
 
 /** Where the first control character is, escaped, or undefined. */
@@ -54,7 +49,7 @@ export function checkControlCharacters(
           locate.value(path),
           `${describeField(path, root)} contains a control character (${found}) — ${fix}`,
         );
-      else if (free && path[2] === 'inlinePolicies' && path.length === 4) checkJsonPolicy(value, path);
+      else if (free && path[2] === 'inlinePolicies') checkJsonPolicy(value, path);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
     } else if (value !== null && typeof value === 'object') {
@@ -73,15 +68,14 @@ export function checkControlCharacters(
   /** Strings inside a JSON-string policy ("\u001b" escapes decode to control characters). */
   function checkJsonPolicy(text: string, path: JsonPath): void {
     // Only escapes can put a control character inside a JSON string (raw ones are found above).
-    if (!/\\u00[0-9a-fA-F]{2}|\\[bf]/.test(text)) return;
+    if (!/\\u00[0-9a-fA-F]{2}|\\[nrtbf]/.test(text)) return;
     const read = readInlinePolicy(text, undefined);
     if (!read.ok) return; // reported by the policy checks, with a position
     const inner: unknown[] = [read.document];
     while (inner.length > 0) {
       const value = inner.pop();
       if (typeof value === 'string') {
-        // As in a YAML-map policy: tabs and line breaks are IAM's, other controls are not.
-        const found = controlIn(value, CONTROL_EXCEPT_LINE_BREAKS);
+        const found = controlIn(value, CONTROL);
         if (found) {
           error(
             locate.value(path),
