@@ -4,7 +4,7 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
-import { CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
+import { CONNECT_TIMEOUT_MS, requestTimeoutMs } from '../support/deadline.js';
 import { SustainedRateLimiter } from './rate-limiter.js';
 
 export interface AwsClients {
@@ -16,7 +16,7 @@ export interface AwsClientOptions {
   region?: string;
   /** Total attempts per call including the first; adaptive mode also rate-limits the client itself. */
   maxAttempts?: number;
-  /** Per request: connecting, and the whole answer (default CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS). */
+  /** Per request: connecting, and the whole answer (default CONNECT_TIMEOUT_MS, requestTimeoutMs()). */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
 }
@@ -41,7 +41,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   // Without these the SDK waits for ever on an endpoint that accepts the connection and never answers.
   const requestHandler = {
     connectionTimeout: options.connectionTimeoutMs ?? CONNECT_TIMEOUT_MS,
-    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? requestTimeoutMs(),
   };
   return {
     iam: new IAMClient({ region, requestHandler, ...iamRetrySettings(maxAttempts) }),

@@ -1,7 +1,7 @@
 // Control Plane REST client: the two calls we need to learn a managed cluster's issuer, check the
 // AWS Workload Identity add-on, and reach its Kubernetes API. The token is sent, never printed.
 import type { Json, JsonObject } from '../policy/types.js';
-import { fetchWithTimeout, REQUEST_TIMEOUT_MS } from '../support/deadline.js';
+import { fetchWithTimeout, formatDuration, requestTimeoutMs } from '../support/deadline.js';
 import { bareToken } from './token.js';
 
 // Kept importable from here: they live in token.ts so that a run without Control Plane clusters can
@@ -50,7 +50,8 @@ async function getJson(
   ref?: { org: string; name: string },
 ): Promise<JsonObject> {
   const url = `${access.endpoint.replace(/\/+$/, '')}${path}`;
-  const doFetch = fetchWithTimeout(REQUEST_TIMEOUT_MS, access.fetch ?? fetch);
+  const limitMs = requestTimeoutMs();
+  const doFetch = fetchWithTimeout(limitMs, access.fetch ?? fetch);
   let response: Response;
   try {
     response = await doFetch(url, {
@@ -58,9 +59,10 @@ async function getJson(
     });
   } catch (error) {
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-    const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
+    const name = (error as { name?: unknown }).name;
+    const timedOut = name === 'RequestTimedOut' || name === 'TimeoutError';
     const cause = timedOut
-      ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+      ? `no answer within ${formatDuration(limitMs)}`
       : (reason?.code ?? reason?.message);
     throw new ControlPlaneError(
       `Control Plane GET ${path} (${what}) failed: cannot reach ${access.endpoint}${cause ? ` (${cause})` : ''}. Check CPLN_ENDPOINT and the network.`,

@@ -11,6 +11,6 @@ export interface Repository {
 }
 
 export function createGitHubClient(token: string, baseUrl?: string): GitHubClient {
-  // Every request gets REQUEST_TIMEOUT_MS: Octokit sets none, so a stalled API would hang the step.
+  // Every request gets requestTimeoutMs() (30 s, or WIB_REQUEST_TIMEOUT): Octokit sets none, so a stalled API would hang the step.
   return getOctokit(token, { ...(baseUrl ? { baseUrl } : {}), request: { fetch: fetchWithTimeout() } });
 }

@@ -28,7 +28,8 @@ export class GitHubApiError extends Error {
     detail: string,
     headers: Record<string, string | number | undefined> = {},
   ) {
-    super(`GitHub ${call} failed: ${status} ${detail}`);
+    // Status 0: no answer at all (the request limit ran out), so `detail` says what happened.
+    super(`GitHub ${call} failed: ${status ? `${status} ` : ''}${detail}`);
     this.name = 'GitHubApiError';
     this.call = call;
     this.status = status;
@@ -66,6 +67,11 @@ function detailOf(error: RequestErrorLike): string {
 export function gitHubError(error: unknown, fallbackCall: string): Error {
   if (error instanceof GitHubApiError) return error;
   if (isRequestError(error)) {
+    // Octokit reports a request that got no answer as "500 <message>"; it is not a 500 (and is not
+    // retried as one: each attempt would wait the whole request limit again).
+    const cause = (error as { cause?: { name?: unknown; message?: unknown } }).cause;
+    if (cause?.name === 'RequestTimedOut')
+      return new GitHubApiError(callOf(error, fallbackCall), 0, String(cause.message));
     return new GitHubApiError(
       callOf(error, fallbackCall),
       error.status,

@@ -3,7 +3,7 @@
 import type { Cluster, RequestContext } from '@kubernetes/client-node';
 // Deep import on purpose: the package index loads every generated API and model (see core-api.ts).
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-import { REQUEST_TIMEOUT_MS } from '../support/deadline.js';
+import { requestTimeoutMs } from '../support/deadline.js';
 import type { AgentOptions } from 'node:https';
 import { KubeCoreClient, type KubeCoreApi } from './core-api.js';
 import { KubeWorkloadsClient, type KubeWorkloadsApi } from './workloads-api.js';
@@ -140,12 +140,12 @@ export function kubeTargetFromToken(
 }
 
 /**
- * Gives every request of this KubeConfig REQUEST_TIMEOUT_MS, connecting included: client-node sets
+ * Gives every request of this KubeConfig requestTimeoutMs(), connecting included: client-node sets
  * none, so an API server that accepts the connection and never answers would hang the run. Its
  * per-request hook (applySecurityAuthentication, which every generated API call awaits) is where
  * the request context can still take a signal.
  */
-function limitRequestTime(kc: KubeConfig, ms = REQUEST_TIMEOUT_MS): void {
+function limitRequestTime(kc: KubeConfig, ms = requestTimeoutMs()): void {
   const authenticate = kc.applySecurityAuthentication.bind(kc);
   kc.applySecurityAuthentication = async (context: RequestContext) => {
     await authenticate(context);

@@ -3,6 +3,7 @@
 // changes inside the bundle) or, when the server cannot be reached, `TypeError: fetch failed` with
 // the socket error as `cause`. Messages never include credentials.
 import type { KubeTarget } from './client.js';
+import { formatDuration, requestTimeoutMs } from '../support/deadline.js';
 
 export interface KubeFailure {
   status?: number;
@@ -10,6 +11,8 @@ export interface KubeFailure {
   reason?: string;
   message: string;
   retryAfterMs?: number;
+  /** The request limit ran out with no answer: final, as a retry would wait the whole limit again. */
+  requestTimedOut?: boolean;
   /** Network-level failure code (ECONNREFUSED, ECONNRESET, a TLS code, …). */
   network?: string;
 }
@@ -30,6 +33,16 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 export function kubeFailure(error: unknown): KubeFailure {
+  // First, and by name: the request limit's abort is a DOMException, whose numeric `code` (23)
+  // would otherwise read as an HTTP status, and which is not an Error of every realm.
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return {
+      message: `no answer within ${formatDuration(requestTimeoutMs())}`,
+      network: 'ETIMEDOUT',
+      requestTimedOut: true,
+    };
+  }
   if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'number') {
     const e = error as { code: number; body?: unknown; headers?: Record<string, string> };
     let reason: string | undefined;
@@ -52,9 +65,6 @@ export function kubeFailure(error: unknown): KubeFailure {
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     };
   }
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return { message: 'no answer in time', network: 'ETIMEDOUT' };
-  }
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: unknown } }).cause;
     const network = typeof cause?.code === 'string' ? cause.code : undefined;
@@ -67,6 +77,7 @@ export function kubeFailure(error: unknown): KubeFailure {
 
 /** Why a failed read is worth another attempt, or undefined when it is final. */
 export function transientKubeFailure(failure: KubeFailure): string | undefined {
+  if (failure.requestTimedOut) return undefined;
   if (failure.network && !isTlsCode(failure.network) && failure.network !== 'ENOTFOUND') {
     return `connection failed (${failure.network})`;
   }
@@ -87,6 +98,8 @@ export function kubeCallError(target: KubeTarget, call: string, error: unknown):
 }
 
 function explain(f: KubeFailure, source?: string): string {
+  if (f.requestTimedOut)
+    return `the API server accepted the connection but gave ${f.message} (the request limit) — check that the server in ${source ?? 'the kubeconfig'} is a healthy Kubernetes API server`;
   if (f.network) {
     if (isTlsCode(f.network)) {
       return `TLS verification of the API server failed (${f.network}) — check the cluster's certificate-authority data in ${source ?? 'the kubeconfig'}`;

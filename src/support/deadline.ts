@@ -4,6 +4,8 @@
 
 /** Per request, connection set-up included: IAM, STS, Kubernetes, Control Plane and GitHub calls. */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** Overrides REQUEST_TIMEOUT_MS (a duration: `5s`, `2m`); for slow links, and tests that need seconds. */
+export const REQUEST_TIMEOUT_ENV = 'WIB_REQUEST_TIMEOUT';
 /** Connection set-up alone, where the client lets us set it apart (the AWS SDK). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 /** The run's default overall limit; below the reusable workflow's default job limit of 30 minutes. */
@@ -17,6 +19,18 @@ export function parseDuration(text: string): number | undefined {
   const unit = { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h'];
   const ms = Number(match[1]) * unit;
   return ms >= 1000 && ms <= MAX_RUN_TIMEOUT_MS ? ms : undefined;
+}
+
+/** The per-request limit in force: WIB_REQUEST_TIMEOUT when set, else REQUEST_TIMEOUT_MS. */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[REQUEST_TIMEOUT_ENV]?.trim();
+  if (!raw) return REQUEST_TIMEOUT_MS;
+  const ms = parseDuration(raw);
+  if (ms === undefined)
+    throw new Error(
+      `${REQUEST_TIMEOUT_ENV} must be a duration from 1s to 6h such as 10s or 2m (got ${JSON.stringify(raw.slice(0, 40))}); unset it for the default of ${REQUEST_TIMEOUT_MS / 1000} s.`,
+    );
+  return ms;
 }
 
 /** `2 s`, `15 min`, `1 h 30 min`: a limit as people read it. */
@@ -57,11 +71,30 @@ export async function withDeadline<T>(
   }
 }
 
-/** `fetch` with REQUEST_TIMEOUT_MS (or `ms`) on top of the caller's own signal. */
-export function fetchWithTimeout(ms = REQUEST_TIMEOUT_MS, base: typeof fetch = fetch): typeof fetch {
-  return (input, init) => {
+/** A request that got no answer within its limit (requestTimeoutMs()): its message says so. */
+export class RequestTimedOut extends Error {
+  readonly limitMs: number;
+  constructor(limitMs: number) {
+    super(`no answer within ${formatDuration(limitMs)}`);
+    this.name = 'RequestTimedOut';
+    this.limitMs = limitMs;
+  }
+}
+
+/**
+ * `fetch` with requestTimeoutMs() (or `ms`) on top of the caller's own signal. Running out of time
+ * rejects with RequestTimedOut, not the bare abort, so clients that wrap errors (Octokit turns any
+ * into "500 Unknown Error") still tell a silent endpoint from a failing one.
+ */
+export function fetchWithTimeout(ms = requestTimeoutMs(), base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
     const limit = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, limit]) : limit;
-    return base(input, { ...init, signal });
+    try {
+      return await base(input, { ...init, signal });
+    } catch (error) {
+      if (limit.aborted && !init?.signal?.aborted) throw new RequestTimedOut(ms);
+      throw error;
+    }
   };
 }

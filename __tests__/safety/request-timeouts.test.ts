@@ -1,0 +1,222 @@
+// Per-request time limits of the non-AWS clients (issue #13 item 4): a Kubernetes API server, a
+// Control Plane API and a GitHub API that accept the connection and never answer make the CLI and
+// the action fail at the request limit — WIB_REQUEST_TIMEOUT=2s here, 30 s by default — with a
+// message naming the call and the resource, instead of hanging until --timeout (set to 5 min here,
+// far beyond these tests' own limits, so only the request limit can end them). The only time in
+// these tests is the product's own configured limit; nothing here measures time.
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer, type Socket } from 'node:net';
+import { stringify } from 'yaml';
+import { runCli } from '../../src/cli/main.js';
+import type { CommandIo } from '../../src/commands/io.js';
+import { run as runAction } from '../../src/main.js';
+import { requestTimeoutMs } from '../../src/support/deadline.js';
+import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
+
+let sandbox: SafetySandbox;
+const sockets = new Set<Socket>();
+/** Accepts every connection, reads what is sent, and never answers. */
+const silent = createServer((socket) => {
+  sockets.add(socket);
+  socket.on('error', () => undefined);
+  socket.on('close', () => sockets.delete(socket));
+});
+let silentUrl: string;
+
+beforeAll(async () => {
+  sandbox = await startSafetySandbox();
+  await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+  silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  silent.close();
+  await sandbox.stop();
+});
+
+const LIMITS = { WIB_REQUEST_TIMEOUT: '2s' };
+
+async function cli(args: string[], env: Record<string, string>) {
+  const restore = setProcessEnv({ ...sandbox.env, ...LIMITS, ...env });
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    out: (text) => (stdout += `${text}\n`),
+    err: (text) => (stderr += `${text}\n`),
+    env: process.env,
+  };
+  try {
+    const code = await runCli(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    restore();
+  }
+}
+
+test('WIB_REQUEST_TIMEOUT sets the per-request limit; unset it is 30 s; nonsense is refused', () => {
+  expect(requestTimeoutMs({})).toBe(30_000);
+  expect(requestTimeoutMs({ WIB_REQUEST_TIMEOUT: '2s' })).toBe(2_000);
+  expect(() => requestTimeoutMs({ WIB_REQUEST_TIMEOUT: 'soon' })).toThrow(
+    /WIB_REQUEST_TIMEOUT must be a duration/,
+  );
+});
+
+test('plan against a Kubernetes API server that never answers exits 1 at the 2 s request limit, naming the call and cluster', async () => {
+  const dir = join(sandbox.dir, 'kube-silent');
+  mkdirSync(dir, { recursive: true });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'hung', cluster: { server: silentUrl, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'hung', user: { token: 'kube-tok-request-timeouts' } }],
+      contexts: [{ name: 'hung', context: { cluster: 'hung', user: 'hung' } }],
+      'current-context': 'hung',
+    }),
+    { mode: 0o600 },
+  );
+  const file = join(dir, 'workload-identity.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+owner: acme/platform-iam
+aws: { accountId: '123456789012' }
+clusters:
+  prod: { issuer: 'https://oidc.example.com/id/ABC', kubernetes: { context: hung } }
+bindings:
+  - role: s3-reader
+    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
+    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+`,
+  );
+  const result = await cli(['plan', '--file', file, '--timeout', '5m'], { KUBECONFIG: kubeconfig });
+  expect(result.code).toBe(1);
+  expect(result.stderr).not.toMatch(/did not finish within 5 min/);
+  expect(result.stderr).toMatch(/Kubernetes \w+ [\w/ ]*(namespace|serviceaccount)s?\b.*cluster "prod"/i);
+  expect(result.stderr).toMatch(/no answer within 2 s/);
+}, 25_000);
+
+test('plan against a Control Plane API that never answers exits 1 at the 2 s request limit, naming the call and cluster', async () => {
+  const dir = join(sandbox.dir, 'cpln-silent');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'workload-identity.yaml');
+  writeFileSync(
+    file,
+    `version: 1
+owner: acme/platform-iam
+aws: { accountId: '123456789012' }
+clusters:
+  prod: { controlPlane: { org: acme, cluster: prod } }
+bindings:
+  - role: s3-reader
+    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
+    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+`,
+  );
+  const result = await cli(['plan', '--file', file, '--timeout', '5m'], { CPLN_ENDPOINT: silentUrl });
+  expect(result.code).toBe(1);
+  expect(result.stderr).not.toMatch(/did not finish within 5 min/);
+  expect(result.stderr).toContain('Control Plane GET /org/acme/mk8s/prod');
+  expect(result.stderr).toMatch(/no answer within 2 s/);
+}, 25_000);
+
+test('the action in plan mode against a GitHub API that never answers fails at the 2 s request limit, naming the call', async () => {
+  const dir = join(sandbox.dir, 'github-silent');
+  const workspace = join(dir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(
+    join(workspace, 'workload-identity.yaml'),
+    `version: 1
+owner: acme/platform-iam
+aws: { accountId: '123456789012' }
+clusters:
+  prod: { issuer: 'https://oidc.example.com/id/ABC', kubernetes: false }
+bindings:
+  - role: s3-reader
+    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
+    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+`,
+  );
+  const eventPath = join(dir, 'event.json');
+  const outputPath = join(dir, 'output');
+  const summaryPath = join(dir, 'summary.md');
+  const repository = {
+    id: 1,
+    name: 'infra',
+    full_name: 'acme/infra',
+    owner: { login: 'acme' },
+    default_branch: 'main',
+  };
+  writeFileSync(
+    eventPath,
+    JSON.stringify({
+      action: 'opened',
+      number: 7,
+      pull_request: {
+        number: 7,
+        state: 'open',
+        merged: false,
+        head: { sha: 'a'.repeat(40), ref: 'change', repo: { full_name: 'acme/infra' } },
+        base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: 'acme/infra' } },
+      },
+      repository,
+      sender: { login: 'octocat' },
+    }),
+  );
+  writeFileSync(outputPath, '');
+  writeFileSync(summaryPath, '');
+  const env: Record<string, string> = {
+    ...sandbox.env,
+    ...LIMITS,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_API_URL: silentUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '5007',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    RUNNER_TEMP: dir,
+    INPUT_MODE: 'plan',
+    INPUT_TIMEOUT: '5m',
+    INPUT_COMMENT: 'true',
+    INPUT_VERIFY: 'false',
+    'INPUT_GITHUB-TOKEN': 'ghs_requesttimeouts0000000000000000000000',
+  };
+  const restore = setProcessEnv(env);
+  const savedCwd = process.cwd();
+  const write = process.stdout.write.bind(process.stdout);
+  let stdout = '';
+  process.chdir(workspace);
+  process.exitCode = undefined;
+  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
+  core.summary.emptyBuffer();
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await runAction();
+  } finally {
+    process.stdout.write = write;
+    process.chdir(savedCwd);
+    restore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  expect(code).toBe(1);
+  expect(stdout).not.toMatch(/did not finish within 5 min/);
+  expect(stdout).toMatch(
+    /::error::[^\n]*GitHub (GET|POST|PATCH) \/repos\/acme\/infra\/[^\n]*no answer within 2 s/,
+  );
+}, 25_000);
