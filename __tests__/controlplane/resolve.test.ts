@@ -130,6 +130,42 @@ test('add-on disabled: names the cluster and how to enable it', async () => {
   );
 });
 
+test('an issuer or audience from Control Plane with a policy variable or wildcard is refused before it reaches IAM (#13)', async () => {
+  cp.addCluster({
+    org: 'acme',
+    name: 'odd-issuer',
+    oidcProviderUrl: 'https://oidc.cpln.io/${aws:username}',
+    serverUrl: 'https://127.0.0.1:4',
+    caPem: 'PEM',
+    addOn: true,
+  });
+  cp.addCluster({
+    org: 'acme',
+    name: 'odd-audience',
+    oidcProviderUrl: 'https://oidc.cpln.io/odd',
+    serverUrl: 'https://127.0.0.1:5',
+    caPem: 'PEM',
+    addOn: true,
+    audience: 'sts.*',
+  });
+  for (const [name, message] of [
+    [
+      'odd-issuer',
+      /cluster "c": Control Plane cluster acme\/odd-issuer reports a value IAM must not get: issuer .* contains "\$\{"/,
+    ],
+    [
+      'odd-audience',
+      /cluster "c": Control Plane cluster acme\/odd-audience reports a value IAM must not get: audience "sts\.\*" contains the wildcard/,
+    ],
+  ] as const) {
+    const run = resolveClusters(file([cluster('c', { controlPlane: { org: 'acme', cluster: name } })]), {
+      endpoint: cp.url,
+      token: TOKEN,
+    });
+    await expect(run).rejects.toThrow(message);
+  }
+});
+
 test('bad token: 401 names org and cluster, never the token', async () => {
   const error = await resolveClusters(
     file([cluster('prod', { controlPlane: { org: 'acme', cluster: 'prod' } })]),

@@ -206,6 +206,19 @@ test('issuer not registered as an OIDC provider: InvalidIdentityToken naming the
   expect(error.message).toBe(`No OpenIDConnect provider found in your account for ${ISSUER}`);
 });
 
+// The token's iss must equal the provider URL, and IAM provider URLs are case-sensitive ("The URL is
+// case-sensitive", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html):
+// a provider registered with the host in another case is not this token's provider (#20).
+test('a provider whose URL differs from the token iss only in host case does not match it', async () => {
+  expect(iam.deleteOidcProviderState(ISSUER)).toBe(true);
+  const upper = ISSUER.replace('oidc.eks.us-east-1.amazonaws.com', 'OIDC.EKS.us-east-1.amazonaws.com');
+  iam.seedOidcProvider({ url: upper, clientIds: ['sts.amazonaws.com'] });
+  const error = await failure(assume(await token()));
+  expect(error).toBeInstanceOf(InvalidIdentityTokenException);
+  expect(error.message).toBe(`No OpenIDConnect provider found in your account for ${ISSUER}`);
+  expect(iam.deleteOidcProviderState(upper)).toBe(true);
+});
+
 test('audience not among the provider client ids: InvalidIdentityToken "Incorrect token audience"', async () => {
   const error = await failure(assume(await token('orders', 'orders-api', ['sts.amazon.com'])));
   expect(error).toBeInstanceOf(InvalidIdentityTokenException);

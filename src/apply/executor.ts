@@ -5,7 +5,7 @@
 // applying again after any partial run converges.
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { addOidcClientIds, createOidcProvider, deleteOidcProvider } from '../aws/write-oidc-providers.js';
-import { convergeRole, createRole, deleteRole } from '../aws/write-roles.js';
+import { convergeRole, createRole, deleteRole, type CreateOutcome } from '../aws/write-roles.js';
 import type { IamWriteContext } from '../aws/write-call.js';
 import { errorMessage } from '../support/errors.js';
 import type { KubeTarget } from '../kube/client.js';
@@ -76,7 +76,7 @@ export async function applyPlan(
       emit({ type: 'started', address: change.address, action: change.action });
       const onRetry = (n: StepRetryNotice): void => emit({ type: 'retry', address: change.address, ...n });
       try {
-        await executeChange(change, {
+        const executed = await executeChange(change, {
           iam: {
             iam: targets.iam,
             owner: plan.owner,
@@ -89,7 +89,14 @@ export async function applyPlan(
             return target ? { target, sleep, policy: options.kubeRetryPolicy, onRetry } : undefined;
           },
         });
-        finish(change, index, { status: 'ok', ...(change.reason ? { reason: change.reason } : {}) });
+        if (executed === 'existing') finish(change, index, { status: 'ok', alreadyDone: true });
+        else if (executed === 'finished')
+          finish(change, index, {
+            status: 'ok',
+            alreadyDone: true,
+            reason: 'created by another run; this run added what it still lacked',
+          });
+        else finish(change, index, { status: 'ok', ...(change.reason ? { reason: change.reason } : {}) });
         return true;
       } catch (error) {
         const details =
@@ -138,6 +145,7 @@ function summarize(changes: ApplyChangeResult[]): ApplySummary {
       if (c.action === 'replace') summary.destroyed += 1;
     } else if (c.status === 'failed') summary.failed += 1;
     else if (c.status === 'skipped') summary.skipped += 1;
+    else if (c.alreadyDone) summary.alreadyDone = (summary.alreadyDone ?? 0) + 1;
     else if (c.action === 'create') summary.added += 1;
     else if (c.action === 'update' || c.action === 'adopt') summary.changed += 1;
     else if (c.action === 'delete') summary.destroyed += 1;
@@ -154,21 +162,28 @@ interface ExecutionContext {
   kube: (cluster: string) => KubeWriteContext | undefined;
 }
 
-async function executeChange(change: Change, ctx: ExecutionContext): Promise<void> {
-  if (change.action === 'no-op') return;
+/** A create that found its resource already there (another run made it); see CreateOutcome. */
+type Executed = 'existing' | 'finished' | undefined;
+
+const elsewhere = (outcome: CreateOutcome): Executed => (outcome === 'created' ? undefined : outcome);
+
+async function executeChange(change: Change, ctx: ExecutionContext): Promise<Executed> {
+  if (change.action === 'no-op') return undefined;
   if (change.kind === 'oidc-provider') return executeProviderChange(change, ctx.iam);
   if (change.kind === 'role') return executeRoleChange(change, ctx.iam);
-  return executeServiceAccountChange(change, ctx);
+  await executeServiceAccountChange(change, ctx);
+  return undefined;
 }
 
-async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteContext): Promise<void> {
-  if (change.action === 'delete') return deleteOidcProvider(ctx, change.before.arn);
-  if (change.action === 'create') return createOidcProvider(ctx, change.after);
+async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteContext): Promise<Executed> {
+  if (change.action === 'delete') return deleteOidcProvider(ctx, change.before.arn).then(() => undefined);
+  if (change.action === 'create') return elsewhere(await createOidcProvider(ctx, change.after));
   // Update (or anything else on an existing provider): only ever add client ids.
-  return addOidcClientIds(ctx, change.before.arn, change.after.clientIds, change.before.clientIds);
+  await addOidcClientIds(ctx, change.before.arn, change.after.clientIds, change.before.clientIds);
+  return undefined;
 }
 
-async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Promise<void> {
+async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Promise<Executed> {
   const toDelete = (b: ObservedRole) => ({
     name: b.name,
     managedPolicies: b.managedPolicies,
@@ -176,17 +191,20 @@ async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Prom
   });
   switch (change.action) {
     case 'create':
-      return createRole(ctx, change.after);
+      return elsewhere(await createRole(ctx, change.after));
     case 'update':
     case 'adopt':
-      return convergeRole(ctx, change.before, change.after, { adopt: change.action === 'adopt' });
+      await convergeRole(ctx, change.before, change.after, { adopt: change.action === 'adopt' });
+      return undefined;
     case 'replace':
       await deleteRole(ctx, toDelete(change.before));
-      return createRole(ctx, change.after);
+      await createRole(ctx, change.after);
+      return undefined;
     case 'delete':
-      return deleteRole(ctx, toDelete(change.before));
+      await deleteRole(ctx, toDelete(change.before));
+      return undefined;
     case 'no-op':
-      return;
+      return undefined;
   }
 }
 

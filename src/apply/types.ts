@@ -21,6 +21,11 @@ export interface ApplyChangeResult {
    * but is not finished ("created, incomplete"); the next plan shows what is left.
    */
   incomplete?: true;
+  /**
+   * A create that found its resource already there: another apply of the same file got there first
+   * (the CLI takes no lock). Not counted as added; `reason` says when this run still finished it.
+   */
+  alreadyDone?: true;
 }
 
 export interface ApplySummary {
@@ -31,6 +36,8 @@ export interface ApplySummary {
   skipped: number;
   /** Failed creates whose resource exists but is unfinished; also counted in `added` and `failed`. */
   incomplete?: number;
+  /** Creates another run had already done (see ApplyChangeResult.alreadyDone); not in `added`. */
+  alreadyDone?: number;
 }
 
 export interface ApplyReport {

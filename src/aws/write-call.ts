@@ -21,6 +21,8 @@ export interface IamWriteContext {
   sleep: Sleep;
   consistencyPolicy?: RetryPolicy;
   onRetry?: (notice: StepRetryNotice) => void;
+  /** Told of every write IAM accepted (not reads, not "already done"): what this run changed. */
+  onWrite?: (call: string) => void;
 }
 
 /** Decides about one failed call from the service's code and message. */
@@ -76,12 +78,14 @@ export async function iamCall<T>(
 ): Promise<T | undefined> {
   const consistency = options.notYetConsistent;
   try {
-    return await withRetry(send, {
+    const answer = await withRetry(send, {
       policy: ctx.consistencyPolicy ?? IAM_CONSISTENCY_POLICY,
       sleep: ctx.sleep,
       retryable: (error) => (consistency ? consistency(awsErrorCode(error), errorMessage(error)) : undefined),
       onRetry: (n) => ctx.onRetry?.({ call, resource, attempt: n.attempt, delayMs: n.delayMs, why: n.why }),
     });
+    if (!/^(Get|List)/.test(call)) ctx.onWrite?.(call);
+    return answer;
   } catch (error) {
     if (error instanceof ApplyStepError) throw error;
     const code = awsErrorCode(error);

@@ -1,6 +1,7 @@
 // IAM OIDC provider mutations for apply. Providers are shared by every role trusting the issuer, so
 // apply only ever adds client ids (never removes ones others may use) and deletes only providers
 // carrying our owner tag (the plan decides that).
+import type { CreateOutcome } from './write-roles.js';
 import {
   AddClientIDToOpenIDConnectProviderCommand,
   CreateOpenIDConnectProviderCommand,
@@ -17,7 +18,10 @@ const providerResource = (arn: string): string => `OIDC provider ${arn}`;
  * (created since the plan, or by an earlier run whose answer was lost) the missing client ids are
  * added instead. IAM fetches the issuer's TLS thumbprint itself; none is sent.
  */
-export async function createOidcProvider(ctx: IamWriteContext, provider: DesiredOidcProvider): Promise<void> {
+export async function createOidcProvider(
+  ctx: IamWriteContext,
+  provider: DesiredOidcProvider,
+): Promise<CreateOutcome> {
   const created = await iamCall(
     ctx,
     'CreateOpenIDConnectProvider',
@@ -32,11 +36,14 @@ export async function createOidcProvider(ctx: IamWriteContext, provider: Desired
       ),
     { alreadyDone: isCode('EntityAlreadyExists') },
   );
-  if (created !== undefined) return;
+  if (created !== undefined) return 'created';
   const existing = await iamCall(ctx, 'GetOpenIDConnectProvider', providerResource(provider.arn), () =>
     ctx.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: provider.arn })),
   );
-  await addOidcClientIds(ctx, provider.arn, provider.clientIds, existing?.ClientIDList ?? []);
+  const present = existing?.ClientIDList ?? [];
+  await addOidcClientIds(ctx, provider.arn, provider.clientIds, present);
+  // Another run (or a lost answer of ours) created it; "existing" when it already had every id.
+  return provider.clientIds.every((id) => present.includes(id)) ? 'existing' : 'finished';
 }
 
 /** Adds each wanted client id the provider lacks; IAM treats adding a present id as success. */

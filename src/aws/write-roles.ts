@@ -63,7 +63,32 @@ const tagList = (tags: Record<string, string>) =>
  * or the SDK retrying a CreateRole whose answer was lost), it is converged instead; a role without
  * our tag is never taken over.
  */
-export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promise<void> {
+/**
+ * What a create did: `created` (IAM accepted this run's create), or, when IAM answered
+ * EntityAlreadyExists for a resource of ours, `existing` (it already matched: nothing written) or
+ * `finished` (this run wrote what was still missing). Both mean another run created it — two
+ * applies of one file at once (the CLI takes no lock) — or a retried request of this run whose
+ * first answer was lost; a run never counts them as added, so totals across runs stay true.
+ */
+export type CreateOutcome = 'created' | 'existing' | 'finished';
+
+/** Runs `work` and tells whether IAM accepted any write during it. */
+async function wroteDuring(
+  ctx: IamWriteContext,
+  work: (ctx: IamWriteContext) => Promise<void>,
+): Promise<boolean> {
+  let writes = 0;
+  await work({
+    ...ctx,
+    onWrite: (call) => {
+      writes += 1;
+      ctx.onWrite?.(call);
+    },
+  });
+  return writes > 0;
+}
+
+export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promise<CreateOutcome> {
   const resource = roleResource(role.name);
   const created = await iamCall(
     ctx,
@@ -102,8 +127,10 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
         message: `role ${role.name} already exists with path ${current.path}, not ${role.path}; run plan again (it will replace the role).`,
       });
     }
-    await convergeRole(ctx, current, role, { justCreated: true });
-    return;
+    const wrote = await wroteDuring(ctx, (counting) =>
+      convergeRole(counting, current, role, { justCreated: true }),
+    );
+    return wrote ? 'finished' : 'existing';
   }
   // CreateRole set everything but the policies; converging now only attaches and puts those.
   const fresh: CurrentRole = { ...role, managedPolicies: [], inlinePolicies: {} };
@@ -117,6 +144,7 @@ export async function createRole(ctx: IamWriteContext, role: DesiredRole): Promi
       message: `role ${role.name} was created but could not be finished: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
+  return 'created';
 }
 
 function assertOurs(ctx: IamWriteContext, current: CurrentRole, call: string): void {

@@ -69,11 +69,12 @@ ${BASE_HELP}
       --timeout DURATION   give up after this long, e.g. 90s, 15m (default ${DEFAULT_RUN_TIMEOUT}; each request also has ${REQUEST_TIMEOUT_MS / 1000} s)
       --base-file FILE   the bindings file as the base branch has it: changes it plans too are
                          labelled drift (they undo edits made outside the file), the rest come
-                         from the change under review
+                         from the change under review; a cluster key it has and FILE lacks, with
+                         ServiceAccounts bound, is refused until drained
       --base-ref REF     the same, read from git: the file as it is at REF (e.g. origin/main)
       --no-color         no colours in the text plan (also NO_COLOR; FORCE_COLOR forces them;
                          colour is used only when stdout is a terminal)`,
-  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--restart none|rollout] [--guardrails FILE] [--strict] [--no-color]
+  apply: `Usage: workload-identity apply [--file FILE] (--plan plan.json | --auto-approve) [--format text|json] [--max-concurrency N] [--restart none|rollout] [--guardrails FILE] [--strict] [--base-file FILE | --base-ref REF] [--no-color]
 
 Plans again and applies. With --plan, refuses (exit 1) unless the fresh plan equals the reviewed one.
 Checks the guardrails again first: a guardrail error refuses the apply.
@@ -82,6 +83,9 @@ ${FILE_HELP}
 ${GUARDRAILS_HELP}
       --plan FILE          the reviewed plan saved by plan --out
       --auto-approve       plan and apply in one go
+      --base-file FILE     the bindings file as it was before the change: a cluster key it has and
+                           the file lacks, with ServiceAccounts bound, is refused until drained
+      --base-ref REF       the same, read from git: the file as it is at REF (e.g. HEAD~1)
       --format FORMAT      text (default) or json report
       --max-concurrency N  independent changes run in parallel (default 8)
       --restart MODE       after a successful apply, rollout = restart every Deployment, StatefulSet
@@ -197,6 +201,8 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
     'no-color',
     'timeout',
     'restart',
+    'base-file',
+    'base-ref',
   ],
   verify: ['file', 'binding', 'sample', 'format', 'wait', 'max-concurrency'],
   schema: [],
@@ -468,6 +474,7 @@ async function runCommand(argv: string[], io: CommandIo): Promise<number> {
             file: values.file,
             planPath: values.plan,
             autoApprove: values['auto-approve'] ?? false,
+            base: baseOption(values['base-file'], values['base-ref']),
             format: oneOf(values.format, ['text', 'json'] as const, 'text', 'format'),
             maxConcurrency: max,
             guardrails,

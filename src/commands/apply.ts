@@ -10,6 +10,9 @@ import { DEFAULT_RUN_TIMEOUT, parseDuration, RunTimedOut, withDeadline } from '.
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
+import { readBase } from './base-file.js';
+import { refuseRemovedClusters } from '../engine/base-plan.js';
+import type { BaseOption } from './plan.js';
 import {
   blockedMessage,
   checkGuardrailsForCli,
@@ -34,6 +37,8 @@ export interface ApplyCommandOptions {
   color?: boolean;
   /** Rollout restarts after a successful apply (default `binding`: as each binding's `restart` says). */
   restart?: RestartMode;
+  /** The file as it was before the change (--base-file / --base-ref): dropped cluster keys are refused. */
+  base?: BaseOption;
 }
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo): Promise<number> {
@@ -97,58 +102,68 @@ async function applyWithinDeadline(
   const guardrailsOptions = options.guardrails ?? { strict: false };
   const guardrails = await loadGuardrailsForCli(file, guardrailsOptions, io);
   if (!guardrails) return 1;
-  return withFreshPlan(file, io, async (run, session) => {
-    const resolvedIssuers = new Map(run.desired.clusters.map((c) => [c.key, c.issuer]));
-    const check = checkGuardrailsForCli(guardrails, run.file, { ...guardrailsOptions, resolvedIssuers });
-    if (check.section) io.err(check.section);
-    if (check.blocked) {
-      io.err(blockedMessage(check.report, 'nothing was applied or changed.'));
-      return 1;
-    }
-    if (reviewed && reviewed.planId !== run.plan.planId) {
-      io.err(
-        [
-          `The reviewed plan (${reviewed.planId}) is stale: planning now gives ${run.plan.planId}. Nothing was changed.`,
-          'What differs:',
-          ...planDifference(reviewed, run.plan).map((d) => `  ${d}`),
-          'Run `workload-identity plan --out plan.json`, review it, and apply that plan.',
-        ].join('\n'),
-      );
-      return 1;
-    }
-    if (options.format === 'text') io.out(renderPlanText(run.plan, { color: options.color ?? false }));
-    if (run.plan.changes.length === 0) {
-      if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
-      else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
-      return 0;
-    }
-    progress.plan = run.plan;
-    const report = await applyPlan(
-      run.plan,
-      { iam: session.aws.iam, kube: run.kube },
-      {
-        maxConcurrency: options.maxConcurrency,
-        onEvent: (event) => {
-          if (event.type === 'finished') progress.finished.push(event.result);
+  const base = options.base ? await readBase(file, options.base) : undefined;
+  return withFreshPlan(
+    file,
+    io,
+    async (run, session) => {
+      const resolvedIssuers = new Map(run.desired.clusters.map((c) => [c.key, c.issuer]));
+      const check = checkGuardrailsForCli(guardrails, run.file, { ...guardrailsOptions, resolvedIssuers });
+      if (check.section) io.err(check.section);
+      if (check.blocked) {
+        io.err(blockedMessage(check.report, 'nothing was applied or changed.'));
+        return 1;
+      }
+      if (reviewed && reviewed.planId !== run.plan.planId) {
+        io.err(
+          [
+            `The reviewed plan (${reviewed.planId}) is stale: planning now gives ${run.plan.planId}. Nothing was changed.`,
+            'What differs:',
+            ...planDifference(reviewed, run.plan).map((d) => `  ${d}`),
+            'Run `workload-identity plan --out plan.json`, review it, and apply that plan.',
+          ].join('\n'),
+        );
+        return 1;
+      }
+      if (options.format === 'text') io.out(renderPlanText(run.plan, { color: options.color ?? false }));
+      if (run.plan.changes.length === 0) {
+        if (options.format === 'json') io.out(renderApplyJson(emptyApplyReport()));
+        else io.out('Apply complete! 0 added, 0 changed, 0 destroyed.');
+        return 0;
+      }
+      progress.plan = run.plan;
+      const report = await applyPlan(
+        run.plan,
+        { iam: session.aws.iam, kube: run.kube },
+        {
+          maxConcurrency: options.maxConcurrency,
+          onEvent: (event) => {
+            if (event.type === 'finished') progress.finished.push(event.result);
+          },
         },
-      },
-    );
-    // Pods get a changed role only when they restart: only after every change landed.
-    if (report.ok && run.plan.restarts?.length) {
-      const restarts = await restartWorkloads(run.plan.restarts, run.kube, {
-        mode: options.restart ?? 'binding',
-        concurrency: options.maxConcurrency,
-      });
-      if (restarts.length) report.restarts = restarts;
-    }
-    if (options.format === 'json') io.out(renderApplyJson(report));
-    else {
-      const restartLines = restartTextLines(run.plan.restarts, report.restarts);
-      io.out(renderApplyText(report) + (restartLines.length ? `\n\n${restartLines.join('\n')}` : ''));
-    }
-    const restartFailed = (report.restarts ?? []).some((r) => r.status === 'failed');
-    return report.ok && !restartFailed ? 0 : 1;
-  });
+      );
+      // Pods get a changed role only when they restart: only after every change landed.
+      if (report.ok && run.plan.restarts?.length) {
+        const restarts = await restartWorkloads(run.plan.restarts, run.kube, {
+          mode: options.restart ?? 'binding',
+          concurrency: options.maxConcurrency,
+        });
+        if (restarts.length) report.restarts = restarts;
+      }
+      if (options.format === 'json') io.out(renderApplyJson(report));
+      else {
+        const restartLines = restartTextLines(run.plan.restarts, report.restarts);
+        io.out(renderApplyText(report) + (restartLines.length ? `\n\n${restartLines.join('\n')}` : ''));
+      }
+      const restartFailed = (report.restarts ?? []).some((r) => r.status === 'failed');
+      return report.ok && !restartFailed ? 0 : 1;
+    },
+    // Before any service is read: a cluster key dropped without draining it first is refused.
+    async (bindings) => {
+      const problem = base ? refuseRemovedClusters(bindings, base) : undefined;
+      if (problem) io.err(`Warning: ${problem}.`);
+    },
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 // What plan and apply both start with: a valid bindings file (warnings printed), a session, and a
 // fresh plan without conflicts. The session is closed when `use` returns.
 import { formatDiagnostic } from '../bindings/diagnostics.js';
+import type { BindingsFile } from '../bindings/types.js';
 import { loadValidBindings, PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
 import { Session } from '../engine/session.js';
 import type { CommandIo } from './io.js';
@@ -10,9 +11,12 @@ export async function withFreshPlan<T>(
   path: string,
   io: CommandIo,
   use: (run: PlanRun, session: Session) => Promise<T>,
+  /** Runs on the valid file before any service is contacted; throwing stops the run. */
+  beforePlan?: (file: BindingsFile) => Promise<void>,
 ): Promise<T> {
   const { file, diagnostics } = await loadValidBindings(path);
   for (const d of diagnostics) io.err(formatDiagnostic(d));
+  await beforePlan?.(file);
   const session = new Session(sessionOptionsFromEnv(io.env));
   try {
     const run = await runPlan(session, file);

@@ -51,58 +51,62 @@ async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): P
   // Before any service is contacted: an invalid guardrails file stops here.
   const loaded = await loadGuardrailsForCli(options.file, guardrailsOptions, io);
   if (!loaded) return 1;
-  return withFreshPlan(options.file, io, async (run, session) => {
-    const { plan, file, desired } = run;
-    const base = options.base ? await readBase(options.file, options.base) : undefined;
-    // Before anything is shown for review: a dropped cluster key must be drained first.
-    if (base) {
-      const problem = refuseRemovedClusters(file, base);
+  const base = options.base ? await readBase(options.file, options.base) : undefined;
+  return withFreshPlan(
+    options.file,
+    io,
+    async (run, session) => {
+      const { plan, file, desired } = run;
+      const manageKubernetes = file.clusters.some((c) => c.kubernetes !== false);
+      const resolvedIssuers = new Map(desired.clusters.map((c) => [c.key, c.issuer]));
+      const { report, section, blocked } = checkGuardrailsForCli(loaded, file, {
+        ...guardrailsOptions,
+        resolvedIssuers,
+      });
+      if (blocked) {
+        if (options.format === 'markdown')
+          io.out(renderGuardrailsBlockedMarkdown(report, loaded.changes, { bindingsFile: options.file }));
+        else if (options.format === 'text') io.out(section);
+        else io.err(section);
+        io.err(blockedMessage(report, 'no plan is offered for review and no plan file was written.'));
+        return 1;
+      }
+      if (options.out) await writeFile(options.out, renderPlanJson(plan));
+      let drift: DriftLabels | undefined;
+      if (base) {
+        const labelled = await labelDrift(session, run, base);
+        if (labelled.labels) drift = labelled.labels;
+        else io.err(`Warning: ${labelled.problem}.`);
+      }
+      if (options.format === 'json') {
+        if (section) io.err(section);
+        io.out(renderPlanJson(plan));
+      } else if (options.format === 'markdown') {
+        const lead = renderGuardrailsMarkdown(report, loaded.changes);
+        io.out(
+          renderPlanMarkdown(plan, {
+            bindingsFile: options.file,
+            // The CLI has no job summary or plan-json output: say what it does offer.
+            fullPlanHint: `The full plan: \`workload-identity plan --format text\`, or \`--out plan.json\` for all of it as JSON.`,
+            lead,
+            drift,
+          }),
+        );
+      } else {
+        const text = renderPlanText(plan, { color: options.color ?? false, drift });
+        io.out(section ? `${section}\n\n${text}` : text);
+      }
+      if (!base && manageKubernetes && options.format !== 'json') io.out(`\n${NO_BASE_NOTE}`);
+      if (options.out && options.format !== 'json')
+        io.err(
+          `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,
+        );
+      return options.detailedExitCode && plan.changes.length > 0 ? 2 : 0;
+    },
+    // Before any service is read: a dropped cluster key must be drained first.
+    async (file) => {
+      const problem = base ? refuseRemovedClusters(file, base) : undefined;
       if (problem) io.err(`Warning: ${problem}.`);
-    }
-    const manageKubernetes = file.clusters.some((c) => c.kubernetes !== false);
-    const resolvedIssuers = new Map(desired.clusters.map((c) => [c.key, c.issuer]));
-    const { report, section, blocked } = checkGuardrailsForCli(loaded, file, {
-      ...guardrailsOptions,
-      resolvedIssuers,
-    });
-    if (blocked) {
-      if (options.format === 'markdown')
-        io.out(renderGuardrailsBlockedMarkdown(report, loaded.changes, { bindingsFile: options.file }));
-      else if (options.format === 'text') io.out(section);
-      else io.err(section);
-      io.err(blockedMessage(report, 'no plan is offered for review and no plan file was written.'));
-      return 1;
-    }
-    if (options.out) await writeFile(options.out, renderPlanJson(plan));
-    let drift: DriftLabels | undefined;
-    if (base) {
-      const labelled = await labelDrift(session, run, base);
-      if (labelled.labels) drift = labelled.labels;
-      else io.err(`Warning: ${labelled.problem}.`);
-    }
-    if (options.format === 'json') {
-      if (section) io.err(section);
-      io.out(renderPlanJson(plan));
-    } else if (options.format === 'markdown') {
-      const lead = renderGuardrailsMarkdown(report, loaded.changes);
-      io.out(
-        renderPlanMarkdown(plan, {
-          bindingsFile: options.file,
-          // The CLI has no job summary or plan-json output: say what it does offer.
-          fullPlanHint: `The full plan: \`workload-identity plan --format text\`, or \`--out plan.json\` for all of it as JSON.`,
-          lead,
-          drift,
-        }),
-      );
-    } else {
-      const text = renderPlanText(plan, { color: options.color ?? false, drift });
-      io.out(section ? `${section}\n\n${text}` : text);
-    }
-    if (!base && manageKubernetes && options.format !== 'json') io.out(`\n${NO_BASE_NOTE}`);
-    if (options.out && options.format !== 'json')
-      io.err(
-        `Saved the plan to ${options.out}; apply it with: workload-identity apply --plan ${options.out}`,
-      );
-    return options.detailedExitCode && plan.changes.length > 0 ? 2 : 0;
-  });
+    },
+  );
 }

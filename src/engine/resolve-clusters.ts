@@ -1,5 +1,6 @@
 // Turns the file's clusters into ResolvedClusters: issuer clusters directly, Control Plane clusters
 // through one concurrent lookup each per run (issuer, audience, add-on check, trust-policy template).
+import { audienceProblem, issuerProblem } from '../bindings/issuer.js';
 import type { BindingsFile, ClusterConfig } from '../bindings/types.js';
 import type { ControlPlaneAccess, Mk8sCluster } from '../controlplane/client.js';
 import { bareToken } from '../controlplane/token.js';
@@ -60,11 +61,19 @@ function fromControlPlane(config: ClusterConfig, found: Mk8sCluster, ready?: Rea
     );
   }
   const { issuer, hostPath } = stripIssuer(url);
+  const audience = config.audience ?? found.awsWorkloadIdentity.audience ?? DEFAULT_AUDIENCE;
+  // What Control Plane answers meets the rules the file's own issuer and audience meet (#13): no
+  // wildcard, policy variable or control character reaches an OIDC provider or a trust policy.
+  const problem = issuerProblem(issuer) ?? audienceProblem(audience);
+  if (problem)
+    throw new Error(
+      `cluster "${config.key}": Control Plane cluster ${ref} reports a value IAM must not get: ${problem}. Set clusters.${config.key}.issuer (and audience) in the file, or fix the cluster.`,
+    );
   return {
     key: config.key,
     issuer,
     issuerHostPath: hostPath,
-    audience: config.audience ?? found.awsWorkloadIdentity.audience ?? DEFAULT_AUDIENCE,
+    audience,
     kubernetes: resolveKubernetes(config),
     trustPolicyTemplate: found.awsWorkloadIdentity.trustPolicy,
   };

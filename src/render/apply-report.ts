@@ -27,7 +27,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 export function applySummaryLine(summary: ApplySummary, ok: boolean): string {
   const incomplete = summary.incomplete ? ` (${summary.incomplete} incomplete)` : '';
-  const counts = `${summary.added} added${incomplete}, ${summary.changed} changed, ${summary.destroyed} destroyed.`;
+  const elsewhere = summary.alreadyDone ? ` (${summary.alreadyDone} already done by another run)` : '';
+  const counts = `${summary.added} added${incomplete}, ${summary.changed} changed, ${summary.destroyed} destroyed${elsewhere}.`;
   if (ok) return `Apply complete! ${counts}`;
   const problems = [
     `${plural(summary.failed, 'change')} failed`,
@@ -38,6 +39,10 @@ export function applySummaryLine(summary: ApplySummary, ok: boolean): string {
 
 function changeLines(result: ApplyChangeResult, ascii: boolean): string[] {
   const symbol = ascii ? SYMBOLS[result.status].ascii : SYMBOLS[result.status].unicode;
+  if (result.status === 'ok' && result.alreadyDone)
+    return [
+      `${symbol} ${result.address}: already done by another run (${result.reason ?? 'it existed as planned; nothing changed'})`,
+    ];
   if (result.status === 'ok')
     return [
       `${symbol} ${result.address}: ${DONE[result.action]}${result.reason ? ` (${result.reason})` : ''}`,

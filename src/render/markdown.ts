@@ -520,6 +520,8 @@ function applyDetail(result: ApplyChangeResult): string {
       .filter(Boolean)
       .join(': ');
   }
+  if (result.alreadyDone)
+    return `already done by another run${result.reason ? ` (${escapeText(result.reason)})` : ''}`;
   return result.reason ? escapeText(result.reason) : '';
 }
 

@@ -1,6 +1,0 @@
-import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{A as u,i as n,u as a,x as d,y as l,z as c}from"./chunk-3NU2TXA3.js";var m={out:r=>process.stdout.write(r.endsWith(`
-`)?r:`${r}
-`),err:r=>process.stderr.write(r.endsWith(`
-`)?r:`${r}
-`),env:process.env,get isTTY(){return process.stdout.isTTY===!0}},g=class extends Error{constructor(s){super(s),this.name="UsageError"}};import{readFile as p}from"node:fs/promises";async function f(r){if(r!==void 0)try{return{path:r,text:await p(r)}}catch(s){if(s.code==="ENOENT")return null;throw s}}async function C(r,s,t){try{let e=await l({bindingsPath:r,guardrailsPath:s.guardrailsPath,strict:s.strict},await f(s.baseGuardrailsPath));for(let i of e.diagnostics)t.err(n(i));return e}catch(e){if(!(e instanceof d))throw e;for(let o of e.diagnostics)t.err(n(o));let i=e.diagnostics.filter(o=>o.severity==="error").length;t.err(`${i} error${i===1?"":"s"} in the guardrails file; nothing was contacted or changed.`);return}}function I(r,s,t){let e=c(r,s,{strict:t.strict,resolvedIssuers:t.resolvedIssuers});return{report:e,section:u(e,r.changes),blocked:a(e)}}function w(r,s){let t=r.violations.filter(e=>e.severity==="error").length;return`${t} guardrail violation${t===1?"":"s"} (error${r.strict?", --strict":""}): ${s}`}export{m as a,g as b,C as c,I as d,w as e};

@@ -1,0 +1,2 @@
+import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
+var o=class t extends Error{call;resource;code;createdIncomplete;constructor(e,r={}){super(e.message),this.name="ApplyStepError",this.call=e.call,this.resource=e.resource,this.code=e.code,this.createdIncomplete=r.createdIncomplete??!1}static afterCreate(e,r){let s=e instanceof t?e.toApplyError():r;return new t(s,{createdIncomplete:!0})}toApplyError(){return{call:this.call,resource:this.resource,...this.code?{code:this.code}:{},message:this.message}}};export{o as a};
