@@ -35,6 +35,20 @@ async function main(): Promise<number> {
   const sandbox = await startLocalSandbox({ contexts: ['prod-us', 'prod-eu'], namespaces: ['orders'] });
   // Something already in the account that is not ours: the plan must leave it alone.
   sandbox.iam.seedRole({ roleName: 'legacy-admin', path: '/', tags: { team: 'ops' } });
+  // Workloads already running as the ServiceAccounts the file creates: the plan lists them under
+  // "Workloads to restart", and apply repeats them with the kubectl command for each.
+  sandbox.kube.get('prod-us')?.seedWorkload({
+    resource: 'deployments',
+    namespace: 'orders',
+    name: 'orders-api',
+    serviceAccountName: 'orders-api',
+  });
+  sandbox.kube.get('prod-eu')?.seedWorkload({
+    resource: 'cronjobs',
+    namespace: 'orders',
+    name: 'orders-nightly',
+    serviceAccountName: 'orders-api',
+  });
   const planPath = join(sandbox.dir, 'plan.json');
   console.log(
     bold(

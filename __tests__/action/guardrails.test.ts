@@ -3,7 +3,7 @@
 // error blocks the plan (the comment carries no planId, so nothing can be applied), warnings lead
 // the comment, and a pull request that relaxes the guardrails file gets its own section.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js';
@@ -188,6 +188,19 @@ test('an invalid guardrails file is reported like an invalid bindings file; noth
     /^::error title=Invalid guardrails file,file=rules\.yaml,line=2,col=10::unknown key "namePatern"/m,
   );
   expect(run.comments[0].body).toContain('rules.yaml');
+  expect(iam.server.totalCalls()).toBe(0);
+});
+
+test('a guardrails file that is a symlink out of the workspace is refused before it is read; nothing is contacted (#13)', async () => {
+  const workspace = checkout({}, { 'workload-identity.yaml': BINDINGS });
+  const outside = join(root, 'outside-rules.yaml');
+  writeFileSync(outside, RULES);
+  symlinkSync(outside, join(workspace, 'workload-identity.guardrails.yaml'));
+  const run = await plan(workspace);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(
+    /^::error title=Invalid guardrails file,file=workload-identity\.guardrails\.yaml::"workload-identity\.guardrails\.yaml" resolves to .*outside-rules\.yaml, outside the workspace/m,
+  );
   expect(iam.server.totalCalls()).toBe(0);
 });
 

@@ -1,9 +1,9 @@
 // Two applies of one file at the same time (the CLI takes no lock; the reusable workflow's
 // concurrency group is the lock): both planned before either applied, then run together through
 // the real IAM client against the emulator. Each IAM resource is created by exactly one run; the
-// other run's create is answered EntityAlreadyExists, finds the resource already as planned and
-// reports it as "already done by another run", not as added — so the added counts of the two runs
-// sum to the resources that exist.
+// other run's create is answered EntityAlreadyExists (a ServiceAccount's server-side apply: 200, not
+// 201), finds the resource already there and reports it as "already done by another run", not as
+// added — so the added counts of the two runs sum to the resources that exist.
 import type { ApplyReport } from '../../src/apply/types.js';
 import { renderApplyText } from '../../src/render/apply-report.js';
 import { bindingsYaml, noSleep, startSandbox, type ApplySandbox } from './sandbox.js';
@@ -35,7 +35,7 @@ const file = bindingsYaml(
 const iamCreates = (report: ApplyReport) =>
   report.changes.filter((c) => c.kind !== 'service-account' && c.action === 'create');
 
-test('two concurrent applies of one file (12 roles + 1 OIDC provider): IAM creates added once in total, the rest "already done by another run"', async () => {
+test('two concurrent applies of one file (12 roles, 1 OIDC provider, 12 ServiceAccounts): each added once in total, the rest "already done by another run"', async () => {
   const [first, second] = [await sandbox.plan(file), await sandbox.plan(file)];
   expect(first.changes.filter((c) => c.kind !== 'service-account' && c.action === 'create')).toHaveLength(
     ROLES + 1,
@@ -60,12 +60,12 @@ test('two concurrent applies of one file (12 roles + 1 OIDC provider): IAM creat
   expect(elsewhere.map((c) => c.address).sort()).toEqual(added.map((c) => c.address).sort());
   expect(sandbox.iamEmulator.server.count('CreateRole')).toBe(2 * ROLES);
 
-  // The summaries say it too: IAM adds across both runs = what exists; the rest is counted apart.
-  const serviceAccountCreates = (r: ApplyReport) =>
-    r.changes.filter((c) => c.kind === 'service-account' && c.action === 'create').length;
-  const iamAdded = reports.reduce((n, r) => n + r.summary.added - serviceAccountCreates(r), 0);
-  expect(iamAdded).toBe(ROLES + 1);
-  expect(reports.reduce((n, r) => n + (r.summary.alreadyDone ?? 0), 0)).toBe(ROLES + 1);
+  // The summaries say it too, ServiceAccounts included (server-side apply answers 201 to the run
+  // that created one, 200 to the other): the two runs' adds sum to the 25 resources that exist.
+  const serviceAccounts = reports.flatMap((r) => r.changes.filter((c) => c.kind === 'service-account'));
+  expect(serviceAccounts.filter((c) => c.action === 'create' && !c.alreadyDone)).toHaveLength(ROLES);
+  expect(reports.reduce((n, r) => n + r.summary.added, 0)).toBe(2 * ROLES + 1);
+  expect(reports.reduce((n, r) => n + (r.summary.alreadyDone ?? 0), 0)).toBe(2 * ROLES + 1);
 
   const texts = reports.map((r) => renderApplyText(r));
   expect(texts.join('\n')).toMatch(/: already done by another run \(/);

@@ -10,7 +10,8 @@ import { compareStrings } from '../../src/support/order.js';
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
+  // No prototype: a "__proto__" key (fc.string() makes one now and then) must stay an own key.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value).sort(compareStrings)) {
     const member = (value as Record<string, unknown>)[key];
     if (member !== undefined) out[key] = sortKeys(member);
@@ -49,7 +50,7 @@ test('canonicalJson gives exactly the text of the key-sorted copy', () => {
       if (v === undefined) return;
       expect(canonicalJson(v)).toBe(reference(v));
     }),
-    { numRuns: 3000 },
+    { numRuns: 3000, seed: 3000 },
   );
 });
 
@@ -72,7 +73,7 @@ test('hashCanonicalJson hashes that same text, also when it spans many 64 KB pie
         createHash('sha256').update(reference(v)).digest('hex'),
       );
     }),
-    { numRuns: 500 },
+    { numRuns: 500, seed: 500 },
   );
 });
 

@@ -13,7 +13,7 @@ import type { GuardrailsReport } from '../guardrails/types.js';
 import type { PlanRun } from '../engine/plan.js';
 import { renderValidationMarkdown } from '../render/markdown.js';
 import { renderGuardrailsText } from '../render/guardrails.js';
-import { annotate } from './bindings.js';
+import { annotate, outsideWorkspace } from './bindings.js';
 import { readBaseGuardrails } from '../git/guardrails-base.js';
 import type { Outcome } from './outcome.js';
 import type { Publish } from './plan-step.js';
@@ -38,6 +38,16 @@ export async function loadGuardrailsOrReport(
     else core.warning(`Guardrails changes are not compared with the base branch: ${lookup.why}.`);
   }
   try {
+    // Like the bindings file: a guardrails file that resolves outside the workspace (a symlink a
+    // pull request added) is refused before it is read.
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    for (const path of guardrailsFile ? [guardrailsFile] : guardrailsCandidates(bindingsFile)) {
+      const outside = await outsideWorkspace(path, workspace);
+      if (outside)
+        throw new InvalidGuardrailsError([
+          { severity: 'error', file: path, line: 0, col: 0, message: outside },
+        ]);
+    }
     const loaded = await prepareGuardrails(
       { bindingsPath: bindingsFile, guardrailsPath: guardrailsFile, strict },
       base,

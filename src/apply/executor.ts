@@ -171,8 +171,7 @@ async function executeChange(change: Change, ctx: ExecutionContext): Promise<Exe
   if (change.action === 'no-op') return undefined;
   if (change.kind === 'oidc-provider') return executeProviderChange(change, ctx.iam);
   if (change.kind === 'role') return executeRoleChange(change, ctx.iam);
-  await executeServiceAccountChange(change, ctx);
-  return undefined;
+  return executeServiceAccountChange(change, ctx);
 }
 
 async function executeProviderChange(change: OidcProviderChange, ctx: IamWriteContext): Promise<Executed> {
@@ -211,7 +210,7 @@ async function executeRoleChange(change: RoleChange, ctx: IamWriteContext): Prom
 async function executeServiceAccountChange(
   change: ServiceAccountChange,
   ctx: ExecutionContext,
-): Promise<void> {
+): Promise<Executed> {
   const ref = change.after ?? change.before;
   const kube = ctx.kube(ref.cluster);
   if (!kube) {
@@ -225,17 +224,21 @@ async function executeServiceAccountChange(
   const { applyServiceAccount, deleteServiceAccount, keysToRelease, releaseServiceAccount } =
     await import('../kube/write-service-accounts.js');
   if (change.action === 'delete') {
-    if (change.created) return deleteServiceAccount(kube, change.before);
-    return releaseServiceAccount(
-      kube,
-      change.before,
-      keysToRelease(change.before, removedFields(change.fields)),
-    );
+    if (change.created) await deleteServiceAccount(kube, change.before);
+    else
+      await releaseServiceAccount(
+        kube,
+        change.before,
+        keysToRelease(change.before, removedFields(change.fields)),
+      );
+    return undefined;
   }
-  return applyServiceAccount(kube, change.after, {
+  const outcome = await applyServiceAccount(kube, change.after, {
     created: change.action === 'create' || change.created,
     ...(change.takeOver?.length ? { takeOver: change.takeOver } : {}),
   });
+  // A planned create that found the ServiceAccount there (200, not 201): another run made it.
+  return change.action === 'create' && outcome === 'existing' ? 'existing' : undefined;
 }
 
 /** The field paths a plan removes (no value after), for the writers that take plain data. */

@@ -7,6 +7,8 @@
 // Deep imports: the package index loads every generated API and model (see core-api.ts).
 import { setHeaderOptions } from '@kubernetes/client-node/dist/middleware.js';
 import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
+import type { RequestContext, ResponseContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { of } from '@kubernetes/client-node/dist/gen/rxjsStub.js';
 import { ApplyStepError } from '../support/step-error.js';
 import {
   KUBE_TRANSIENT_POLICY,
@@ -79,16 +81,31 @@ const DELETE_CALL = 'delete serviceaccount';
  * among those, the apply is repeated with force — which moves those fields, and, since the same
  * body is sent, no others; a conflict on any other field fails as usual.
  */
+/**
+ * What a server-side apply did: `created` the object (201), or found it `existing` (200). For a
+ * planned create, `existing` means another run (two applies of one file at once) made it first.
+ */
+export type ApplyOutcome = 'created' | 'existing';
+
 export async function applyServiceAccount(
   ctx: KubeWriteContext,
   sa: DesiredServiceAccount,
   options: { created: boolean; takeOver?: string[] },
-): Promise<void> {
+): Promise<ApplyOutcome> {
   const body = serviceAccountManifest(sa, options.created);
+  // The answer's status says whether the apply created the object; the body does not.
+  let status: number | undefined;
+  const recordStatus = {
+    pre: (request: RequestContext) => of(request),
+    post: (response: ResponseContext) => {
+      status = response.httpStatusCode;
+      return of(response);
+    },
+  };
   const patch = (force: boolean) =>
     ctx.target.api.patchNamespacedServiceAccount(
       { name: sa.name, namespace: sa.namespace, body, fieldManager: FIELD_MANAGER, force },
-      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply, { middleware: [recordStatus] }),
     );
   const allowed = new Set(options.takeOver ?? []);
   await kubeCall(ctx, SSA_CALL, sa, async () => {
@@ -100,6 +117,7 @@ export async function applyServiceAccount(
       return patch(true);
     }
   });
+  return status === 200 ? 'existing' : 'created';
 }
 
 /**

@@ -4,7 +4,7 @@
 // command (`::add-mask::`, `::error::`, `::stop-commands::`) when the CLI runs in a step.
 
 /** Colour (SGR) sequences our own renderers write on a terminal; every other control is escaped. */
- 
+
 const CONTROL = /\x1b\[[0-9;]{0,32}m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** `\x1b`: one control character as an escape a reader can see. */
