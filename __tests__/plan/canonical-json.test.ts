@@ -77,9 +77,9 @@ test('hashCanonicalJson hashes that same text, also when it spans many 64 KB pie
   );
 });
 
-test('an own key named __proto__ is written (the key-sorted copy lost it: assigning it set the prototype)', () => {
-  // IAM allows a tag key "__proto__"; a change to such a tag now changes the plan id, as it should.
-  const value = JSON.parse('{"tags":{"__proto__":"x","b":"y"}}') as unknown;
-  expect(reference(value)).toBe('{"tags":{"b":"y"}}');
+test('an own key named __proto__ is written like any other key', () => {
+  // IAM allows a tag key "__proto__"; the key-sorted copy could lose it (assigning it to a plain
+  // object may set the prototype instead), which is why the property above leaves it out.
+  const value = JSON.parse('{"tags":{"b":"y","__proto__":"x"}}') as unknown;
   expect(canonicalJson(value)).toBe('{"tags":{"__proto__":"x","b":"y"}}');
 });
