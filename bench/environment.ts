@@ -58,7 +58,14 @@ export async function startEnvironment(
 ): Promise<BenchEnvironment> {
   const workload = generateWorkload(n, options);
   const dir = await mkdtemp(join(tmpdir(), `wib-bench-${n}-`));
-  const iam = new IamEmulator({ accountId: BENCH_ACCOUNT_ID });
+  // Real IAM allows 1,000 roles per account by default and up to 5,000 on request; the bench
+  // accounts hold N + `unrelated` roles (3,000 at N = 1,000), so their quota is raised as a real
+  // account's would be. The 10,000-binding headroom file is beyond any real account: there the
+  // emulator's quota is raised past IAM's maximum, on purpose (a synthetic test of the tool).
+  const iam = new IamEmulator({
+    accountId: BENCH_ACCOUNT_ID,
+    rolesQuota: Math.max(5000, n + unrelated),
+  });
   const kube = new Map(BENCH_CLUSTERS.map((c) => [c.key, new KubeEmulator({ https: true })]));
   const started: Array<{ stop(): Promise<void> }> = [];
   try {

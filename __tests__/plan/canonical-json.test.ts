@@ -22,8 +22,9 @@ const reference = (value: unknown): string => JSON.stringify(sortKeys(value));
 
 // Keys JavaScript orders as array indices ("0", "7", "4294967294") among ordinary ones, and a few
 // that only look like indices ("01", "4294967295", "-1").
+// `__proto__` is left to its own test: the copy lost it (see below).
 const key = fc.oneof(
-  fc.string(),
+  fc.string().filter((k) => k !== '__proto__'),
   fc.constantFrom('0', '1', '7', '10', '01', '-1', '1.5', '4294967294', '4294967295', 'é', '🔑', ''),
 );
 const value = fc.letrec((tie) => ({
@@ -74,4 +75,11 @@ test('hashCanonicalJson hashes that same text, also when it spans many 64 KB pie
     }),
     { numRuns: 500, seed: 500 },
   );
+});
+
+test('an own key named __proto__ is written like any other key', () => {
+  // IAM allows a tag key "__proto__"; the key-sorted copy could lose it (assigning it to a plain
+  // object may set the prototype instead), which is why the property above leaves it out.
+  const value = JSON.parse('{"tags":{"b":"y","__proto__":"x"}}') as unknown;
+  expect(canonicalJson(value)).toBe('{"tags":{"__proto__":"x","b":"y"}}');
 });

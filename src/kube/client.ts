@@ -101,13 +101,19 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
     );
   }
   kc.setCurrentContext(name);
+  return targetFor(kc, cluster, kc.getCurrentCluster()?.server ?? '(unknown server)');
+}
+
+/** The clients of one cluster, with pooled connections and a time limit on every request. */
+function targetFor(kc: KubeConfig, cluster: string, server: string, source?: string): KubeTarget {
   poolConnections(kc);
   limitRequestTime(kc);
   return {
     cluster,
     api: kc.makeApiClient(KubeCoreClient),
     workloads: kc.makeApiClient(KubeWorkloadsClient),
-    server: kc.getCurrentCluster()?.server ?? '(unknown server)',
+    server,
+    ...(source === undefined ? {} : { source }),
   };
 }
 
@@ -128,15 +134,7 @@ export function kubeTargetFromToken(
     contexts: [{ name: cluster, cluster, user: 'workload-identity-bindings' }],
     currentContext: cluster,
   });
-  poolConnections(kc);
-  limitRequestTime(kc);
-  return {
-    cluster,
-    api: kc.makeApiClient(KubeCoreClient),
-    workloads: kc.makeApiClient(KubeWorkloadsClient),
-    server,
-    source,
-  };
+  return targetFor(kc, cluster, server, source);
 }
 
 /**

@@ -8,7 +8,8 @@
 // most of it garbage collection over a heap that grows with N). The text is exactly what
 // JSON.stringify(keySortedCopy) gave — including JavaScript's own order for keys that are array
 // indices ("0", "10"), which an object lists first, in numeric order, whatever order they were
-// added in — so plan ids do not change.
+// added in — so plan ids do not change. One deliberate difference: an own key named `__proto__`
+// (IAM allows it as a tag key) is written; the copy lost it, assigning it set the copy's prototype.
 import type { Hash } from 'node:crypto';
 import { compareStrings } from '../support/order.js';
 

@@ -21,6 +21,24 @@ function groupHead(group: RestartGroup): string {
   return `${group.address} (${ROLE_ARN_CHANGE_TEXT[group.change]}${mode})`;
 }
 
+interface RestartRow {
+  group: RestartGroup;
+  name: string;
+  /** What apply's `restart: rollout` did, when it ran. */
+  result: RestartResult | undefined;
+  command: string | undefined;
+  note: string | undefined;
+}
+
+/** Each workload of each group with its instruction and outcome: what both renderers show. */
+function restartRows(group: RestartGroup, done: Map<string, RestartResult>): RestartRow[] {
+  return group.workloads.map((workload) => {
+    const name = workloadName(workload);
+    const { command, note } = restartInstruction(group, workload);
+    return { group, name, result: done.get(key(group.cluster, group.namespace, name)), command, note };
+  });
+}
+
 /** Text lines (no trailing blank line); empty when there is nothing to restart. */
 export function restartTextLines(
   groups: readonly RestartGroup[] | undefined,
@@ -32,10 +50,7 @@ export function restartTextLines(
   for (const group of groups) {
     out.push(`  ${groupHead(group)}:`);
     const width = Math.max(...group.workloads.map((w) => workloadName(w).length));
-    for (const workload of group.workloads) {
-      const name = workloadName(workload);
-      const result = done.get(key(group.cluster, group.namespace, name));
-      const { command, note } = restartInstruction(group, workload);
+    for (const { name, result, command, note } of restartRows(group, done)) {
       const what = result
         ? result.status === 'restarted'
           ? 'restarted (kubectl.kubernetes.io/restartedAt set)'
@@ -56,10 +71,7 @@ export function restartMarkdownLines(
   const done = outcomes(results);
   const rows: string[] = [];
   for (const group of groups) {
-    for (const workload of group.workloads) {
-      const name = workloadName(workload);
-      const result = done.get(key(group.cluster, group.namespace, name));
-      const { command, note } = restartInstruction(group, workload);
+    for (const { name, result, command, note } of restartRows(group, done)) {
       const what = result
         ? result.status === 'restarted'
           ? '✅ restarted'
