@@ -6,7 +6,9 @@ import { resolveMode } from './action/mode.js';
 import { Outcome } from './action/outcome.js';
 import { readRunContext } from './action/run-context.js';
 import { writeJobSummary } from './action/summary.js';
-import { withDeadline } from './support/deadline.js';
+import { RunTimedOut, withDeadline } from './support/deadline.js';
+import { safeOutput } from './support/terminal.js';
+import { timedOutReport } from './render/apply-report.js';
 import { errorMessage } from './support/errors.js';
 import { codeBlock } from './render/escape.js';
 
@@ -25,10 +27,17 @@ export async function run(): Promise<void> {
       inputs.timeoutMs,
       () => HANDLERS[mode](new Runtime(inputs, context), outcome),
       (limit) =>
-        `${mode} did not finish within ${limit} (the timeout input): a service is not answering or is very slow. ${mode === 'apply' ? 'The log above lists every change that finished; run a plan to see what is left.' : 'Nothing was changed.'}`,
+        mode === 'apply'
+          ? `apply did not finish within ${limit} (the timeout input)`
+          : `${mode} did not finish within ${limit} (the timeout input): a service is not answering or is very slow. Nothing was changed.`,
     );
   } catch (error) {
-    const message = errorMessage(error);
+    // A timed-out apply says exactly which changes finished and which did not, as the CLI does.
+    const timedOutApply = error instanceof RunTimedOut && outcome.applyProgress;
+    const message = timedOutApply
+      ? timedOutReport(error.message, timedOutApply, 'the timeout input')
+      : errorMessage(error);
+    if (timedOutApply) core.info(safeOutput(message));
     outcome.fail(message);
     await writeJobSummary(`### ❌ workload-identity-bindings failed\n\n${codeBlock(message)}\n`).catch(
       () => undefined,

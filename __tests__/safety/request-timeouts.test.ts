@@ -4,15 +4,14 @@
 // message naming the call and the resource, instead of hanging until --timeout (set to 5 min here,
 // far beyond these tests' own limits, so only the request limit can end them). The only time in
 // these tests is the product's own configured limit; nothing here measures time.
-import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/main.js';
 import type { CommandIo } from '../../src/commands/io.js';
-import { run as runAction } from '../../src/main.js';
 import { requestTimeoutMs } from '../../src/support/deadline.js';
+import { runActionInProcess } from './action-in-process.js';
 import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
 
 let sandbox: SafetySandbox;
@@ -142,78 +141,13 @@ bindings:
     managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
 `,
   );
-  const eventPath = join(dir, 'event.json');
-  const outputPath = join(dir, 'output');
-  const summaryPath = join(dir, 'summary.md');
-  const repository = {
-    id: 1,
-    name: 'infra',
-    full_name: 'acme/infra',
-    owner: { login: 'acme' },
-    default_branch: 'main',
-  };
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      action: 'opened',
-      number: 7,
-      pull_request: {
-        number: 7,
-        state: 'open',
-        merged: false,
-        head: { sha: 'a'.repeat(40), ref: 'change', repo: { full_name: 'acme/infra' } },
-        base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: 'acme/infra' } },
-      },
-      repository,
-      sender: { login: 'octocat' },
-    }),
-  );
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const env: Record<string, string> = {
-    ...sandbox.env,
-    ...LIMITS,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/infra',
-    GITHUB_SHA: 'a'.repeat(40),
-    GITHUB_REF: 'refs/pull/7/merge',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_API_URL: silentUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '5007',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: dir,
-    INPUT_MODE: 'plan',
-    INPUT_TIMEOUT: '5m',
-    INPUT_COMMENT: 'true',
-    INPUT_VERIFY: 'false',
-    'INPUT_GITHUB-TOKEN': 'ghs_requesttimeouts0000000000000000000000',
-  };
-  const restore = setProcessEnv(env);
-  const savedCwd = process.cwd();
-  const write = process.stdout.write.bind(process.stdout);
-  let stdout = '';
-  process.chdir(workspace);
-  process.exitCode = undefined;
-  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
-  core.summary.emptyBuffer();
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await runAction();
-  } finally {
-    process.stdout.write = write;
-    process.chdir(savedCwd);
-    restore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
+  const { code, stdout } = await runActionInProcess({
+    dir,
+    workspace,
+    event: 'pull_request',
+    inputs: { mode: 'plan', timeout: '5m', comment: 'true' },
+    env: { ...sandbox.env, ...LIMITS, GITHUB_API_URL: silentUrl },
+  });
   expect(code).toBe(1);
   expect(stdout).not.toMatch(/did not finish within 5 min/);
   expect(stdout).toMatch(

@@ -97,6 +97,8 @@ async function refuse(
 
 export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
   checkDefaultBranch(rt);
+  const progress: NonNullable<Outcome['applyProgress']> = { finished: [] };
+  outcome.applyProgress = progress;
   const file = rt.inputs.bindingsFile;
   const sha = rt.context.sha;
   const needsPull = rt.inputs.requireReviewedPlan || rt.inputs.comment;
@@ -205,6 +207,7 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
         return;
       }
 
+      if (outcome.hasChanges) progress.plan = plan;
       const report = !outcome.hasChanges
         ? emptyApplyReport()
         : await applyPlan(
@@ -213,8 +216,10 @@ export async function applyMode(rt: Runtime, outcome: Outcome): Promise<void> {
             {
               maxConcurrency: rt.inputs.maxConcurrency,
               onEvent: (event) => {
-                if (event.type === 'finished')
+                if (event.type === 'finished') {
+                  progress.finished.push(event.result);
                   core.info(`${event.result.address}: ${event.result.action} ${event.result.status}`);
+                }
                 if (event.type === 'retry')
                   core.info(
                     `${event.address}: ${event.call} on ${event.resource} retried in ${event.delayMs} ms (${event.why})`,

@@ -1,6 +1,7 @@
 // What a run produced, filled in as the run goes so the outputs are set on every path — also when a
 // step throws halfway (the plan id and plan file known by then are still reported).
 import * as core from '@actions/core';
+import type { ApplyProgress } from '../render/apply-report.js';
 
 export type Result = 'no-changes' | 'planned' | 'applied' | 'drift' | 'discovered' | 'failed';
 
@@ -15,6 +16,8 @@ export class Outcome {
   /** discover: the matrix JSON and how many files it holds. */
   matrix = '';
   fileCount = '';
+  /** Apply mode: what the apply has done so far, for the report when the run times out. */
+  applyProgress?: ApplyProgress;
   /** When set, the step fails with this message. */
   failure?: string;
 

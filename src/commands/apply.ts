@@ -2,10 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyPlan } from '../apply/executor.js';
-import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
+import {
+  renderApplyJson,
+  renderApplyText,
+  timedOutReport,
+  type ApplyProgress,
+} from '../render/apply-report.js';
 import { restartWorkloads, type RestartMode } from '../apply/restart.js';
 import { restartTextLines } from '../render/restarts.js';
-import { emptyApplyReport, type ApplyChangeResult } from '../apply/types.js';
+import { emptyApplyReport } from '../apply/types.js';
 import { DEFAULT_RUN_TIMEOUT, parseDuration, RunTimedOut, withDeadline } from '../support/deadline.js';
 import { parsePlanJson, planDifference } from '../plan/plan.js';
 import { renderPlanText } from '../render/text.js';
@@ -51,43 +56,9 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo):
     );
   } catch (error) {
     if (!(error instanceof RunTimedOut)) throw error;
-    io.err(timedOutReport(error.message, progress));
+    io.err(timedOutReport(error.message, progress, '--timeout'));
     return 1;
   }
-}
-
-/** What a run has done so far, for the report when it runs out of time. */
-interface ApplyProgress {
-  plan?: Plan;
-  finished: ApplyChangeResult[];
-}
-
-/**
- * Exactly what finished and what did not: a change still in flight may or may not have taken effect
- * (its request was sent), so it is named apart from those never started.
- */
-export function timedOutReport(headline: string, progress: ApplyProgress): string {
-  const { plan, finished } = progress;
-  if (!plan)
-    return `${headline} while planning: nothing was changed. Check the endpoints and the network, or raise --timeout.`;
-  const done = new Map(finished.map((r) => [r.address, r]));
-  const lines = [
-    `${headline}: it stopped waiting after ${finished.length} of ${plan.changes.length} changes.`,
-  ];
-  if (finished.length) {
-    lines.push('Finished:');
-    for (const r of finished)
-      lines.push(
-        `  ${r.status === 'ok' ? 'done' : r.status}: ${r.address}${r.error ? ` (${r.error.call}: ${r.error.message})` : ''}`,
-      );
-  }
-  const open = plan.changes.filter((c) => !done.has(c.address));
-  if (open.length) {
-    lines.push('Not finished (a change in flight may or may not have taken effect):');
-    for (const c of open) lines.push(`  ${c.action} ${c.address}`);
-  }
-  lines.push('Run plan again to see what is left, then apply the fresh plan.');
-  return lines.join('\n');
 }
 
 async function applyWithinDeadline(

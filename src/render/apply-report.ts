@@ -1,7 +1,7 @@
 // Renders an apply report: one line per change, each failure's call, resource, code and message
 // under it, then Terraform's closing sentence. Symbols are Unicode by default (GitHub logs, step
 // summaries and modern terminals show them); `ascii` gives `[ok]` / `[failed]` / `[skipped]`.
-import type { ChangeAction } from '../plan/types.js';
+import type { ChangeAction, Plan } from '../plan/types.js';
 import type { ApplyChangeResult, ApplyReport, ApplyStatus, ApplySummary } from '../apply/types.js';
 
 export interface ApplyTextOptions {
@@ -76,4 +76,40 @@ export function renderApplyText(report: ApplyReport, options: ApplyTextOptions =
 /** Stable pretty JSON of the report (the CLI's `--format json` and the action's output). */
 export function renderApplyJson(report: ApplyReport): string {
   return JSON.stringify(report, null, 2);
+}
+
+/** What an apply has done so far, for the report when it runs out of time (CLI and action alike). */
+export interface ApplyProgress {
+  /** Set once the changes start: before that, nothing was changed. */
+  plan?: Plan;
+  finished: ApplyChangeResult[];
+}
+
+/**
+ * Exactly what finished and what did not: a change still in flight may or may not have taken effect
+ * (its request was sent), so it is named apart from those never started. `limit` names the setting
+ * to raise: `--timeout`, or the action's `the timeout input`.
+ */
+export function timedOutReport(headline: string, progress: ApplyProgress, limit: string): string {
+  const { plan, finished } = progress;
+  if (!plan)
+    return `${headline} while planning: nothing was changed. Check the endpoints and the network, or raise ${limit}.`;
+  const done = new Map(finished.map((r) => [r.address, r]));
+  const lines = [
+    `${headline}: it stopped waiting after ${finished.length} of ${plan.changes.length} changes.`,
+  ];
+  if (finished.length) {
+    lines.push('Finished:');
+    for (const r of finished)
+      lines.push(
+        `  ${r.status === 'ok' ? 'done' : r.status}: ${r.address}${r.error ? ` (${r.error.call}: ${r.error.message})` : ''}`,
+      );
+  }
+  const open = plan.changes.filter((c) => !done.has(c.address));
+  if (open.length) {
+    lines.push('Not finished (a change in flight may or may not have taken effect):');
+    for (const c of open) lines.push(`  ${c.action} ${c.address}`);
+  }
+  lines.push('Run plan again to see what is left, then apply the fresh plan.');
+  return lines.join('\n');
 }

@@ -1,0 +1,106 @@
+// Runs the action's run() from src/main.ts in this process with a runner's environment (event
+// payload, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP), as __tests__/main.test.ts does:
+// src is tested without a bundle, and emulators in this process keep answering during the run.
+import * as core from '@actions/core';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../src/main.js';
+import { setProcessEnv } from './harness.js';
+
+export interface InProcessRun {
+  code: number;
+  stdout: string;
+  summary: string;
+}
+
+export interface InProcessOptions {
+  /** A fresh directory for this run's event, output and summary files. */
+  dir: string;
+  workspace: string;
+  event: 'pull_request' | 'push';
+  /** INPUT_* by input name. */
+  inputs: Record<string, string>;
+  /** AWS_*, GITHUB_API_URL, KUBECONFIG, WIB_REQUEST_TIMEOUT, … */
+  env: Record<string, string>;
+}
+
+const SHA = 'a'.repeat(40);
+
+export async function runActionInProcess(options: InProcessOptions): Promise<InProcessRun> {
+  const { dir, workspace } = options;
+  mkdirSync(dir, { recursive: true });
+  const eventPath = join(dir, 'event.json');
+  const outputPath = join(dir, 'output');
+  const summaryPath = join(dir, 'summary.md');
+  const repository = {
+    id: 1,
+    name: 'infra',
+    full_name: 'acme/infra',
+    owner: { login: 'acme' },
+    default_branch: 'main',
+  };
+  const payload =
+    options.event === 'pull_request'
+      ? {
+          action: 'opened',
+          number: 7,
+          pull_request: {
+            number: 7,
+            state: 'open',
+            merged: false,
+            head: { sha: SHA, ref: 'change', repo: { full_name: 'acme/infra' } },
+            base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: 'acme/infra' } },
+          },
+          repository,
+          sender: { login: 'octocat' },
+        }
+      : { ref: 'refs/heads/main', after: SHA, repository, sender: { login: 'octocat' } };
+  writeFileSync(eventPath, JSON.stringify(payload));
+  writeFileSync(outputPath, '');
+  writeFileSync(summaryPath, '');
+  const env: Record<string, string> = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_SHA: SHA,
+    GITHUB_REF: options.event === 'pull_request' ? 'refs/pull/7/merge' : 'refs/heads/main',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '5007',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    RUNNER_TEMP: dir,
+    'INPUT_GITHUB-TOKEN': 'ghs_inprocess000000000000000000000000000',
+    INPUT_VERIFY: 'false',
+    ...Object.fromEntries(
+      Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+    ...options.env,
+  };
+  const restore = setProcessEnv(env);
+  const savedCwd = process.cwd();
+  const write = process.stdout.write.bind(process.stdout);
+  let stdout = '';
+  process.chdir(workspace);
+  process.exitCode = undefined;
+  // @actions/core's job summary remembers the first GITHUB_STEP_SUMMARY it wrote to.
+  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
+  core.summary.emptyBuffer();
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await run();
+  } finally {
+    process.stdout.write = write;
+    process.chdir(savedCwd);
+    restore();
+  }
+  // core.setFailed sets the exit code; the test process itself must not inherit it.
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout, summary: readFileSync(summaryPath, 'utf8') };
+}
