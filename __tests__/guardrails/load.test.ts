@@ -135,3 +135,36 @@ test.each([
   },
   5_000,
 );
+
+// Control characters (#13 item 8), as in the bindings file: none in a pattern, a name or a key; an
+// exception's reason is free text (tabs and line breaks), with every other control character refused.
+// Each is reported once, at the value or key, escaped; the schema's own message there is left out.
+test('control characters in the guardrails file are refused at the value or key that holds them, escaped', () => {
+  const found = messages(`version: 1
+managedPolicies:
+  deny:
+    policies: ["arn:aws:iam::aws:policy/\\e]8;;https://evil.example\\aAdmin"]
+    except:
+      - { role: "legacy\\u0085", reason: "SEC-7\\nreviewed by security\\ttwice" }
+      - { role: batch, reason: "SEC-8 \\e[2J" }
+subjects:
+  deniedNamespaces:
+    namespaces: [kube-system]
+    "x\\n::error::pwned": 1
+`);
+  expect(found).toEqual([
+    '4:16 error managedPolicies.deny.policies[0] contains a control character (\\x1b at character 25) — remove it (control characters such as ESC, BEL, NUL or line breaks are not allowed here)',
+    '6:17 error managedPolicies.deny.except[0].role contains a control character (\\x85 at character 7) — remove it (control characters such as ESC, BEL, NUL or line breaks are not allowed here)',
+    '7:32 error managedPolicies.deny.except[1].reason contains a control character (\\x1b at character 7) — remove it (control characters such as ESC, BEL, NUL or line breaks are not allowed here)',
+    '11:5 error a key in subjects.deniedNamespaces contains a control character (\\x0a at character 2) — remove it (control characters such as ESC, BEL, NUL or line breaks are not allowed here)',
+  ]);
+  // A reason's line breaks and tabs are free text.
+  expect(
+    messages(`version: 1
+subjects:
+  deniedNamespaces:
+    namespaces: [kube-system]
+    except: [{ role: node-agent, reason: "SEC-7\\nreviewed\\tby security" }]
+`),
+  ).toEqual([]);
+});

@@ -134,3 +134,26 @@ test('safeOutput keeps our colour on a terminal only, escapes every other contro
     'ok\n\\x3a:add-mask::s\n\t \\x3a:error::e\\x0d\nend\\x85',
   );
 });
+
+test('the guardrails file too: ESC in a pattern and a workflow command in a key are positioned errors; validate exits 1 with nothing contacted', async () => {
+  const bindings = join(dir, 'with-guardrails.yaml');
+  writeFileSync(
+    bindings,
+    `${HEAD}aws: { accountId: '123456789012' }\nclusters:\n  prod: { issuer: "https://oidc.example.com/id/ABC", kubernetes: false }\nbindings:\n  - role: app\n    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]\n    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n`,
+  );
+  const guardrails = join(dir, 'hostile.guardrails.yaml');
+  writeFileSync(
+    guardrails,
+    'version: 1\nmanagedPolicies:\n  deny: { policies: ["arn:aws:iam::aws:policy/\\e[2JAdmin*"] }\n"x\\n::add-mask::pwned": 1\n',
+  );
+  const io = captureIo(sandbox.env);
+  expect(await runCli(['validate', '--file', bindings, '--guardrails', guardrails], io)).toBe(1);
+  expect(io.stderr()).toContain(
+    `${guardrails}:3:22: managedPolicies.deny.policies[0] contains a control character (\\x1b at character 25)`,
+  );
+  expect(io.stderr()).toContain(
+    `${guardrails}:4:1: a key in the top level contains a control character (\\x0a at character 2)`,
+  );
+  expect(hazards(io.stdout() + io.stderr())).toEqual([]);
+  expect(sandbox.totalCalls()).toBe(0);
+});

@@ -1,4 +1,4 @@
-// Control characters in the bindings file: none in any name, key, ARN, issuer or audience (ESC and
+// Control characters in the bindings file (and, with its own free text, the guardrails file): none in any name, key, ARN, issuer or audience (ESC and
 // BEL in an issuer printed raw could clear a terminal or open an OSC-8 link; NUL or a newline in a
 // condition value changes what IAM matches). Free text — a role description, an annotation value —
 // may hold tabs and line breaks; every other control character is an error there too. Each problem
@@ -28,11 +28,20 @@ function controlIn(text: string, pattern: RegExp): string | undefined {
   return `${escapeControl(match[0])} at character ${[...text.slice(0, match.index)].length + 1}`;
 }
 
+/** How another YAML file (the guardrails file) says which values are free text and names fields. */
+export interface ControlCheckOptions {
+  isFreeText?: (path: JsonPath) => boolean;
+  describe?: (path: JsonPath, root: Record<string, unknown>) => string;
+}
+
 export function checkControlCharacters(
   root: Record<string, unknown>,
   locate: Locator,
   file: string,
+  options: ControlCheckOptions = {},
 ): Diagnostic[] {
+  const freeText = options.isFreeText ?? isFreeText;
+  const describe = options.describe ?? describeField;
   const diagnostics: Diagnostic[] = [];
   const error = (at: { line: number; col: number }, message: string) =>
     diagnostics.push({ severity: 'error', file, line: at.line, col: at.col, message });
@@ -42,14 +51,11 @@ export function checkControlCharacters(
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
-      const free = isFreeText(path);
+      const free = freeText(path);
       const found = controlIn(value, free ? CONTROL_EXCEPT_LINE_BREAKS : CONTROL);
       if (found)
-        error(
-          locate.value(path),
-          `${describeField(path, root)} contains a control character (${found}) — ${fix}`,
-        );
-      else if (free && path[2] === 'inlinePolicies') checkJsonPolicy(value, path);
+        error(locate.value(path), `${describe(path, root)} contains a control character (${found}) — ${fix}`);
+      else if (free && path[0] === 'bindings' && path[2] === 'inlinePolicies') checkJsonPolicy(value, path);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
     } else if (value !== null && typeof value === 'object') {
@@ -58,7 +64,7 @@ export function checkControlCharacters(
         if (found)
           error(
             locate.key([...path, key]),
-            `a key in ${describeField(path, root)} contains a control character (${found}) — ${fix}`,
+            `a key in ${describe(path, root)} contains a control character (${found}) — ${fix}`,
           );
         stack.push({ value: item, path: [...path, key] });
       }
@@ -79,7 +85,7 @@ export function checkControlCharacters(
         if (found) {
           error(
             locate.value(path),
-            `${describeField(path, root)} holds a string with a control character (${found}) — ${fix}`,
+            `${describe(path, root)} holds a string with a control character (${found}) — ${fix}`,
           );
           return;
         }

@@ -12,6 +12,8 @@ import {
   type Locator,
 } from '../bindings/parse.js';
 import { schemaCheck } from '../bindings/schema.js';
+import { checkControlCharacters } from '../bindings/control.js';
+import { dotted } from '../bindings/describe.js';
 import type { SourceLocation } from '../bindings/types.js';
 import { isObject, valueAt } from '../bindings/values.js';
 import schema from '../../schema/guardrails.schema.json' with { type: 'json' };
@@ -52,12 +54,26 @@ function reword(d: Diagnostic): Diagnostic {
 export function loadGuardrailsText(text: string | Uint8Array, path: string): GuardrailsLoadResult {
   const parsed = parseBindingsSource(text, path);
   if (!parsed.value) return { diagnostics: sortDiagnostics(parsed.diagnostics.map(reword)) };
+  // A value holding a control character is reported once, for that (as in the bindings file).
+  const control = checkControlCharacters(parsed.value, parsed.locate, path, {
+    isFreeText: isGuardrailsFreeText,
+    describe: (at) => (at.length ? dotted(at) : 'the top level'),
+  });
+  const positions = new Set(control.map((d) => `${d.line}:${d.col}`));
   const diagnostics = sortDiagnostics([
     ...parsed.diagnostics.map(reword),
-    ...checkGuardrailsSchema(parsed.value, parsed.locate, path),
+    ...control,
+    ...checkGuardrailsSchema(parsed.value, parsed.locate, path).filter(
+      (d) => !positions.has(`${d.line}:${d.col}`),
+    ),
   ]);
   if (hasErrors(diagnostics)) return { diagnostics };
   return { guardrails: buildGuardrails(parsed.value, parsed.locate, path), diagnostics };
+}
+
+/** An exception's reason is the one free text: it may hold tabs and line breaks. */
+function isGuardrailsFreeText(path: JsonPath): boolean {
+  return path.length === 5 && path[2] === 'except' && path[4] === 'reason';
 }
 
 async function readGuardrails(path: string): Promise<GuardrailsLoadResult | 'missing'> {
