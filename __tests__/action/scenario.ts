@@ -84,6 +84,7 @@ export function actionScenario(launch: LaunchAction): void {
     ref: string;
     inputs?: Record<string, string>;
     token?: string;
+    env?: Record<string, string>;
   }
 
   let runCounter = 0;
@@ -133,6 +134,7 @@ export function actionScenario(launch: LaunchAction): void {
       AWS_SECRET_ACCESS_KEY: 'emulator-secret-access-key',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
+      ...options.env,
     };
     for (const [name, value] of Object.entries(inputs))
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
@@ -412,8 +414,12 @@ export function actionScenario(launch: LaunchAction): void {
         payload: { ref: 'refs/heads/main', after: direct, repository },
         sha: direct,
         ref: 'refs/heads/main',
+        // The commit → pull request link is asked for 5 times over 2 s, not the default 30 s.
+        env: { WIB_PULL_REQUEST_WAIT: '2s' },
       });
       expect(run.code).toBe(1);
+      expect(run.stdout).toContain('asking again in 0.1 s (attempt 2 of 5)');
+      expect(run.stdout).toContain(`GitHub still lists no pull request for commit ${direct} after 2.0 s.`);
       expect(run.stdout).toContain(`::error::No merged pull request contains commit ${direct}`);
       expect(iam.server.totalCalls()).toBe(0);
     });

@@ -5,7 +5,7 @@ import { GITHUB_TOKENS, GitHubEmulator } from '../../sandbox/github/emulator.js'
 import { GITHUB_ACTIONS_BOT, resolveCommentAuthor } from '../../src/github/author.js';
 import { GitHubApiError } from '../../src/github/errors.js';
 import { APPLY_MARKER, parseMarker, renderMarker } from '../../src/github/marker.js';
-import { findMergedPullRequest } from '../../src/github/pulls.js';
+import { findMergedPullRequest, pullLinkDelays } from '../../src/github/pulls.js';
 import { retryDelay, withGitHubRetry } from '../../src/github/retry.js';
 import {
   capCommentBody,
@@ -307,7 +307,7 @@ describe('merged pull request', () => {
     expect(found).toMatchObject({ number: 310, mergeCommitSha: merge });
     expect(waits).toEqual([2000, 4000, 8000]);
     expect(log[0]).toBe(
-      `GitHub lists no pull request for commit ${merge} yet (the link can lag a merge); asking again in 2 s (attempt 2 of 5).`,
+      `GitHub lists no pull request for commit ${merge} yet (the link can lag a merge); asking again in 2.0 s (attempt 2 of 5).`,
     );
     expect(log).toHaveLength(3);
   });
@@ -329,6 +329,15 @@ describe('merged pull request', () => {
     expect(waits).toEqual([2000, 4000, 8000, 16000]);
     expect(emulator.count('list pulls for commit') - before).toBe(5);
     expect(log.at(-1)).toBe(`GitHub still lists no pull request for commit ${direct} after 30 s.`);
+  });
+
+  test('WIB_PULL_REQUEST_WAIT scales the waits to its total, 0 asks once, anything else is refused', () => {
+    expect(pullLinkDelays({})).toEqual([2000, 4000, 8000, 16000]);
+    expect(pullLinkDelays({ WIB_PULL_REQUEST_WAIT: '2m' })).toEqual([8000, 16000, 32000, 64000]);
+    expect(pullLinkDelays({ WIB_PULL_REQUEST_WAIT: '0' })).toEqual([]);
+    expect(() => pullLinkDelays({ WIB_PULL_REQUEST_WAIT: 'soon' })).toThrow(
+      'WIB_PULL_REQUEST_WAIT="soon" is not a duration: write 0, or 1s to 6h such as 10s or 2m.',
+    );
   });
 
   test('a secondary rate limit without retry-after is waited out for a minute', async () => {
