@@ -2,7 +2,7 @@
 // CreateRole never answers stops the apply at the limit, and the log and the job summary say exactly
 // which changes finished and which did not, as the CLI does. run() from src/main.ts runs in this
 // process; the only time here is the product's own configured limit, nothing measures time.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runActionInProcess } from './action-in-process.js';
@@ -12,7 +12,7 @@ let sandbox: SafetySandbox;
 /** Forwards to the IAM emulator, except CreateRole, which never gets an answer. */
 let writesHang: Server;
 let writesHangUrl: string;
-const held: IncomingMessage[] = [];
+const held: ServerResponse[] = [];
 
 beforeAll(async () => {
   sandbox = await startSafetySandbox();
@@ -21,7 +21,7 @@ beforeAll(async () => {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
     if (/(^|&)Action=CreateRole(&|$)/.test(body)) {
-      held.push(req);
+      held.push(res);
       return;
     }
     const answer = await fetch(sandbox.env.AWS_ENDPOINT_URL_IAM, {
@@ -37,6 +37,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The apply the timeout abandoned is still waiting in this process. Give its CreateRole a final
+  // answer IAM does not retry, so it ends now; closing the connection instead left the SDK retrying
+  // with backoff timers after the test, which kept the jest worker from exiting.
+  for (const res of held)
+    res
+      .writeHead(403, { 'content-type': 'text/xml' })
+      .end(
+        '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>test over</Message></Error><RequestId>0</RequestId></ErrorResponse>',
+      );
+  await new Promise((done) => setTimeout(done, 200));
   writesHang.closeAllConnections();
   writesHang.close();
   await sandbox.stop();
