@@ -6,33 +6,24 @@
 // these tests is the product's own configured limit; nothing here measures time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type Socket } from 'node:net';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/main.js';
 import type { CommandIo } from '../../src/commands/io.js';
 import { requestTimeoutMs } from '../../src/support/deadline.js';
 import { runActionInProcess } from './action-in-process.js';
 import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
+import { IAM_ONLY_BINDINGS, startSilentEndpoint, type Endpoint } from './hanging-endpoints.js';
 
 let sandbox: SafetySandbox;
-const sockets = new Set<Socket>();
-/** Accepts every connection, reads what is sent, and never answers. */
-const silent = createServer((socket) => {
-  sockets.add(socket);
-  socket.on('error', () => undefined);
-  socket.on('close', () => sockets.delete(socket));
-});
-let silentUrl: string;
+let silent: Endpoint;
 
 beforeAll(async () => {
   sandbox = await startSafetySandbox();
-  await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
-  silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+  silent = await startSilentEndpoint();
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  silent.close();
+  await silent.stop();
   await sandbox.stop();
 });
 
@@ -72,7 +63,7 @@ test('plan against a Kubernetes API server that never answers exits 1 at the 2 s
     stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'hung', cluster: { server: silentUrl, 'insecure-skip-tls-verify': true } }],
+      clusters: [{ name: 'hung', cluster: { server: silent.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'hung', user: { token: 'kube-tok-request-timeouts' } }],
       contexts: [{ name: 'hung', context: { cluster: 'hung', user: 'hung' } }],
       'current-context': 'hung',
@@ -117,7 +108,7 @@ bindings:
     managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
 `,
   );
-  const result = await cli(['plan', '--file', file, '--timeout', '5m'], { CPLN_ENDPOINT: silentUrl });
+  const result = await cli(['plan', '--file', file, '--timeout', '5m'], { CPLN_ENDPOINT: silent.url });
   expect(result.code).toBe(1);
   expect(result.stderr).not.toMatch(/did not finish within 5 min/);
   expect(result.stderr).toContain('Control Plane GET /org/acme/mk8s/prod');
@@ -128,25 +119,13 @@ test('the action in plan mode against a GitHub API that never answers fails at t
   const dir = join(sandbox.dir, 'github-silent');
   const workspace = join(dir, 'workspace');
   mkdirSync(workspace, { recursive: true });
-  writeFileSync(
-    join(workspace, 'workload-identity.yaml'),
-    `version: 1
-owner: acme/platform-iam
-aws: { accountId: '123456789012' }
-clusters:
-  prod: { issuer: 'https://oidc.example.com/id/ABC', kubernetes: false }
-bindings:
-  - role: s3-reader
-    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
-    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
-`,
-  );
+  writeFileSync(join(workspace, 'workload-identity.yaml'), IAM_ONLY_BINDINGS);
   const { code, stdout } = await runActionInProcess({
     dir,
     workspace,
     event: 'pull_request',
     inputs: { mode: 'plan', timeout: '5m', comment: 'true' },
-    env: { ...sandbox.env, ...LIMITS, GITHUB_API_URL: silentUrl },
+    env: { ...sandbox.env, ...LIMITS, GITHUB_API_URL: silent.url },
   });
   expect(code).toBe(1);
   expect(stdout).not.toMatch(/did not finish within 5 min/);
