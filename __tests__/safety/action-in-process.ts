@@ -1,10 +1,9 @@
 // Runs the action's run() from src/main.ts in this process with a runner's environment (event
 // payload, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP), as __tests__/main.test.ts does:
 // src is tested without a bundle, and emulators in this process keep answering during the run.
-import * as core from '@actions/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../src/main.js';
+import { runMainInProcess } from '../action/run-main.js';
 import { setProcessEnv } from './harness.js';
 
 export interface InProcessRun {
@@ -79,28 +78,8 @@ export async function runActionInProcess(options: InProcessOptions): Promise<InP
     ),
     ...options.env,
   };
-  const restore = setProcessEnv(env);
-  const savedCwd = process.cwd();
-  const write = process.stdout.write.bind(process.stdout);
-  let stdout = '';
-  process.chdir(workspace);
-  process.exitCode = undefined;
-  // @actions/core's job summary remembers the first GITHUB_STEP_SUMMARY it wrote to.
-  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
-  core.summary.emptyBuffer();
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await run();
-  } finally {
-    process.stdout.write = write;
-    process.chdir(savedCwd);
-    restore();
-  }
-  // core.setFailed sets the exit code; the test process itself must not inherit it.
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
+  const { code, stdout } = await runMainInProcess(env, workspace, (e) =>
+    setProcessEnv(e as Record<string, string>),
+  );
   return { code, stdout, summary: readFileSync(summaryPath, 'utf8') };
 }
