@@ -5,11 +5,11 @@ import './node-check-cli.js';
 import './young-generation.js';
 import { runCli } from './cli/main.js';
 import { processIo } from './commands/io.js';
+import { exitOnceFlushed } from './support/exit.js';
 
 const code = await runCli(process.argv.slice(2), processIo);
 process.exitCode = code;
-// A failed run (a --timeout among them) may leave requests in flight that are still being retried;
-// the answer is printed, so the process does not wait for them. The timer is unref'd: a run that
-// ends by itself is never cut short, and a successful run's output (perhaps piped into a pager) is
-// never cut off.
-if (code === 1) setTimeout(() => process.exit(code), 5_000).unref();
+// A failed run (a --timeout among them) may leave requests in flight that are still being retried:
+// its answer is printed, so the process ends once that output is flushed instead of waiting for them.
+// A successful run ends by itself.
+if (code !== 0) exitOnceFlushed(code);

@@ -3,9 +3,9 @@
 import './node-check-action.js';
 import './young-generation.js';
 import { run } from './main.js';
+import { exitOnceFlushed } from './support/exit.js';
 
 await run();
 // A failed run (the timeout input among them) may leave requests in flight that are still being
-// retried; everything is reported, so the step does not wait for them (unref'd: never cuts short a
-// run that ends by itself).
-if (process.exitCode === 1) setTimeout(() => process.exit(1), 5_000).unref();
+// retried; everything is reported, so the step ends once the log output is flushed.
+if (process.exitCode !== undefined && process.exitCode !== 0) exitOnceFlushed(Number(process.exitCode));

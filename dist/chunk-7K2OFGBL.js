@@ -1,4 +1,0 @@
-import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{setFlagsFromString as t}from"node:v8";t("--semi-space-growth-factor=1");function i(e,n){let r=Number(/^v?(\d+)\./.exec(e)?.[1]);return Number.isInteger(r)&&r>=24?void 0:`workload-identity-bindings needs Node.js 24 or later; this is Node.js ${e}. ${n==="action"?"The action declares `runs.using: node24` in action.yml: run it on a runner that provides Node 24 (GitHub-hosted runners do; self-hosted runners need a current actions/runner release).":"Install Node 24 (https://nodejs.org/en/download, or `nvm install 24`, `fnm use 24`, `volta install node@24`), or run it once with `npx -p node@24 workload-identity \u2026`."}`}function d(e){let n=i(process.version,e);n&&(process.stderr.write(e==="action"?`::error::${n}
-`:`${n}
-`),process.exit(1))}function c(e,n,r){if(!/^\d+$/.test(e))return;let o=Number(e);return o>=n&&o<=r?o:void 0}export{d as a,c as b};
