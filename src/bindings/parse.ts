@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { snippet } from './describe.js';
+import { parseBindingsPiecewise } from './piecewise.js';
 import { utf8Problem } from './utf8.js';
 
 /** A JSON path into the parsed value: map keys and list indexes, e.g. `['bindings', 2, 'role']`. */
@@ -99,7 +100,20 @@ export function fileTooLarge(size: number, file: string): Diagnostic {
   return { severity: 'error', file, line: 1, col: 1, message };
 }
 
-export function parseBindingsSource(input: string | Uint8Array, file: string): ParsedSource {
+export interface ParseOptions {
+  /**
+   * Parse the `bindings:` list item by item when that gives the same result (piecewise.ts), so a
+   * fleet-sized file never has its whole yaml tree in memory; default true. False parses the file
+   * whole, as the tests' reference.
+   */
+  piecewise?: boolean;
+}
+
+export function parseBindingsSource(
+  input: string | Uint8Array,
+  file: string,
+  options: ParseOptions = {},
+): ParsedSource {
   const diagnostics: Diagnostic[] = [];
   const error = (line: number, col: number, message: string) =>
     diagnostics.push({ severity: 'error', file, line, col, message });
@@ -136,6 +150,12 @@ export function parseBindingsSource(input: string | Uint8Array, file: string): P
       `brackets ([ ] / { }) nest more than ${MAX_FLOW_DEPTH} levels deep here — a bindings file never needs that; flatten this value (the file was not parsed)`,
     );
     return { locate: nowhere, diagnostics };
+  }
+  if (options.piecewise !== false) {
+    const pieces = parseBindingsPiecewise(text, NON_JSON_TAGS);
+    // Past the expansion limit the whole-file parse says so, at its own position.
+    if (pieces && countValues(pieces.value, MAX_EXPANDED_VALUES) <= MAX_EXPANDED_VALUES)
+      return { value: pieces.value, locate: pieces.locate, diagnostics };
   }
   const doc = parseDocument(text, {
     lineCounter,

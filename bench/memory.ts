@@ -1,0 +1,85 @@
+// `npm run bench:memory -- --n 1000`: peak RSS of `plan` alone, measured exactly as the bench does
+// (bench/child.ts with the rusage probe of bench/rss-probe.mjs, `plan --format json` through the
+// CLI in a child process), repeated so the spread is visible. For N ≤ 1,000 it measures the first
+// plan of the bench's environment (N bindings, 2·N unrelated roles), applies, then measures the
+// steady-state plan; for larger N the fleet's headroom environment (one ServiceAccount per binding,
+// no unrelated roles) and its first plan, as bench/fleet.ts does. Used to find and check the
+// memory cuts of bench/results/memory.md without running the whole bench.
+//
+// Options:
+//   --n N              bindings (default 1000)
+//   --runs K           plans per state (default 3)
+//   --node-flags "..." extra node flags for the measured child (e.g. "--max-old-space-size=64");
+//                      repeat the option to compare several settings on the same environment
+//   --bundle-dir DIR   the bundle to run (default dist/); --cli source runs the TypeScript sources
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cliArgs, ROOT, runNode, type CliTarget } from './child.js';
+import { startEnvironment, type BenchEnvironment } from './environment.js';
+import { measureApply, setLatency } from './scenarios.js';
+
+const TIMEOUT_MS = 30 * 60_000;
+
+async function plan(env: BenchEnvironment, cli: CliTarget, flags: string[]): Promise<number> {
+  setLatency(env, 0);
+  const run = await runNode(
+    [...flags, ...cliArgs(cli, ['plan', '--file', env.bindingsPath, '--format', 'json'])],
+    {
+      env: env.env,
+      timeoutMs: TIMEOUT_MS,
+    },
+  );
+  if (run.exitCode !== 0 || run.maxRssMb === undefined)
+    throw new Error(`plan exited with ${run.exitCode}: ${(run.stderr || run.stdout).slice(-2000)}`);
+  return run.maxRssMb;
+}
+
+const range = (values: number[]): string =>
+  `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)} MB (${values.map((v) => v.toFixed(0)).join(', ')})`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '1000' },
+      runs: { type: 'string', default: '3' },
+      'node-flags': { type: 'string', multiple: true, default: [''] },
+      'bundle-dir': { type: 'string' },
+      cli: { type: 'string', default: 'bundle' },
+    },
+  });
+  const n = Number(values.n);
+  const runs = Number(values.runs);
+  const variants = values['node-flags'].map((f) => f.split(' ').filter(Boolean));
+  const cli: CliTarget =
+    values.cli === 'source'
+      ? { kind: 'source' }
+      : { kind: 'bundle', dir: values['bundle-dir'] ?? join(ROOT, 'dist') };
+  const headroom = n > 1000;
+  const env = headroom
+    ? await startEnvironment(n, 0, { serviceAccountsPerBinding: 1 })
+    : await startEnvironment(n, 2 * n);
+  try {
+    const measure = async (state: string): Promise<void> => {
+      for (const flags of variants) {
+        const peaks: number[] = [];
+        for (let i = 0; i < runs; i++) peaks.push(await plan(env, cli, flags));
+        process.stdout.write(
+          `N = ${n} ${state} plan${flags.length ? ` [${flags.join(' ')}]` : ''}: ${range(peaks)}\n`,
+        );
+      }
+    };
+    await measure('first');
+    if (headroom) return;
+    const applied = await measureApply(env, cli, undefined);
+    if (applied.failures > 0 || applied.exitCode !== 0)
+      throw new Error(`apply failed (exit ${applied.exitCode})`);
+    await measure('steady');
+  } finally {
+    await env.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
