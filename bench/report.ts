@@ -1,6 +1,6 @@
 // Renders bench results as the Markdown the README shows: the targets first (goal, measured,
 // PASS/MISS), then one table per scenario.
-import { perDoubling, perDoublingSpread } from './scaling.js';
+import { fittedGrowth, perDoubling, perDoublingSpread } from './scaling.js';
 import { LATENCY_PER_KIB_MS } from './scenarios.js';
 import { fmtMs } from './targets.js';
 import type { BenchResults, Calls, PlanRun, Spread, TargetStatus } from './types.js';
@@ -110,16 +110,16 @@ export function renderMarkdown(results: BenchResults): string {
     const stages = Object.keys(sc[0].cpuMs);
     lines.push(
       '',
-      `**Scaling**: every in-process stage for files of ${sc.map((r) => r.n.toLocaleString('en-US')).join(' / ')} bindings (a third with two ServiceAccounts; the first plan, every change a create; bench/stages.ts, each N in its own process, ${sc[0].cpuRuns?.[stages[0]]?.length ?? 1} rounds over the sizes in turn). Median CPU time in ms (wall time in brackets), and the growth per doubling of N from the previous size ((t₂/t₁)^(1/log₂(N₂/N₁)) of the medians; linear ≈ 2, quadratic ≈ 4), with its range over the rounds in brackets.`,
+      `**Scaling**: every in-process stage for files of ${sc.map((r) => r.n.toLocaleString('en-US')).join(' / ')} bindings (a third with two ServiceAccounts; the first plan, every change a create; bench/stages.ts, each N in its own process, ${sc[0].cpuRuns?.[stages[0]]?.length ?? 1} rounds over the sizes in turn). Median CPU time of the stage's thread in ms (wall time in brackets; a full GC, untimed, before each stage), the growth per doubling of N from the previous size ((t₂/t₁)^(1/log₂(N₂/N₁)) of the medians; linear ≈ 2, quadratic ≈ 4), and the growth per doubling fitted over all sizes (2^slope of log₂ t against log₂ N: one outlying size moves it less), each with its range over the rounds in brackets. The target is judged on the fit.`,
       '',
       `| Stage | ${sc.map((r) => `N = ${r.n}`).join(' | ')} | ${sc
         .slice(1)
         .map((r, i) => `×/doubling ${sc[i].n}→${r.n}`)
-        .join(' | ')} |`,
+        .join(' | ')} | ×/doubling, fit ${sc[0].n}…${sc[sc.length - 1].n} |`,
       `| --- | ${sc.map(() => '--:').join(' | ')} | ${sc
         .slice(1)
         .map(() => '--:')
-        .join(' | ')} |`,
+        .join(' | ')} | --: |`,
       ...stages.map((stage) => {
         const cells = sc.map((r) =>
           r.errors[stage]
@@ -134,12 +134,19 @@ export function renderMarkdown(results: BenchResults): string {
             ? `${ratio.toFixed(2)}× (${range[0].toFixed(2)}–${range[1].toFixed(2)})`
             : `${ratio.toFixed(2)}×`;
         });
-        return `| ${stage} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`;
+        const fit = fittedGrowth(sc, stage);
+        const fitted =
+          fit.value === undefined
+            ? '—'
+            : fit.range && fit.range[0] !== fit.range[1]
+              ? `${fit.value.toFixed(2)}× (${fit.range[0].toFixed(2)}–${fit.range[1].toFixed(2)})`
+              : `${fit.value.toFixed(2)}×`;
+        return `| ${stage} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${fitted} |`;
       }),
       `| (file size, ServiceAccounts, changes) | ${sc.map((r) => `${(r.fileBytes / 1024 / 1024).toFixed(1)} MiB, ${r.serviceAccounts}, ${r.changes}`).join(' | ')} | ${sc
         .slice(1)
         .map(() => '')
-        .join(' | ')} |`,
+        .join(' | ')} | |`,
     );
   }
   const fl = results.fleet ?? [];

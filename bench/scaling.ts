@@ -55,11 +55,15 @@ export function perDoublingSpread(a: ScalingRow, b: ScalingRow, stage: string): 
 
 async function measureOnce(n: number): Promise<ScalingRow> {
   {
-    const run = await runNode(tsScriptArgs(join(ROOT, 'bench', 'stages.ts'), [String(n)]), {
-      env: { PATH: process.env.PATH },
-      timeoutMs: 20 * 60_000,
-      measureRss: false,
-    });
+    // --expose-gc: stages.ts runs a full GC before each stage, untimed (see there).
+    const run = await runNode(
+      ['--expose-gc', ...tsScriptArgs(join(ROOT, 'bench', 'stages.ts'), [String(n)])],
+      {
+        env: { PATH: process.env.PATH },
+        timeoutMs: 20 * 60_000,
+        measureRss: false,
+      },
+    );
     if (run.exitCode !== 0)
       throw new Error(`stages.ts ${n} exited with ${run.exitCode}: ${run.stderr.slice(-1000)}`);
     return JSON.parse(run.stdout) as ScalingRow;
@@ -73,4 +77,41 @@ async function measureOnce(n: number): Promise<ScalingRow> {
 export function perDoubling(n1: number, t1: number, n2: number, t2: number): number | undefined {
   if (t1 < 1 || t2 < 1) return undefined;
   return (t2 / t1) ** (1 / Math.log2(n2 / n1));
+}
+
+/**
+ * Growth per doubling of N over every size at once: 2^slope of the least-squares line through
+ * (log₂ N, log₂ t). Two neighbouring sizes give a ratio that one outlier moves: a stage of a few
+ * tens of ms varies ±40 % with when V8 optimises it and whether its allocations fill the young
+ * generation (measured: the apply graph's cost per change was 3.9 / 4.3 / 2.8 / 4.3 µs at 1,000 /
+ * 2,500 / 5,000 / 10,000 bindings, so 5,000 → 10,000 read 3.1× while the stage is linear). The fit
+ * uses all four. Undefined when any time is under 1 ms.
+ */
+export function fittedPerDoubling(points: Array<[n: number, ms: number]>): number | undefined {
+  if (points.length < 2 || points.some(([, t]) => t < 1)) return undefined;
+  const xs = points.map(([n]) => Math.log2(n));
+  const ys = points.map(([, t]) => Math.log2(t));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const sxy = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+  return 2 ** (sxy / sxx);
+}
+
+/** The fit over the medians, and its range over the rounds (each round's own fit). */
+export function fittedGrowth(
+  rows: ScalingRow[],
+  stage: string,
+): { value?: number; range?: [number, number] } {
+  const value = fittedPerDoubling(rows.map((r) => [r.n, r.cpuMs[stage]]));
+  const rounds = Math.min(...rows.map((r) => r.cpuRuns?.[stage]?.length ?? 0));
+  const perRound: number[] = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const fit = fittedPerDoubling(rows.map((r) => [r.n, r.cpuRuns![stage][i]]));
+    if (fit !== undefined) perRound.push(fit);
+  }
+  return {
+    value,
+    range: perRound.length ? [Math.min(...perRound), Math.max(...perRound)] : undefined,
+  };
 }

@@ -5,7 +5,18 @@
 // create; "steady" = everything applied, no changes), so the figures are the code's own cost.
 //
 // Run as its own child process per N (bench/scaling.ts does), so one size's garbage never slows the
-// next:  node --import ./scripts/ts-register.mjs bench/stages.ts N  → one JSON line on stdout.
+// next:  node --expose-gc --import ./scripts/ts-register.mjs bench/stages.ts N  → one JSON line.
+//
+// A stage's CPU time is its own thread's (process.threadCpuUsage), not the process's: V8's helper
+// threads mark and sweep the whole heap and compile code concurrently, and that work lands on
+// whichever stage happens to be running (measured: at 10,000 bindings 54 of the apply graph's
+// 162 ms of process CPU were other threads, with no GC pause in the stage). With --expose-gc, a
+// full GC (untimed) runs before each stage, so every stage starts on a heap of live data only and
+// pays for collecting its own garbage, not the earlier stages': without it, at 10,000 bindings the
+// one mark-compact of the run (441 → 208 MB: the parse's and the renderers' garbage) fell in the
+// apply graph, which comes right after the renderers, and made it 4–7× its 5,000-binding time in
+// every round (6.1× per doubling in the table), while its own work is ~4 µs per change at any N.
+
 import { dependencyGraph } from '../src/apply/graph.js';
 import { runInDependencyOrder } from '../src/apply/scheduler.js';
 import { buildBindingsFile } from '../src/bindings/build.js';
@@ -31,8 +42,8 @@ export interface StageTimes {
   /** Wall time per stage. */
   ms: Record<string, number>;
   /**
-   * CPU time (user + system, all threads of the process) per stage: on a shared machine it moves
-   * far less with other processes' load than wall time does.
+   * CPU time (user + system) of the main thread per stage: on a shared machine it moves far less
+   * with other processes' load than wall time does, and V8's helper threads are not counted.
    */
   cpuMs: Record<string, number>;
   errors: Record<string, string>;
@@ -104,10 +115,12 @@ export async function timeStages(n: number, serviceAccountsPerBinding?: 1 | 2): 
   const cpuMs: Record<string, number> = {};
   const errors: Record<string, string> = {};
   const cpuNow = (): number => {
-    const { user, system } = process.cpuUsage();
+    const { user, system } = process.threadCpuUsage();
     return (user + system) / 1000;
   };
+  const gc = (globalThis as { gc?: (options: { type: 'major'; execution: 'sync' }) => void }).gc;
   const time = <T>(stage: string, fn: () => T): T | undefined => {
+    gc?.({ type: 'major', execution: 'sync' });
     const started = performance.now();
     const cpuStarted = cpuNow();
     try {
@@ -154,6 +167,7 @@ export async function timeStages(n: number, serviceAccountsPerBinding?: 1 | 2): 
   time('render markdown', () => renderPlanMarkdown(first.plan, { bindingsFile: path }));
   time('render json', () => renderPlanJson(first.plan));
   const steps = time('apply graph', () => dependencyGraph(first.plan.changes)) ?? [];
+  gc?.({ type: 'major', execution: 'sync' });
   const started = performance.now();
   const cpuStarted = cpuNow();
   try {

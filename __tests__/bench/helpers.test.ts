@@ -165,6 +165,46 @@ test('growth per doubling: linear ≈ 2, quadratic ≈ 4; a quadratic stage is a
   expect(linear.find((t) => t.name.startsWith('Growth per doubling'))).toMatchObject({ status: 'PASS' });
 });
 
+test('growth fitted over every size: one fast size does not make a linear stage a miss, a quadratic one still is', async () => {
+  const { fittedPerDoubling } = await import('../../bench/scaling.js');
+  expect(
+    fittedPerDoubling([
+      [1000, 10],
+      [2000, 20],
+      [4000, 40],
+    ]),
+  ).toBeCloseTo(2);
+  expect(
+    fittedPerDoubling([
+      [1000, 10],
+      [2000, 40],
+      [4000, 160],
+    ]),
+  ).toBeCloseTo(4);
+  const row = (n: number, t: number) => ({
+    n,
+    serviceAccounts: n,
+    fileBytes: n,
+    changes: n,
+    ms: { graph: t },
+    cpuMs: { graph: t },
+    errors: {},
+  });
+  // The apply graph as measured: 3.9 / 4.3 / 2.8 / 4.3 µs per change; 5,000 → 10,000 alone reads 3.1×.
+  const measured = [row(1000, 9), row(2500, 25), row(5000, 33), row(10000, 101)];
+  const check = checkTargets([], [], undefined, { scaling: measured }).find((t) =>
+    t.name.startsWith('Growth per doubling'),
+  );
+  expect(check).toMatchObject({ status: 'PASS' });
+  expect(check?.measured).toContain('worst single step 3.06× (graph, 5000 → 10000)');
+  const quadratic = [row(1000, 10), row(2500, 62), row(5000, 250), row(10000, 1000)];
+  expect(
+    checkTargets([], [], undefined, { scaling: quadratic }).find((t) =>
+      t.name.startsWith('Growth per doubling'),
+    ),
+  ).toMatchObject({ status: 'MISS' });
+});
+
 test('median', () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 2, 3])).toBe(2.5);
