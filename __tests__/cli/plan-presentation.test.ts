@@ -208,3 +208,19 @@ test('a Markdown plan over the comment budget points at what the CLI offers, not
   expect(md.out).not.toContain('job summary');
   expect(md.out).not.toContain('plan-json` output');
 });
+
+test('the JSON plan written in pieces as it is made (the CLI on stdout) is the text written whole', async () => {
+  const file = write('workload-identity.yaml', HEAD + WRITER + READER);
+  const whole = await run(['plan', '--file', file, '--format', 'json']);
+  const pieces: string[] = [];
+  const io = {
+    ...captureIo(sandbox.env),
+    outPieces: async (made: Iterable<string>) => {
+      for (const piece of made) pieces.push(piece);
+    },
+  };
+  expect(await runCli(['plan', '--file', file, '--format', 'json'], io)).toBe(0);
+  expect(io.stdout()).toBe('');
+  expect(pieces.length).toBeGreaterThan(2);
+  expect(pieces.join('')).toBe(whole.out);
+});

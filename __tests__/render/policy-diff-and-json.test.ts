@@ -1,6 +1,7 @@
 import { buildPlan } from '../../src/plan/plan.js';
 import { foldUnchanged, linesDiff, policyEdits, policyLineDiff } from '../../src/render/policy-diff.js';
-import { renderPlanJson } from '../../src/render/json.js';
+import fc from 'fast-check';
+import { jsonPieces, planJsonPieces, renderPlanJson } from '../../src/render/json.js';
 import { mixedScenario } from '../builders.js';
 
 const diffLines = (a: string, b: string) =>
@@ -56,6 +57,28 @@ describe('renderPlanJson', () => {
     ).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual(plan);
+  });
+
+  test('its pieces (the CLI writes them as they are made) are JSON.stringify(…, null, 2) byte for byte', () => {
+    const { plan } = buildPlan({ ...mixedScenario(), bindingsFile: 'workload-identity.yaml' });
+    const pieces = [...planJsonPieces(plan)];
+    expect(pieces.length).toBeGreaterThan(plan.changes.length);
+    const { formatVersion, planId, owner, accountId, bindingsFile, summary, warnings, changes } = plan;
+    const ordered = { formatVersion, planId, owner, accountId, bindingsFile, summary, warnings, changes };
+    expect(pieces.join('')).toBe(`${JSON.stringify({ ...ordered, ...plan }, null, 2)}\n`);
+    const value = fc.oneof(
+      fc.jsonValue(),
+      fc.constant(undefined),
+      fc.string(),
+      fc.array(fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.date({ noInvalidDate: true }))),
+      fc.date({ noInvalidDate: true }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value), (object) => {
+        expect([...jsonPieces(object)].join('')).toBe(`${JSON.stringify(object, null, 2)}\n`);
+      }),
+      { numRuns: 2000, seed: 2122 },
+    );
   });
 
   test('is the same text for a plan built with its top-level keys in another order', () => {

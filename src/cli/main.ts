@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorCount, formatDiagnostic, type InvalidBindingsError } from '../bindings/diagnostics.js';
 import { UsageError, type CommandIo } from '../commands/io.js';
-import { safeOutput } from '../support/terminal.js';
+import { safeOutput, safeOutputPieces } from '../support/terminal.js';
 import type { BaseOption, PlanFormat } from '../commands/plan.js';
 import { loadCliCommands } from '../load-cli-commands.js';
 import { discoverCommand } from '../commands/discover.js';
@@ -326,8 +326,12 @@ export function runCli(argv: string[], io: CommandIo): Promise<number> {
  * terminal or, in a workflow step, be read by the runner as a command.
  */
 function safeIo(io: CommandIo, colour: boolean): CommandIo {
+  const outPieces = io.outPieces?.bind(io);
   return {
     out: (text) => io.out(safeOutput(text, { colour })),
+    ...(outPieces && {
+      outPieces: (pieces: Iterable<string>) => outPieces(safeOutputPieces(pieces, { colour })),
+    }),
     err: (text) => io.err(safeOutput(text)),
     env: io.env,
     get isTTY() {

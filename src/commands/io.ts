@@ -1,6 +1,13 @@
 // What a command needs from the outside world, injectable so commands are tested without a process.
+import { once } from 'node:events';
+
 export interface CommandIo {
   out(text: string): void;
+  /**
+   * Like `out` for text made in pieces (the JSON plan), written as it is made so the whole text is
+   * never held; `out` of the joined pieces where absent.
+   */
+  outPieces?(pieces: Iterable<string>): Promise<void>;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   /** Whether `out` goes to a terminal (colour is only ever used there). */
@@ -25,8 +32,45 @@ export function writeText(stream: Pick<NodeJS.WritableStream, 'write'>, text: st
   if (!text.endsWith('\n')) stream.write('\n');
 }
 
+/**
+ * Writes the pieces, joined into writes of about `batch` characters, and a final newline if the
+ * last piece has none. Waits for the stream to drain whenever it asks to (write() returns false),
+ * so that at most one batch is made ahead of what the stream has taken: stdout on a pipe queues
+ * every write in memory until it is flushed. 16 Ki characters: a batch stays a small object that
+ * dies in V8's 1 MB young generation (src/young-generation.ts) instead of being promoted.
+ */
+export async function writePieces(
+  stream: NodeJS.WritableStream,
+  pieces: Iterable<string>,
+  batch = 1 << 14,
+): Promise<void> {
+  let pending: string[] = [];
+  let size = 0;
+  let endsWithNewline = false;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    pending.push(piece);
+    size += piece.length;
+    endsWithNewline = piece.endsWith('\n');
+    if (size >= batch) await flush();
+  }
+  if (!endsWithNewline) {
+    pending.push('\n');
+    size += 1;
+  }
+  await flush();
+}
+
 export const processIo: CommandIo = {
   out: (text) => writeText(process.stdout, text),
+  outPieces: (pieces) => writePieces(process.stdout, pieces),
   err: (text) => writeText(process.stderr, text),
   env: process.env,
   get isTTY() {

@@ -6,7 +6,7 @@ import { labelDrift, NO_BASE_NOTE, refuseRemovedClusters } from '../engine/base-
 import type { DriftLabels } from '../plan/drift.js';
 import { readBase } from './base-file.js';
 import { renderGuardrailsBlockedMarkdown, renderGuardrailsMarkdown } from '../render/guardrails.js';
-import { renderPlanJson } from '../render/json.js';
+import { planJsonPieces, renderPlanJson } from '../render/json.js';
 import { renderPlanMarkdown } from '../render/markdown.js';
 import { renderPlanText } from '../render/text.js';
 import { withFreshPlan } from './fresh-plan.js';
@@ -80,7 +80,8 @@ async function planWithinDeadline(options: PlanCommandOptions, io: CommandIo): P
       }
       if (options.format === 'json') {
         if (section) io.err(section);
-        io.out(renderPlanJson(plan));
+        if (io.outPieces) await io.outPieces(planJsonPieces(plan));
+        else io.out(renderPlanJson(plan));
       } else if (options.format === 'markdown') {
         const lead = renderGuardrailsMarkdown(report, loaded.changes);
         io.out(

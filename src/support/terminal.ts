@@ -28,3 +28,25 @@ export function safeOutput(text: string, options: { colour?: boolean } = {}): st
     })
     .join('\n');
 }
+
+/**
+ * safeOutput of the pieces' concatenation, made as the pieces come: each yielded text is whole
+ * lines (safeOutput works line by line, so this is the same text) and the whole output is never
+ * held, nor split into one array of all its lines (a 10,000-binding JSON plan has ~2 million).
+ */
+export function* safeOutputPieces(
+  pieces: Iterable<string>,
+  options: { colour?: boolean } = {},
+): Generator<string> {
+  let carry = '';
+  for (const piece of pieces) {
+    const lastBreak = piece.lastIndexOf('\n');
+    if (lastBreak < 0) {
+      carry += piece;
+      continue;
+    }
+    yield safeOutput(carry + piece.slice(0, lastBreak + 1), options);
+    carry = piece.slice(lastBreak + 1);
+  }
+  if (carry !== '') yield safeOutput(carry, options);
+}
