@@ -5,7 +5,11 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs' },
+  transform: {
+    '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs',
+    '/@kubernetes/client-node/dist/config\\.js$': '<rootDir>/scripts/jest-client-node-config.mjs',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@kubernetes/client-node/dist/config\\.js$)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
   // Tests start in-process emulators; keep workers small on 2-core machines.
