@@ -1,18 +1,22 @@
-// ESM jest on Node 24 (npm scripts put node_modules/.bin/node first on PATH).
-import { createDefaultEsmPreset } from 'ts-jest';
-
-const preset = createDefaultEsmPreset({
-  tsconfig: 'tsconfig.json',
-  diagnostics: { ignoreCodes: ['TS151001'] },
-});
-
+// ESM jest on Node 24 (npm scripts put node_modules/.bin/node first on PATH). TypeScript is
+// stripped by Node itself (scripts/jest-strip-types.mjs); `npm run lint` type-checks.
 export default {
-  ...preset,
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs',
+    '/@kubernetes/client-node/dist/config\\.js$': '<rootDir>/scripts/jest-client-node-config.mjs',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@kubernetes/client-node/dist/config\\.js$)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
   // Tests start in-process emulators; keep workers small on 2-core machines.
   maxWorkers: 2,
+  // A worker keeps what every test file's ES modules loaded and grew to ~600 MB over the suite:
+  // more GC, slower child-process spawns, and on a loaded machine an exit slower than jest's 500 ms
+  // grace ("A worker process has failed to exit gracefully"). A fresh worker past 350 MB is cheaper
+  // (measured at load ~7: 297 → 278 s of CPU, and no such warning).
+  workerIdleMemoryLimit: '350MB',
 };

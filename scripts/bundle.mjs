@@ -26,6 +26,7 @@ import {
   cpSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,21 +98,50 @@ const precompiledSchemas = {
 };
 
 /**
- * `import … from 'node:http'` (and https) through require(). An ES module import of node:http makes
- * Node build its ES module facade, which reads every export, and the lazy getters among them load
- * Node's internal fetch (undici): measured ~160 ms and ~13 MB RSS on Node 24, for a module that
- * require() gives at once. client-node and its proxy agents import them that way.
+ * Node built-ins through require(), for `import … from 'node:x'` and `await import('node:x')` alike.
+ * An ES module import of a built-in makes Node build its ES module facade, which reads every export,
+ * and the lazy getters among them load what the getter stands for. node:http's load Node's internal
+ * fetch (undici): ~160 ms and ~13 MB RSS on Node 24, and @smithy/node-http-handler imports node:http
+ * dynamically before the plan's first IAM request. crypto, fs and process have such getters too.
+ * require() returns the module as it is, its getters untouched.
  */
 const builtinsViaRequire = {
-  name: 'http-builtins-via-require',
+  name: 'builtins-via-require',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
-      args.kind === 'import-statement'
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) =>
+      (args.kind === 'import-statement' || args.kind === 'dynamic-import') && isBuiltin(args.path)
         ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-via-require' }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'builtin-via-require' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * @actions/core imports its OIDC client (getIDToken) statically, and with it @actions/http-client and
+ * the npm undici: ~780 KB the action would evaluate before its first request. The action never asks
+ * for an ID token, so core.js gets a stand-in whose getIDToken imports the real module when called
+ * (esbuild drops it, and the real module with it, as nothing calls it).
+ */
+const lazyActionsOidc = {
+  name: 'lazy-actions-oidc',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
+      /node_modules[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/.test(args.importer)
+        ? {
+            // Not a node_modules path: the licence list reads package names from those.
+            path: 'oidc-utils',
+            namespace: 'lazy-actions-oidc',
+            pluginData: { dir: dirname(args.importer) },
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-actions-oidc' }, (args) => ({
+      contents: `export class OidcClient {\n  static async getIDToken(audience) {\n    const real = await import('./oidc-utils.js');\n    return real.OidcClient.getIDToken(audience);\n  }\n}\n`,
+      resolveDir: args.pluginData.dir,
       loader: 'js',
     }));
   },
@@ -163,7 +193,7 @@ try {
     banner: {
       js: "import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);",
     },
-    plugins: [lazyEntries, withoutGeneratedClient, precompiledSchemas, builtinsViaRequire],
+    plugins: [lazyEntries, withoutGeneratedClient, precompiledSchemas, builtinsViaRequire, lazyActionsOidc],
   });
   const inputs = Object.keys(result.metafile.inputs);
   if (inputs.some((p) => /node_modules\/ajv\/dist\/(core|compile)\//.test(p)))

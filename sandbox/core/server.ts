@@ -76,7 +76,10 @@ export class EmulatorServer {
     const server: Server = tls
       ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest)
       : createServer(onRequest);
-    server.keepAliveTimeout = 5000;
+    // Longer than any pause between two calls of a test: a client that reuses a connection the server
+    // is just closing gets ECONNRESET, which clients with maxAttempts: 1 (call-counting tests) report
+    // as a failure; seen on a loaded machine with the 5 s default. stop() ends every connection.
+    server.keepAliveTimeout = 60_000;
     // For https, 'connection' gives the raw TCP socket: destroying it on stop also ends TLS sessions.
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);

@@ -1,10 +1,12 @@
 // A throw-away certificate authority and a server certificate for 127.0.0.1/localhost, so the
 // emulator can serve https the way a real cluster does (client-node and kubectl verify the server
 // against the kubeconfig's CA data). Node cannot create certificates, so this runs the `openssl`
-// CLI in a temporary directory; keys are test-only and never leave the process. Generated once per
-// process: every https emulator shares the same CA.
+// CLI in a temporary directory. Keys are test-only and trusted by nothing but the emulator's own
+// clients. Generated once per machine and kept under the temporary directory: every https emulator
+// shares the same CA, and a test runner that starts hundreds of emulators (each jest test file loads
+// this module afresh) runs openssl three times in all instead of three times per test file.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,9 +24,13 @@ export interface TestCertificates {
 
 let cached: Promise<TestCertificates> | undefined;
 
-/** The process-wide test CA and server certificate (created on first use). */
+/** Where the certificates are kept; bump the suffix when what `generate` makes changes. */
+export const CERTIFICATES_DIR = join(tmpdir(), 'wib-kube-emulator-tls-v1');
+const FILES = ['ca.crt', 'server.crt', 'server.key'] as const;
+
+/** The machine-wide test CA and server certificate (created on first use). */
 export function testCertificates(): Promise<TestCertificates> {
-  cached ??= generate().catch((error: unknown) => {
+  cached ??= keptCertificates(CERTIFICATES_DIR).catch((error: unknown) => {
     cached = undefined;
     throw error;
   });
@@ -38,7 +44,41 @@ const SERVER_EXTENSIONS = [
   'subjectAltName=IP:127.0.0.1,DNS:localhost',
 ].join('\n');
 
-async function generate(): Promise<TestCertificates> {
+async function readKept(dir: string): Promise<TestCertificates> {
+  // Only a folder of our own that nobody else can write to: on a shared machine another user could
+  // otherwise plant the key the emulator serves with.
+  const info = await lstat(dir);
+  if (!info.isDirectory() || (process.getuid && info.uid !== process.getuid()) || info.mode & 0o022)
+    throw new Error(`kube emulator: ${dir} is not a private folder of this user`);
+  const [caPem, certPem, keyPem] = await Promise.all(FILES.map((f) => readFile(join(dir, f), 'utf8')));
+  if (![caPem, certPem, keyPem].every((pem) => pem.includes('-----BEGIN ')))
+    throw new Error(`kube emulator: ${dir} holds incomplete certificates`);
+  return { caPem, certPem, keyPem };
+}
+
+/**
+ * The certificates kept in `keep`, or new ones made and kept there (renamed into place whole, so
+ * runs racing to make them never see half a set).
+ */
+export async function keptCertificates(keep: string): Promise<TestCertificates> {
+  try {
+    return await readKept(keep);
+  } catch {
+    const dir = await generate();
+    try {
+      await rename(dir, keep);
+    } catch {
+      // Another process kept its set first (or an unreadable leftover is in the way): use ours.
+      const ours = await readKept(dir);
+      await rm(dir, { recursive: true, force: true });
+      return readKept(keep).catch(() => ours);
+    }
+    return readKept(keep);
+  }
+}
+
+/** Makes a CA and a server certificate in a new temporary folder, and returns the folder. */
+async function generate(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kube-emulator-tls-'));
   const at = (name: string): string => join(dir, name);
   try {
@@ -90,12 +130,11 @@ async function generate(): Promise<TestCertificates> {
       '-extfile',
       at('server.ext'),
     ]);
-    const [caPem, certPem, keyPem] = await Promise.all(
-      ['ca.crt', 'server.crt', 'server.key'].map((f) => readFile(at(f), 'utf8')),
-    );
-    return { caPem, certPem, keyPem };
-  } finally {
+    for (const name of ['ca.key', 'ca.srl', 'server.csr', 'server.ext']) await rm(at(name), { force: true });
+    return dir;
+  } catch (error) {
     await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }
 
