@@ -11,6 +11,9 @@ export default {
   },
   transformIgnorePatterns: ['/node_modules/(?!@kubernetes/client-node/dist/config\\.js$)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The schema validators the bundle ships, not ajv compiling them in every test file.
+  globalSetup: '<rootDir>/scripts/jest-schemas.mjs',
+  resolver: '<rootDir>/scripts/jest-resolver.cjs',
   testTimeout: 60000,
   // Tests start in-process emulators; keep workers small on 2-core machines.
   maxWorkers: 2,
