@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['apply', 'engine'], // orchestration: apply a plan; observe and plan
   ['render'], // text, Markdown, JSON and apply-report presentation
   ['action', 'commands'], // the action's modes; the CLI's commands
-  ['handlers.ts', 'cli-commands.ts', 'young-generation.ts', 'node-check-action.ts', 'node-check-cli.ts'], // what the entry points load: lazily, or first
+  ['handlers.ts', 'cli-commands.ts', 'v8-flags.ts', 'node-check-action.ts', 'node-check-cli.ts'], // what the entry points load: lazily, or first
   ['load-cli-commands.ts'],
   ['cli', 'main.ts'],
   ['index.ts', 'cli.ts'], // bundle entry points

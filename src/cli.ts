@@ -2,7 +2,7 @@
 // The CLI entry point (bundled as dist/cli.js).
 // First: stops with a clear message on a Node.js older than 24, before anything needing it loads.
 import './node-check-cli.js';
-import './young-generation.js';
+import './v8-flags.js';
 import { runCli } from './cli/main.js';
 import { processIo } from './commands/io.js';
 import { exitOnceFlushed } from './support/exit.js';

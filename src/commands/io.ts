@@ -37,7 +37,7 @@ export function writeText(stream: Pick<NodeJS.WritableStream, 'write'>, text: st
  * last piece has none. Waits for the stream to drain whenever it asks to (write() returns false),
  * so that at most one batch is made ahead of what the stream has taken: stdout on a pipe queues
  * every write in memory until it is flushed. 16 Ki characters: a batch stays a small object that
- * dies in V8's 1 MB young generation (src/young-generation.ts) instead of being promoted.
+ * dies in V8's 1 MB young generation (src/v8-flags.ts) instead of being promoted.
  */
 export async function writePieces(
   stream: NodeJS.WritableStream,
