@@ -5,8 +5,15 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs' },
+  transform: {
+    '^.+\\.ts$': '<rootDir>/scripts/jest-strip-types.mjs',
+    '/@kubernetes/client-node/dist/config\\.js$': '<rootDir>/scripts/jest-client-node-config.mjs',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@kubernetes/client-node/dist/config\\.js$)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The schema validators the bundle ships, not ajv compiling them in every test file.
+  globalSetup: '<rootDir>/scripts/jest-schemas.mjs',
+  resolver: '<rootDir>/scripts/jest-resolver.cjs',
   testTimeout: 60000,
   // Tests start in-process emulators; keep workers small on 2-core machines.
   maxWorkers: 2,
