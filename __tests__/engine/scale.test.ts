@@ -74,12 +74,12 @@ async function pipeline(n: number): Promise<PipelineRun> {
 test(
   'N and 2N bindings × 2 ServiceAccounts: validate, plan, apply, converge; the work doubles, no more',
   async () => {
-    const small = await pipeline(50);
-    const large = await pipeline(100);
+    const small = await pipeline(25);
+    const large = await pipeline(50);
     for (const run of [small, large]) expect(run.replanned).toBe(0);
     // Every binding plans a role and two ServiceAccounts (plus the two OIDC providers).
-    expect(small.planned).toBe(50 * 3 + 2);
-    expect(large.planned).toBe(100 * 3 + 2);
+    expect(small.planned).toBe(25 * 3 + 2);
+    expect(large.planned).toBe(50 * 3 + 2);
     // Apply writes in proportion to the plan: one role's worth of IAM calls and two ServiceAccounts
     // per binding, whatever N is.
     expect(large.kubeWrites).toBe(2 * small.kubeWrites);

@@ -66,6 +66,7 @@ describe('renderPlanJson', () => {
     const { formatVersion, planId, owner, accountId, bindingsFile, summary, warnings, changes } = plan;
     const ordered = { formatVersion, planId, owner, accountId, bindingsFile, summary, warnings, changes };
     expect(pieces.join('')).toBe(`${JSON.stringify({ ...ordered, ...plan }, null, 2)}\n`);
+    expect(pieces.join('')).toBe(renderPlanJson(plan));
     const value = fc.oneof(
       fc.jsonValue(),
       fc.constant(undefined),

@@ -1,0 +1,2 @@
+import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-ICR5ZDB6.js";import"./chunk-MFUNYMJ4.js";import"./chunk-C4IG3CVH.js";import"./chunk-42TIJXRJ.js";import"./chunk-ZUEF5N5C.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,2 +1,0 @@
-import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-MNRCPEIO.js";import"./chunk-C66XYPZN.js";import"./chunk-RDZZOK27.js";import"./chunk-IBQXY3RT.js";import"./chunk-D4UGAXXT.js";import"./chunk-YQA6XKU4.js";import"./chunk-5HVJXZMA.js";import"./chunk-PAZGIQQ2.js";import"./chunk-WPCCTRLM.js";import"./chunk-ZUEF5N5C.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
