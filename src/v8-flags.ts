@@ -21,7 +21,7 @@
 // - 1,000 bindings: peak RSS 124–149 → 118–133 MB at load average 4–7, 148–156 → 128–156 MB
 //   (median 151 → 140) at load average 2–3; CPU and wall time the same (Turbofan's background
 //   compiles are gone, the extra full GCs cost about as much). 120 MB is approached, not met.
-// - 10 bindings: no measurable change in CPU or wall time (24 runs each).
+// - 10 bindings: no measurable change in CPU or wall time (12 alternating runs each).
 // - 10,000 bindings, first plan: peak RSS 354–374 → 212–238 MB, under the 250 MB goal, for CPU
 //   time +19–40 % (~30 full GCs instead of 4).
 import { setFlagsFromString } from 'node:v8';
