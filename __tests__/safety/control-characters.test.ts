@@ -33,10 +33,9 @@ afterAll(async () => {
 
 /** Lines the runner would read as workflow commands, and raw control characters (tabs and line breaks aside). */
 function hazards(output: string): string[] {
-  return output.split('\n').filter(
-    // eslint-disable-next-line no-control-regex
-    (line) => /^\s*::/.test(line) || /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(line),
-  );
+  return output
+    .split('\n')
+    .filter((line) => /^\s*::/.test(line) || /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(line));
 }
 
 test.each([
