@@ -146,19 +146,21 @@ test('the speed-up is the median of the alternating pairs, shown with its range'
   expect(check?.measured).toContain('12.0× (median of 3 pairs, 9.5–14.0×');
 });
 
+/** A scaling row whose only stage (the apply graph) took `t` ms at `n` bindings. */
+const row = (n: number, t: number) => ({
+  n,
+  serviceAccounts: n,
+  fileBytes: n,
+  changes: n,
+  ms: { graph: t },
+  cpuMs: { graph: t },
+  errors: {},
+});
+
 test('growth per doubling: linear ≈ 2, quadratic ≈ 4; a quadratic stage is a miss', async () => {
   const { perDoubling } = await import('../../bench/scaling.js');
   expect(perDoubling(1000, 100, 2500, 250)).toBeCloseTo(2);
   expect(perDoubling(5000, 100, 10000, 400)).toBeCloseTo(4);
-  const row = (n: number, t: number) => ({
-    n,
-    serviceAccounts: n,
-    fileBytes: n,
-    changes: n,
-    ms: { graph: t },
-    cpuMs: { graph: t },
-    errors: {},
-  });
   const checks = checkTargets([], [], undefined, { scaling: [row(1000, 10), row(2000, 40)] });
   expect(checks.find((t) => t.name.startsWith('Growth per doubling'))).toMatchObject({ status: 'MISS' });
   const linear = checkTargets([], [], undefined, { scaling: [row(1000, 10), row(2000, 20)] });
@@ -181,15 +183,6 @@ test('growth fitted over every size: one fast size does not make a linear stage 
       [4000, 160],
     ]),
   ).toBeCloseTo(4);
-  const row = (n: number, t: number) => ({
-    n,
-    serviceAccounts: n,
-    fileBytes: n,
-    changes: n,
-    ms: { graph: t },
-    cpuMs: { graph: t },
-    errors: {},
-  });
   // The apply graph as measured: 3.9 / 4.3 / 2.8 / 4.3 µs per change; 5,000 → 10,000 alone reads 3.1×.
   const measured = [row(1000, 9), row(2500, 25), row(5000, 33), row(10000, 101)];
   const check = checkTargets([], [], undefined, { scaling: measured }).find((t) =>

@@ -1,10 +1,10 @@
 // Runs the action's run() from src/main.ts in this process with a runner's environment (event
 // payload, INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP), as __tests__/main.test.ts does:
 // src is tested without a bundle, and emulators in this process keep answering during the run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { runMainInProcess } from '../action/run-main.js';
 import { setProcessEnv } from './harness.js';
+import { pullRequestEvent, pushEvent, writeRunnerFiles } from './runner-files.js';
 
 export interface InProcessRun {
   code: number;
@@ -27,36 +27,10 @@ const SHA = 'a'.repeat(40);
 
 export async function runActionInProcess(options: InProcessOptions): Promise<InProcessRun> {
   const { dir, workspace } = options;
-  mkdirSync(dir, { recursive: true });
-  const eventPath = join(dir, 'event.json');
-  const outputPath = join(dir, 'output');
-  const summaryPath = join(dir, 'summary.md');
-  const repository = {
-    id: 1,
-    name: 'infra',
-    full_name: 'acme/infra',
-    owner: { login: 'acme' },
-    default_branch: 'main',
-  };
-  const payload =
-    options.event === 'pull_request'
-      ? {
-          action: 'opened',
-          number: 7,
-          pull_request: {
-            number: 7,
-            state: 'open',
-            merged: false,
-            head: { sha: SHA, ref: 'change', repo: { full_name: 'acme/infra' } },
-            base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: 'acme/infra' } },
-          },
-          repository,
-          sender: { login: 'octocat' },
-        }
-      : { ref: 'refs/heads/main', after: SHA, repository, sender: { login: 'octocat' } };
-  writeFileSync(eventPath, JSON.stringify(payload));
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
+  const { eventPath, outputPath, summaryPath } = writeRunnerFiles(
+    dir,
+    options.event === 'pull_request' ? pullRequestEvent(7, SHA) : pushEvent(SHA),
+  );
   const env: Record<string, string> = {
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: options.event,

@@ -3,8 +3,9 @@
 // is dist/index.js, or WIB_ACTION_ENTRY (a .ts entry runs through the TypeScript loader). Returns
 // everything the run wrote so the safety suites can search it.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pullRequestEvent, writeRunnerFiles } from './runner-files.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const ACTION_ENTRY = resolve(ROOT, process.env.WIB_ACTION_ENTRY ?? 'dist/index.js');
@@ -39,38 +40,11 @@ export interface ActionRunOptions {
 }
 
 export async function runActionProcess(options: ActionRunOptions): Promise<ActionRun> {
-  mkdirSync(options.dir, { recursive: true });
-  const eventPath = join(options.dir, 'event.json');
-  const outputPath = join(options.dir, 'output');
-  const summaryPath = join(options.dir, 'summary.md');
-  const repository = {
-    id: 1,
-    name: 'infra',
-    full_name: 'acme/infra',
-    owner: { login: 'acme' },
-    default_branch: 'main',
-    private: true,
-  };
   const number = options.pullNumber;
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      action: 'opened',
-      number,
-      pull_request: {
-        number,
-        state: 'open',
-        merged: false,
-        html_url: `https://github.com/acme/infra/pull/${number}`,
-        head: { sha: options.headSha, ref: `change-${number}`, repo: { full_name: 'acme/infra' } },
-        base: { sha: '0'.repeat(40), ref: 'main', repo: { full_name: 'acme/infra' } },
-      },
-      repository,
-      sender: { login: 'octocat' },
-    }),
+  const { eventPath, outputPath, summaryPath } = writeRunnerFiles(
+    options.dir,
+    pullRequestEvent(number, options.headSha),
   );
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: options.dir,

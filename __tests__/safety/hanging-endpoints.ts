@@ -5,17 +5,24 @@
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 
-/** The IAM-only bindings file the suites plan and apply: one OIDC provider, one role. */
-export const IAM_ONLY_BINDINGS = `version: 1
+/** A one-binding file whose cluster `prod` is `cluster` (a YAML flow mapping). */
+export function oneBindingFile(cluster: string): string {
+  return `version: 1
 owner: acme/platform-iam
 aws: { accountId: '123456789012' }
 clusters:
-  prod: { issuer: 'https://oidc.example.com/id/ABC', kubernetes: false }
+  prod: ${cluster}
 bindings:
   - role: s3-reader
     serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
     managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
 `;
+}
+
+/** The IAM-only bindings file the suites plan and apply: one OIDC provider, one role. */
+export const IAM_ONLY_BINDINGS = oneBindingFile(
+  "{ issuer: 'https://oidc.example.com/id/ABC', kubernetes: false }",
+);
 
 export interface Endpoint {
   url: string;

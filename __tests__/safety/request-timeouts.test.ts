@@ -12,7 +12,12 @@ import type { CommandIo } from '../../src/commands/io.js';
 import { requestTimeoutMs } from '../../src/support/deadline.js';
 import { runActionInProcess } from './action-in-process.js';
 import { setProcessEnv, startSafetySandbox, type SafetySandbox } from './harness.js';
-import { IAM_ONLY_BINDINGS, startSilentEndpoint, type Endpoint } from './hanging-endpoints.js';
+import {
+  IAM_ONLY_BINDINGS,
+  oneBindingFile,
+  startSilentEndpoint,
+  type Endpoint,
+} from './hanging-endpoints.js';
 
 let sandbox: SafetySandbox;
 let silent: Endpoint;
@@ -73,16 +78,7 @@ test('plan against a Kubernetes API server that never answers exits 1 at the 2 s
   const file = join(dir, 'workload-identity.yaml');
   writeFileSync(
     file,
-    `version: 1
-owner: acme/platform-iam
-aws: { accountId: '123456789012' }
-clusters:
-  prod: { issuer: 'https://oidc.example.com/id/ABC', kubernetes: { context: hung } }
-bindings:
-  - role: s3-reader
-    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
-    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
-`,
+    oneBindingFile("{ issuer: 'https://oidc.example.com/id/ABC', kubernetes: { context: hung } }"),
   );
   const result = await cli(['plan', '--file', file, '--timeout', '5m'], { KUBECONFIG: kubeconfig });
   expect(result.code).toBe(1);
@@ -95,19 +91,7 @@ test('plan against a Control Plane API that never answers exits 1 at the 2 s req
   const dir = join(sandbox.dir, 'cpln-silent');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'workload-identity.yaml');
-  writeFileSync(
-    file,
-    `version: 1
-owner: acme/platform-iam
-aws: { accountId: '123456789012' }
-clusters:
-  prod: { controlPlane: { org: acme, cluster: prod } }
-bindings:
-  - role: s3-reader
-    serviceAccounts: [{ cluster: prod, namespace: default, name: app }]
-    managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]
-`,
-  );
+  writeFileSync(file, oneBindingFile('{ controlPlane: { org: acme, cluster: prod } }'));
   const result = await cli(['plan', '--file', file, '--timeout', '5m'], { CPLN_ENDPOINT: silent.url });
   expect(result.code).toBe(1);
   expect(result.stderr).not.toMatch(/did not finish within 5 min/);
