@@ -180,11 +180,60 @@ describe('listing serviceaccounts', () => {
       _continue: first.metadata?._continue,
     });
     expect(names(second.items)).toEqual(['list-y/e']);
+    // Counted from the continue key on; the last page has neither a count nor a continue token.
+    expect(second.metadata?.remainingItemCount).toBe(1);
+    const last = await api.listNamespacedServiceAccount({
+      namespace: 'list-y',
+      limit: 1,
+      _continue: second.metadata?._continue,
+    });
+    expect(names(last.items)).toEqual(['list-y/unmanaged']);
+    expect(last.metadata?._continue).toBeUndefined();
+    expect(last.metadata?.remainingItemCount).toBeUndefined();
 
     const bad = await failure(
       api.listNamespacedServiceAccount({ namespace: 'list-y', limit: 1, _continue: 'not-a-token' }),
     );
     expect(bad.code).toBe(400);
+  });
+
+  test('a server may leave remainingItemCount unset; paging is unchanged', async () => {
+    emulator.reportRemainingItemCount(false);
+    try {
+      const first = await api.listNamespacedServiceAccount({ namespace: 'list-y', limit: 2 });
+      expect(names(first.items)).toEqual(['list-y/d', 'list-y/e']);
+      expect(first.metadata?._continue).toEqual(expect.any(String));
+      expect(first.metadata?.remainingItemCount).toBeUndefined();
+      const namespaces = await api.listNamespace({ limit: 1 });
+      expect(namespaces.metadata?.remainingItemCount).toBeUndefined();
+    } finally {
+      emulator.reportRemainingItemCount(true);
+    }
+    const counted = await api.listNamespacedServiceAccount({ namespace: 'list-y', limit: 2 });
+    expect(counted.metadata?.remainingItemCount).toBe(1);
+  });
+
+  test('RBAC can deny listing in a namespace while GETs there are allowed', async () => {
+    emulator.denyRequests([{ verb: 'list', resource: 'serviceaccounts', scope: 'namespace' }]);
+    try {
+      const denied = await failure(api.listNamespacedServiceAccount({ namespace: 'list-y', limit: 500 }));
+      expect(denied.code).toBe(403);
+      expect(denied.body).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'Forbidden',
+        message:
+          'serviceaccounts is forbidden: User "kubernetes-admin" cannot list resource "serviceaccounts" in API group "" in the namespace "list-y"',
+        details: { kind: 'serviceaccounts' },
+      });
+      expect(
+        (await api.readNamespacedServiceAccount({ namespace: 'list-y', name: 'd' })).metadata?.name,
+      ).toBe('d');
+      // The cluster-wide list is not a namespaced one.
+      expect((await api.listServiceAccountForAllNamespaces({ limit: 1 })).items).toHaveLength(1);
+    } finally {
+      emulator.denyRequests([]);
+    }
   });
 
   test('a namespace that does not exist lists as empty', async () => {

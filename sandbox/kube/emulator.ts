@@ -119,6 +119,14 @@ export class KubeEmulator {
     Object.assign(target, expiry);
   }
 
+  /**
+   * Whether paged lists without a selector report `remainingItemCount` from now on (default true,
+   * as the API server does; false: a server that leaves it unset, which ListMeta allows).
+   */
+  reportRemainingItemCount(on: boolean): void {
+    this.state.reportsRemainingItemCount = on;
+  }
+
   /** Deletes a namespace as `kubectl delete namespace` would: it stays Terminating until finalized. */
   terminateNamespace(name: string): void {
     this.state.terminateNamespace(name);

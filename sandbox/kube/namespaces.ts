@@ -68,7 +68,8 @@ export class NamespaceApi {
     const selector = parseLabelSelector(query.get('labelSelector'));
     const matching = this.state.listNamespaces().filter((ns) => matchesSelector(selector, ns.labels));
     const rv = this.state.resourceVersion;
-    const page = paginate(matching, (ns) => ns.name, query, rv, selector.length > 0, {
+    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
+    const page = paginate(matching, (ns) => ns.name, query, rv, uncounted, {
       policy: this.state.continueExpiry,
       now: this.state.nowMs(),
     });

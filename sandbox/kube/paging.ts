@@ -1,7 +1,8 @@
 // `limit`/`continue` paging of list calls. The continue token is opaque to clients (base64 JSON of
 // the last key served), and like the API server's, `remainingItemCount` is only reported for lists
-// without a label selector. Items are served in key order, so a page resumes after the last key
-// even when objects were added or removed in between.
+// without a label selector (tests can turn it off: ListMeta allows a server to leave it unset).
+// Items are served in key order, so a page resumes after the last key even when objects were added
+// or removed in between.
 //
 // Continue tokens expire like the API server's do once etcd compacts the list's revision (about 5
 // minutes): a test sets a time to live, or expires the next N continued requests. The answer is 410
@@ -42,7 +43,8 @@ export function paginate<T>(
   keyOf: (item: T) => string,
   query: URLSearchParams,
   resourceVersion: string,
-  selected: boolean,
+  /** No `remainingItemCount`: a list with a selector, or a server that does not report it. */
+  uncounted: boolean,
   expiry: { policy: ContinueExpiry; now: number } = { policy: {}, now: 0 },
 ): Page<T> {
   const limit = parseLimit(query.get('limit'));
@@ -62,7 +64,7 @@ export function paginate<T>(
   return {
     items: page,
     continueToken: Buffer.from(JSON.stringify(next)).toString('base64url'),
-    ...(selected ? {} : { remainingItemCount: rest.length - limit }),
+    ...(uncounted ? {} : { remainingItemCount: rest.length - limit }),
   };
 }
 

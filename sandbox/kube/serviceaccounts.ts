@@ -66,7 +66,8 @@ export class ServiceAccountApi {
       .listServiceAccounts(namespace)
       .filter((sa) => matchesSelector(selector, metadataMap(sa.fields, 'labels')));
     const rv = this.state.resourceVersion;
-    const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, selector.length > 0, {
+    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
+    const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, uncounted, {
       policy: this.state.continueExpiry,
       now: this.state.nowMs(),
     });

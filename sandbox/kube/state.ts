@@ -21,6 +21,11 @@ export class KubeState {
   private readonly clock: () => Date;
   /** When continue tokens expire (tests change it; default never). */
   readonly continueExpiry: ContinueExpiry = {};
+  /**
+   * Whether paged lists without a selector report `remainingItemCount` (ListMeta: the server may
+   * leave it unset; tests turn it off to be such a server).
+   */
+  reportsRemainingItemCount = true;
 
   constructor(clock: () => Date = () => new Date()) {
     this.clock = clock;

@@ -205,7 +205,8 @@ export class WorkloadApi {
       .listWorkloads(k.resource, namespace)
       .filter((w) => matchesSelector(selector, labelsOf(w.object)));
     const rv = this.state.resourceVersion;
-    const page = paginate(items, (w) => `${w.namespace}/${w.name}`, query, rv, selector.length > 0, {
+    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
+    const page = paginate(items, (w) => `${w.namespace}/${w.name}`, query, rv, uncounted, {
       policy: this.state.continueExpiry,
       now: this.state.nowMs(),
     });

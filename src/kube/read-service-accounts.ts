@@ -1,20 +1,37 @@
 // Reads one cluster's ServiceAccounts and namespaces for the plan: every ServiceAccount carrying our
 // managed-by label (one paged list across all namespaces — ones we created that left the file are
-// found too), each wanted ServiceAccount that the list did not return (GET, 404 = absent), and which
-// of the file's namespaces exist or are being deleted. Lists restart once when their continue token
-// expires (410). A cluster-wide ServiceAccount list forbidden by RBAC falls back to the file's
-// namespaces.
+// found too), each wanted ServiceAccount that the list did not return, and which of the file's
+// namespaces exist or are being deleted. Lists restart once when their continue token expires
+// (410). A cluster-wide ServiceAccount list forbidden by RBAC falls back to the file's namespaces.
 //
 // Namespaces: one GET for a single namespace; from two on, one list of all namespaces (usually one
 // page) is fewer calls than a GET each. If listing namespaces is forbidden (RBAC granting only get),
 // it falls back to a GET each.
 //
-// Calls per cluster, S = labelled ServiceAccounts, M = wanted ServiceAccounts without the label in
-// existing namespaces, n = the file's namespaces, A = namespaces in the cluster:
-//   max(1, ⌈S/500⌉) + (n = 0 ? 0 : n = 1 ? 1 : ⌈A/500⌉) + M
-// Usually 2 + M. Namespace and ServiceAccount lists run concurrently; GETs follow and skip
-// namespaces known to be missing. client-node does not retry, so 429, 5xx and dropped connections
-// are retried here with backoff.
+// Wanted ServiceAccounts the label list did not return (a first plan: all of them), per namespace:
+// one of them is a GET (404 = absent); from two on, a paged list of the namespace without a
+// selector, keeping only the wanted names: a GET each was one call per ServiceAccount, and at a
+// thousand responses the HTTP parsing alone (undici's WebAssembly parser, optimised by V8 once it
+// is hot) costs wall time and tens of MB of peak memory. After each page the list stops for GETs of
+// the ones still missing once they are no more than the pages still to read (from the page's
+// remainingItemCount), so a namespace of thousands of ServiceAccounts costs at most one page more
+// than GETting each. A server that omits remainingItemCount (an aggregated or older API server)
+// keeps being listed while two or more are missing: the rest could be one page or hundreds, and
+// listing never reads more than the namespace holds, whereas GETs could cost more calls than the
+// pages they replace; one still missing is fetched with a GET, never more calls than the page a
+// continue token promises. A namespace list forbidden by RBAC (get only) falls back to the GETs.
+//
+// Calls per cluster, S = labelled ServiceAccounts, n = the file's namespaces, A = namespaces in
+// the cluster, and for each existing namespace i holding M_i ≥ 1 wanted ServiceAccounts without
+// the label, N_i = the namespace's ServiceAccounts:
+//   max(1, ⌈S/500⌉) + (n = 0 ? 0 : n = 1 ? 1 : ⌈A/500⌉)
+//     + Σ_i (M_i = 1 ? 1 : ≤ min(max(1, ⌈N_i/500⌉), 1 + M_i))
+// (1 + M_i needs remainingItemCount; without it ≤ max(1, ⌈N_i/500⌉)). Usually 2 + the number of
+// namespaces holding wanted ServiceAccounts without the label (under 500 ServiceAccounts each): a
+// first plan of 1,000 bindings over 20 namespaces in each of two clusters makes 44 of these calls,
+// where a GET each made 1,338. Namespace and ServiceAccount lists run concurrently; lookups follow and skip namespaces
+// known to be missing. client-node does not retry, so 429, 5xx and dropped connections are
+// retried here with backoff.
 import type { V1Namespace, V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
 import {
   KUBE_TRANSIENT_POLICY,
@@ -28,7 +45,7 @@ import type { ObservedCluster, ObservedServiceAccount } from '../observed/types.
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from '../support/ownership.js';
 import type { KubeTarget } from './client.js';
 import { kubeCallError, kubeFailure, transientKubeFailure } from './errors.js';
-import { listAllPages, PAGE_SIZE, type ListPage } from './list-pages.js';
+import { listAllPages, listPagesUntil, PAGE_SIZE, type ListPage } from './list-pages.js';
 import { otherOwners, ownedKeys } from './managed-fields.js';
 
 export interface ServiceAccountKey {
@@ -60,13 +77,10 @@ export async function readCluster(
   const found = new Map(labelled.items.map((sa) => [keyOf(sa), sa]));
   const present = new Set([...phases.existing, ...phases.terminating]);
   // A namespace we checked and found missing cannot hold the ServiceAccount; others we did not check.
-  const toGet = dedupe(wanted).filter(
+  const toFind = dedupe(wanted).filter(
     (w) => !found.has(keyOf(w)) && (present.has(w.namespace) || !wantedNamespaces.includes(w.namespace)),
   );
-  const fetched = await mapWithConcurrency(toGet, options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
-    reader.serviceAccount(w),
-  );
-  for (const sa of fetched) if (sa) found.set(keyOf(sa), sa);
+  for (const sa of await reader.serviceAccounts(toFind)) found.set(keyOf(sa), sa);
 
   return {
     key: target.cluster,
@@ -78,20 +92,17 @@ export async function readCluster(
 }
 
 /**
- * GETs ServiceAccounts the first read did not return (404 = absent): ServiceAccounts we annotated
- * but did not create carry no label to list them by, so the plan finds the ones that left the file
- * through the subjects our roles still trust.
+ * Looks up ServiceAccounts the first read did not return (absent ones are left out), as
+ * `readCluster` does its wanted ones: ServiceAccounts we annotated but did not create carry no
+ * label to list them by, so the plan finds the ones that left the file through the subjects our
+ * roles still trust.
  */
 export async function readServiceAccounts(
   target: KubeTarget,
   keys: ServiceAccountKey[],
   options: ClusterReadOptions = {},
 ): Promise<ObservedServiceAccount[]> {
-  const reader = new ClusterReader(target, options);
-  const fetched = await mapWithConcurrency(dedupe(keys), options.concurrency ?? DEFAULT_CONCURRENCY, (w) =>
-    reader.serviceAccount(w),
-  );
-  return fetched.filter((sa): sa is ObservedServiceAccount => sa !== undefined);
+  return new ClusterReader(target, options).serviceAccounts(dedupe(keys));
 }
 
 /** Every ServiceAccount of the cluster, in pages of 500 (for import: which carry a role annotation). */
@@ -195,7 +206,71 @@ class ClusterReader {
     return listAllPages((c, request) => this.send(c, request), call, page);
   }
 
-  async serviceAccount(w: ServiceAccountKey): Promise<ObservedServiceAccount | undefined> {
+  /**
+   * The ones of `keys` that exist, sorted: a GET where a namespace holds one of them, otherwise a
+   * list of the namespace (see the module comment); GETs a list handed back follow the lists.
+   */
+  async serviceAccounts(keys: ServiceAccountKey[]): Promise<ObservedServiceAccount[]> {
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    const byNamespace = new Map<string, string[]>();
+    for (const k of keys) {
+      const names = byNamespace.get(k.namespace);
+      if (names) names.push(k.name);
+      else byNamespace.set(k.namespace, [k.name]);
+    }
+    const first = await mapWithConcurrency([...byNamespace], concurrency, async ([namespace, names]) => {
+      if (names.length > 1) return this.inNamespace(namespace, names);
+      const sa = await this.serviceAccount({ namespace, name: names[0] });
+      return { found: sa ? [sa] : [], toGet: [] };
+    });
+    const fetched = await mapWithConcurrency(
+      first.flatMap((r) => r.toGet),
+      concurrency,
+      (k) => this.serviceAccount(k),
+    );
+    return [...first.flatMap((r) => r.found), ...fetched.filter((sa) => sa !== undefined)].sort((a, b) =>
+      compare(keyOf(a), keyOf(b)),
+    );
+  }
+
+  /**
+   * `names` in one namespace, by listing it: the ones found, and the ones still to GET because the
+   * list stopped early (fewer calls) or was forbidden. A list read to its end settles every name.
+   */
+  private async inNamespace(
+    namespace: string,
+    names: string[],
+  ): Promise<{ found: ObservedServiceAccount[]; toGet: ServiceAccountKey[] }> {
+    const call = 'list serviceaccounts in namespace';
+    const wanted = new Set(names);
+    let listed: { items: V1ServiceAccount[]; complete: boolean };
+    try {
+      listed = await listPagesUntil(
+        (c, request) => this.send(c, request),
+        call,
+        (token) =>
+          this.target.api.listNamespacedServiceAccount({ namespace, limit: PAGE_SIZE, _continue: token }),
+        {
+          keep: (sa) => wanted.has(sa.metadata?.name ?? ''),
+          // A continue token means at least one more call to finish the list.
+          enough: (kept, remaining) =>
+            names.length - kept.length <=
+            (remaining === undefined ? 1 : Math.max(1, Math.ceil(remaining / PAGE_SIZE))),
+        },
+      );
+    } catch (error) {
+      if (kubeFailure(error).status !== 403)
+        throw kubeCallError(this.target, `${call} "${namespace}"`, error);
+      listed = { items: [], complete: false };
+    }
+    const seen = new Set(listed.items.map((sa) => sa.metadata?.name ?? ''));
+    return {
+      found: listed.items.map((sa) => this.observed(sa)),
+      toGet: listed.complete ? [] : names.filter((n) => !seen.has(n)).map((name) => ({ namespace, name })),
+    };
+  }
+
+  private async serviceAccount(w: ServiceAccountKey): Promise<ObservedServiceAccount | undefined> {
     const sa = await this.getOrAbsent('get serviceaccount', () =>
       this.target.api.readNamespacedServiceAccount({ name: w.name, namespace: w.namespace }),
     );
