@@ -12,7 +12,10 @@ import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..');
 
-/** V8's --trace-opt and --trace-gc-verbose output of a hot loop and a full GC in a child. */
+/**
+ * V8's --trace-opt, --trace-gc-verbose and --trace-wasm-compilation-times output of a hot loop, a
+ * warm function, a hot WebAssembly loop and a full GC in a child.
+ */
 function traces(withModule: boolean): string {
   const module = pathToFileURL(join(root, 'src', 'v8-flags.ts')).href;
   const script = `
@@ -20,6 +23,15 @@ ${withModule ? `await import(${JSON.stringify(module)});` : ''}
 function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i) * (i % 7); return s; }
 let total = 0;
 for (let k = 0; k < 500; k++) total += hot(20000);
+// Called 1,000 times, no loop: above V8's default Maglev threshold (400), below ours (2,000).
+function warm(x) { return (x * 31) ^ (x >>> 3); }
+for (let k = 0; k < 1000; k++) total += warm(k) & 1;
+// A WebAssembly loop run long enough for V8's dynamic tiering to recompile it with TurboFan:
+// (func (export "run") (param i32) (result i32) (local i32) loop: s += n; n -= 1; br_if n; s).
+const wasm = new Uint8Array([0,0x61,0x73,0x6d,1,0,0,0, 1,6,1,0x60,1,0x7f,1,0x7f, 3,2,1,0, 7,7,1,3,0x72,0x75,0x6e,0,0,
+  0x0a,0x1d,1,0x1b, 1,1,0x7f, 3,0x40, 0x20,1,0x20,0,0x6a,0x21,1, 0x20,0,0x41,1,0x6b,0x21,0, 0x20,0,0x0d,0, 0x0b, 0x20,1, 0x0b]);
+const { instance } = await WebAssembly.instantiate(wasm);
+for (let k = 0; k < 200; k++) total += instance.exports.run(100000) & 1;
 globalThis.gc();
 console.log('total', total > 0);
 `;
@@ -29,6 +41,7 @@ console.log('total', total > 0);
       '--expose-gc',
       '--trace-opt',
       '--trace-gc-verbose',
+      '--trace-wasm-compilation-times',
       '--import',
       join(root, 'scripts', 'ts-register.mjs'),
       '--input-type=module',
@@ -42,9 +55,11 @@ console.log('total', total > 0);
   return run.stdout + run.stderr;
 }
 
-test('without the module, the hot loop reaches Turbofan (the control)', () => {
+test('without the module, the hot loop reaches Turbofan, the warm function Maglev and WebAssembly TurboFan (the control)', () => {
   const out = traces(false);
   expect(out).toMatch(/target TURBOFAN/);
+  expect(out).toMatch(/compiling method .*warm.*target MAGLEV/);
+  expect(out).toMatch(/Compiled function \S+ using TurboFan/);
   expect(out).toMatch(/\[HeapController\] factor \d/);
 });
 
@@ -55,6 +70,13 @@ test('with the module, the hot loop stops at Maglev and old space grows by 20 % 
   const factors = [...out.matchAll(/\[HeapController\] factor ([\d.]+)/g)].map((m) => m[1]);
   expect(factors.length).toBeGreaterThan(0);
   expect(new Set(factors)).toEqual(new Set(['1.2']));
+});
+
+test('with the module, a function called 1,000 times stays unoptimised and WebAssembly stays in Liftoff', () => {
+  const out = traces(true);
+  expect(out).not.toMatch(/compiling method .*warm/);
+  expect(out).toMatch(/Compiled function \S+ using Liftoff/);
+  expect(out).not.toMatch(/Compiled function \S+ using TurboFan/);
 });
 
 test.each(['cli.ts', 'index.ts'])(

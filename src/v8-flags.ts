@@ -16,16 +16,33 @@
 //   one, instead of V8's 1.1–4× chosen for throughput. Without it a plan's old space fills with
 //   promoted garbage and is collected once or twice in the whole run.
 //
-// Measured (bundled CLI, `plan --format json`, steady state unless said, the two last flags against
-// main without them, alternating runs; bench/results/memory.md "Third round" has every figure):
-// - 1,000 bindings: peak RSS 124–149 → 118–133 MB at load average 4–7, 148–156 → 128–156 MB
-//   (median 151 → 140) at load average 2–3; CPU and wall time the same (Turbofan's background
-//   compiles are gone, the extra full GCs cost about as much). 120 MB is approached, not met.
-// - 10 bindings: no measurable change in CPU or wall time (12 alternating runs each).
-// - 10,000 bindings, first plan: peak RSS 354–374 → 212–238 MB, under the 250 MB goal, for CPU
-//   time +19–40 % (~30 full GCs instead of 4).
+// - `--no-wasm-tier-up --no-wasm-dynamic-tiering`: WebAssembly stays in Liftoff, V8's baseline
+//   compiler. The only WebAssembly a plan runs is undici's llhttp (client-node's HTTP parser), and
+//   once enough Kubernetes responses went through it V8 recompiled its 33 KB state-machine function
+//   with TurboFan on a worker thread: 110–170 ms of CPU and a 23 MB compile zone (malloc, kept by
+//   the thread's arena), the single biggest piece of a 1,000-binding plan's peak (heaptrack). Both
+//   flags are needed at run time: `--liftoff-only` and the tiering budget are not honoured once V8
+//   has started (traced with --trace-wasm-compilation-times), and `--no-wasm-dynamic-tiering` alone
+//   compiles every function with TurboFan up front.
+// - `--invocation-count-for-maglev=2000` (V8's default 400): only functions that run often enough
+//   to pay for it are compiled by Maglev. A plan calls hundreds of library functions a few hundred
+//   times each (parsers, SDK middleware); their Maglev compiles ran concurrently on V8's worker
+//   threads, each in its own compile zone, ~12 MB of malloc at the peak, for code that then ran a
+//   handful more times. Hot loops still tier up (the parsers' inner functions run far more often).
+//
+// Measured (bundled CLI, `plan --format json`, alternating runs; bench/results/memory.md, "Third
+// round" and "Fourth round", has every figure):
+// - `--no-turbofan --heap-growing-percent=20`, 1,000 bindings, steady plan: peak RSS 148–156 →
+//   128–156 MB at load average 2–3, CPU and wall time the same. 10,000 bindings, first plan:
+//   354–374 → 212–238 MB, under the 250 MB goal, for CPU time +19–40 % (~30 full GCs instead of 4).
+// - The WebAssembly and Maglev lines on top (load average ~2, 5–6 runs each): 10 bindings 90–94 →
+//   78–80 MB; 1,000 steady 129–146 → 113–120 MB; 1,000 first plan 130–154 → 114–119 MB; 10,000
+//   first plan 236–237 → 217–226 MB. CPU time the same at every size.
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--no-turbofan');
 setFlagsFromString('--heap-growing-percent=20');
+setFlagsFromString('--no-wasm-tier-up');
+setFlagsFromString('--no-wasm-dynamic-tiering');
+setFlagsFromString('--invocation-count-for-maglev=2000');
