@@ -10,15 +10,15 @@
 //
 // Wanted ServiceAccounts the label list did not return (a first plan: all of them), per namespace:
 // one of them is a GET (404 = absent); from two on, a paged list of the namespace without a
-// selector, keeping only the wanted names: a GET each was one call per ServiceAccount, and at a
-// thousand responses the HTTP parsing alone (undici's WebAssembly parser, optimised by V8 once it
-// is hot) costs wall time and tens of MB of peak memory. After each page the list stops for GETs of
-// the ones still missing once they are no more than the pages still to read (from the page's
-// remainingItemCount), so a namespace of thousands of ServiceAccounts costs at most one page more
-// than GETting each. A server that omits remainingItemCount (an aggregated or older API server)
-// keeps being listed while two or more are missing: the rest could be one page or hundreds, and
-// listing never reads more than the namespace holds, whereas GETs could cost more calls than the
-// pages they replace; one still missing is fetched with a GET, never more calls than the page a
+// selector, keeping only the wanted names: a GET each was one call per ServiceAccount, and each
+// response costs a round trip, TLS and HTTP work (undici's WebAssembly parser, which V8 would
+// optimise with a 23 MB compile once a thousand responses made it hot). After each page the list
+// stops for GETs of the ones still missing once they are no more than the pages still to read (from
+// the page's remainingItemCount), so a namespace of thousands of ServiceAccounts costs at most one
+// page more than GETting each. A server that omits remainingItemCount (an aggregated or older API
+// server) keeps being listed while two or more are missing: the rest could be one page or hundreds,
+// and listing never reads more than the namespace holds, whereas GETs could cost more calls than
+// the pages they replace; one still missing is fetched with a GET, never more calls than the page a
 // continue token promises. A namespace list forbidden by RBAC (get only) falls back to the GETs.
 //
 // Calls per cluster, S = labelled ServiceAccounts, n = the file's namespaces, A = namespaces in
@@ -26,12 +26,12 @@
 // the label, N_i = the namespace's ServiceAccounts:
 //   max(1, ⌈S/500⌉) + (n = 0 ? 0 : n = 1 ? 1 : ⌈A/500⌉)
 //     + Σ_i (M_i = 1 ? 1 : ≤ min(max(1, ⌈N_i/500⌉), 1 + M_i))
-// (1 + M_i needs remainingItemCount; without it ≤ max(1, ⌈N_i/500⌉)). Usually 2 + the number of
-// namespaces holding wanted ServiceAccounts without the label (under 500 ServiceAccounts each): a
-// first plan of 1,000 bindings over 20 namespaces in each of two clusters makes 44 of these calls,
-// where a GET each made 1,338. Namespace and ServiceAccount lists run concurrently; lookups follow and skip namespaces
-// known to be missing. client-node does not retry, so 429, 5xx and dropped connections are
-// retried here with backoff.
+// (1 + M_i needs remainingItemCount; without it ≤ max(1, ⌈N_i/500⌉); a list RBAC forbids: 1 + M_i).
+// Usually 2 + the number of namespaces holding wanted ServiceAccounts without the label (under 500
+// ServiceAccounts each): a first plan of 1,000 bindings over 20 namespaces in each of two clusters
+// makes 44 of these calls, where a GET each made 1,338. Namespace and ServiceAccount lists run
+// concurrently; lookups follow and skip namespaces known to be missing. client-node does not retry,
+// so 429, 5xx and dropped connections are retried here with backoff.
 import type { V1Namespace, V1ObjectMeta, V1ServiceAccount } from '@kubernetes/client-node';
 import {
   KUBE_TRANSIENT_POLICY,
