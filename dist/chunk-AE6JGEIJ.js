@@ -1,2 +1,0 @@
-import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{a as n}from"./chunk-CPH6DKCW.js";var c=500;async function l(s,o,a){let r=[],i=!1,t;for(;;)try{let e=await s(o,()=>a(t));if(r.push(...e.items),t=e.metadata?._continue||void 0,!t)return r}catch(e){if(t&&!i&&n(e).status===410){i=!0,t=void 0,r.length=0;continue}throw e}}export{c as a,l as b};
