@@ -1,5 +1,5 @@
 // `npm run bench:memory -- --n 1000`: peak RSS of `plan` alone, measured exactly as the bench does
-// (bench/child.ts with the rusage probe of bench/rss-probe.mjs, `plan --format json` through the
+// (bench/child.ts with the VmHWM probe of bench/rss-probe.mjs, `plan --format json` through the
 // CLI in a child process), repeated so the spread is visible. For N ≤ 1,000 it measures the first
 // plan of the bench's environment (N bindings, 2·N unrelated roles), applies, then measures the
 // steady-state plan; for larger N the fleet's headroom environment (one ServiceAccount per binding,
