@@ -12,11 +12,17 @@ import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..');
 
+/** Each child's traces, run once: the tests read different parts of the same output. */
+const traced = new Map<boolean, string>();
+
 /**
- * V8's --trace-opt, --trace-gc-verbose and --trace-wasm-compilation-times output of a hot loop, a
- * warm function, a hot WebAssembly loop and a full GC in a child.
+ * V8's --trace-opt, --trace-gc(-verbose) and --trace-wasm-compilation-times output of a hot loop, a
+ * warm function, a hot WebAssembly loop, allocation-triggered full GCs and a forced one in a child.
  */
+
 function traces(withModule: boolean): string {
+  const cached = traced.get(withModule);
+  if (cached !== undefined) return cached;
   const module = pathToFileURL(join(root, 'src', 'v8-flags.ts')).href;
   const script = `
 ${withModule ? `await import(${JSON.stringify(module)});` : ''}
@@ -32,6 +38,10 @@ const wasm = new Uint8Array([0,0x61,0x73,0x6d,1,0,0,0, 1,6,1,0x60,1,0x7f,1,0x7f,
   0x0a,0x1d,1,0x1b, 1,1,0x7f, 3,0x40, 0x20,1,0x20,0,0x6a,0x21,1, 0x20,0,0x41,1,0x6b,0x21,0, 0x20,0,0x0d,0, 0x0b, 0x20,1, 0x0b]);
 const { instance } = await WebAssembly.instantiate(wasm);
 for (let k = 0; k < 200; k++) total += instance.exports.run(100000) & 1;
+// Enough short-lived garbage for V8 to start full collections on its own (not only the gc() below).
+let held = [];
+for (let r = 0; r < 12; r++) { const a = []; for (let i = 0; i < 100000; i++) a.push({ i, s: 'x' + i }); held.push(a); if (held.length > 3) held.shift(); }
+total += held.length;
 globalThis.gc();
 console.log('total', total > 0);
 `;
@@ -42,6 +52,7 @@ console.log('total', total > 0);
       '--trace-opt',
       '--trace-gc-verbose',
       '--trace-wasm-compilation-times',
+      '--trace-gc',
       '--import',
       join(root, 'scripts', 'ts-register.mjs'),
       '--input-type=module',
@@ -52,7 +63,9 @@ console.log('total', total > 0);
   );
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('total true');
-  return run.stdout + run.stderr;
+  const out = run.stdout + run.stderr;
+  traced.set(withModule, out);
+  return out;
 }
 
 test('without the module, the hot loop reaches Turbofan, the warm function Maglev and WebAssembly TurboFan (the control)', () => {
@@ -61,6 +74,8 @@ test('without the module, the hot loop reaches Turbofan, the warm function Magle
   expect(out).toMatch(/compiling method .*warm.*target MAGLEV/);
   expect(out).toMatch(/Compiled function \S+ using TurboFan/);
   expect(out).toMatch(/\[HeapController\] factor \d/);
+  expect(out).toMatch(/Mark-Compact \d/);
+  expect(out).not.toMatch(/Mark-Compact \(reduce\)/);
 });
 
 test('with the module, the hot loop stops at Maglev and old space grows by 20 % per full GC', () => {
@@ -77,6 +92,11 @@ test('with the module, a function called 1,000 times stays unoptimised and WebAs
   expect(out).not.toMatch(/compiling method .*warm/);
   expect(out).toMatch(/Compiled function \S+ using Liftoff/);
   expect(out).not.toMatch(/Compiled function \S+ using TurboFan/);
+});
+
+test('with the module, full collections started by allocation run in their memory-reducing form', () => {
+  const out = traces(true);
+  expect(out).toMatch(/Mark-Compact \(reduce\)/);
 });
 
 test.each(['cli.ts', 'index.ts'])(
