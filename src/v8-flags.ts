@@ -15,7 +15,6 @@
 // - `--heap-growing-percent=20`: after each full GC, old space may grow by 20 % before the next
 //   one, instead of V8's 1.1–4× chosen for throughput. Without it a plan's old space fills with
 //   promoted garbage and is collected once or twice in the whole run.
-//
 // - `--no-wasm-tier-up --no-wasm-dynamic-tiering`: WebAssembly stays in Liftoff, V8's baseline
 //   compiler. The only WebAssembly a plan runs is undici's llhttp (client-node's HTTP parser), and
 //   once enough Kubernetes responses went through it V8 recompiled its 33 KB state-machine function
@@ -41,6 +40,7 @@
 // - `--no-turbofan --heap-growing-percent=20`, 1,000 bindings, steady plan: peak RSS 148–156 →
 //   128–156 MB at load average 2–3, CPU and wall time the same. 10,000 bindings, first plan:
 //   354–374 → 212–238 MB, under the 250 MB goal, for CPU time +19–40 % (~30 full GCs instead of 4).
+//   (Through the bench's old getrusage probe, which overstated peaks; see memory.md.)
 // - The WebAssembly and Maglev lines on top (load average ~2, 5–6 runs each): 10 bindings 90–94 →
 //   78–80 MB; 1,000 steady 129–146 → 113–120 MB; 1,000 first plan 130–154 → 114–119 MB; 10,000
 //   first plan 236–237 → 217–226 MB. CPU time the same at every size.
