@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const target = process.env.BENCH_RSS_FILE;
 
 /** Peak RSS in KiB of this process since it started. */
-export function peakRssKib() {
+function peakRssKib() {
   try {
     const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (hwm) return Number(hwm[1]);

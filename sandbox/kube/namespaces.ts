@@ -3,7 +3,7 @@
 // finalizes it) and the NamespaceLifecycle admission plugin's 403 refuses new objects in it.
 import type { EmulatorResponse } from '../core/server.js';
 import { parseObjectBody } from './body.js';
-import { listJson, paginate } from './paging.js';
+import { listJson, listPage } from './paging.js';
 import { matchesSelector, parseLabelSelector } from './selector.js';
 import type { KubeState } from './state.js';
 import {
@@ -68,11 +68,7 @@ export class NamespaceApi {
     const selector = parseLabelSelector(query.get('labelSelector'));
     const matching = this.state.listNamespaces().filter((ns) => matchesSelector(selector, ns.labels));
     const rv = this.state.resourceVersion;
-    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
-    const page = paginate(matching, (ns) => ns.name, query, rv, uncounted, {
-      policy: this.state.continueExpiry,
-      now: this.state.nowMs(),
-    });
+    const page = listPage(this.state, matching, (ns) => ns.name, query, selector.length > 0);
     return jsonResponse(
       200,
       listJson(

@@ -38,6 +38,33 @@ interface ContinueToken {
   t?: number;
 }
 
+/** What a list handler pages against: the emulator state (KubeState fits this shape). */
+export interface ListPaging {
+  readonly resourceVersion: string;
+  /** False: a server that leaves `remainingItemCount` unset (ListMeta allows it). */
+  readonly reportsRemainingItemCount: boolean;
+  readonly continueExpiry: ContinueExpiry;
+  nowMs(): number;
+}
+
+/** One page of a list call, with the state's resourceVersion, continue expiry and counting. */
+export function listPage<T>(
+  paging: ListPaging,
+  items: T[],
+  keyOf: (item: T) => string,
+  query: URLSearchParams,
+  selected: boolean,
+): Page<T> {
+  return paginate(
+    items,
+    keyOf,
+    query,
+    paging.resourceVersion,
+    selected || !paging.reportsRemainingItemCount,
+    { policy: paging.continueExpiry, now: paging.nowMs() },
+  );
+}
+
 export function paginate<T>(
   items: T[],
   keyOf: (item: T) => string,

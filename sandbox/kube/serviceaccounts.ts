@@ -14,7 +14,7 @@ import {
 } from './codec.js';
 import { recordUpdate, sameState, serverSideApply, type ApplyResult } from './managed-fields.js';
 import { namespaceTerminating } from './namespaces.js';
-import { listJson, paginate } from './paging.js';
+import { listJson, listPage } from './paging.js';
 import { jsonPatch, mergePatch, parsePatchBody, strategicMergePatch } from './patch.js';
 import { matchesSelector, parseLabelSelector } from './selector.js';
 import type { KubeState } from './state.js';
@@ -66,11 +66,13 @@ export class ServiceAccountApi {
       .listServiceAccounts(namespace)
       .filter((sa) => matchesSelector(selector, metadataMap(sa.fields, 'labels')));
     const rv = this.state.resourceVersion;
-    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
-    const page = paginate(matching, (sa) => `${sa.namespace}/${sa.name}`, query, rv, uncounted, {
-      policy: this.state.continueExpiry,
-      now: this.state.nowMs(),
-    });
+    const page = listPage(
+      this.state,
+      matching,
+      (sa) => `${sa.namespace}/${sa.name}`,
+      query,
+      selector.length > 0,
+    );
     const items = page.items.map((sa) => serviceAccountJson(sa, false));
     return jsonResponse(200, listJson('ServiceAccountList', items, page, rv));
   }

@@ -9,7 +9,7 @@
 import type { EmulatorResponse } from '../core/server.js';
 import { parseObjectBody } from './body.js';
 import { namespaceTerminating } from './namespaces.js';
-import { listJson, paginate } from './paging.js';
+import { listJson, listPage } from './paging.js';
 import { jsonPatch, mergePatch, parsePatchBody } from './patch.js';
 import { matchesSelector, parseLabelSelector } from './selector.js';
 import type { KubeState } from './state.js';
@@ -205,11 +205,7 @@ export class WorkloadApi {
       .listWorkloads(k.resource, namespace)
       .filter((w) => matchesSelector(selector, labelsOf(w.object)));
     const rv = this.state.resourceVersion;
-    const uncounted = selector.length > 0 || !this.state.reportsRemainingItemCount;
-    const page = paginate(items, (w) => `${w.namespace}/${w.name}`, query, rv, uncounted, {
-      policy: this.state.continueExpiry,
-      now: this.state.nowMs(),
-    });
+    const page = listPage(this.state, items, (w) => `${w.namespace}/${w.name}`, query, selector.length > 0);
     const envelope = listJson(
       `${k.kind}List`,
       page.items.map((w) => w.object),
