@@ -77,6 +77,34 @@ const withoutGeneratedClient = {
 };
 
 /**
+ * client-node's config.js and its generated fetch library import undici (its own copy, ~700 KB, with
+ * a WebAssembly HTTP parser) for the fetch pipeline of the generated API classes. The bundle sends
+ * Kubernetes requests through src/kube/transport.ts (Node's https, with the kubeconfig applied by
+ * KubeConfig.applyToHTTPSOptions) and never calls that pipeline, so those imports get stand-ins that
+ * fail loudly if something ever does. Measured in bench/results/memory.md (fifth round).
+ */
+const withoutUndici = {
+  name: 'client-node-without-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.startsWith(clientNode + sep)
+        ? { path: 'undici', namespace: 'client-node-undici' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'client-node-undici' }, () => ({
+      contents: [
+        "const why = 'is not bundled: Kubernetes requests go through src/kube/transport.ts';",
+        'export class Agent { constructor() { throw new Error(`undici Agent ${why}`); } }',
+        'export class ProxyAgent { constructor() { throw new Error(`undici ProxyAgent ${why}`); } }',
+        'export function fetch() { return Promise.reject(new Error(`undici fetch ${why}`)); }',
+        '',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The schema validators generated ahead of time (scripts/schema-standalone.mjs) in place of
  * src/bindings/schema-compiler.ts, which compiles them with ajv at run time.
  */
@@ -193,7 +221,14 @@ try {
     banner: {
       js: "import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);",
     },
-    plugins: [lazyEntries, withoutGeneratedClient, precompiledSchemas, builtinsViaRequire, lazyActionsOidc],
+    plugins: [
+      lazyEntries,
+      withoutGeneratedClient,
+      withoutUndici,
+      precompiledSchemas,
+      builtinsViaRequire,
+      lazyActionsOidc,
+    ],
   });
   const inputs = Object.keys(result.metafile.inputs);
   if (inputs.some((p) => /node_modules\/ajv\/dist\/(core|compile)\//.test(p)))
@@ -204,6 +239,10 @@ try {
   if (generated.length)
     throw new Error(
       `the bundle pulled in client-node's generated client (${generated.slice(0, 3).join(', ')}, …): import from @kubernetes/client-node/dist/… and src/kube/core-api.ts, never the package index`,
+    );
+  if (inputs.some((p) => /client-node\/node_modules\/undici\//.test(p)))
+    throw new Error(
+      "the bundle pulled in client-node's undici: Kubernetes requests go through src/kube/transport.ts",
     );
   writeFileSync(join(staged, 'package.json'), '{\n  "type": "module"\n}\n');
   writeFileSync(join(staged, 'licenses.txt'), licenses(inputs));

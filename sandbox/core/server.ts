@@ -63,6 +63,7 @@ export class EmulatorServer {
   private readonly counts = new Map<string, OperationCount>();
   private faultCounts = { throttled: 0, errors: 0, dropped: 0 };
   private firstRequest: number | undefined;
+  private connectionsOpened = 0;
   url = '';
 
   constructor(name: string, handler: ServiceHandler) {
@@ -82,6 +83,7 @@ export class EmulatorServer {
     server.keepAliveTimeout = 60_000;
     // For https, 'connection' gives the raw TCP socket: destroying it on stop also ends TLS sessions.
     server.on('connection', (socket: Socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -144,8 +146,14 @@ export class EmulatorServer {
     return this.firstRequest;
   }
 
+  /** TCP connections accepted since the last resetCounters(): shows whether clients pool them. */
+  connections(): number {
+    return this.connectionsOpened;
+  }
+
   resetCounters(): void {
     this.firstRequest = undefined;
+    this.connectionsOpened = 0;
     this.counts.clear();
     this.faultCounts = { throttled: 0, errors: 0, dropped: 0 };
   }

@@ -1,11 +1,10 @@
 // Kubernetes clients per cluster, resolved as kubectl does: KUBECONFIG (or ~/.kube/config) and a
 // named or current context; or, for Control Plane clusters, serverUrl + CA + token.
-import type { Cluster, RequestContext } from '@kubernetes/client-node';
 // Deep import on purpose: the package index loads every generated API and model (see core-api.ts).
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { requestTimeoutMs } from '../support/deadline.js';
-import type { AgentOptions } from 'node:https';
-import { KubeCoreClient, type KubeCoreApi } from './core-api.js';
+import { KubeCoreClient, type KubeConnection, type KubeCoreApi } from './core-api.js';
+import { KubeTransport } from './transport.js';
 import { KubeWorkloadsClient, type KubeWorkloadsApi } from './workloads-api.js';
 import { delimiter } from 'node:path';
 
@@ -106,12 +105,15 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
 
 /** The clients of one cluster, with pooled connections and a time limit on every request. */
 function targetFor(kc: KubeConfig, cluster: string, server: string, source?: string): KubeTarget {
-  poolConnections(kc);
-  limitRequestTime(kc);
+  const connection: KubeConnection = {
+    server: kc.getCurrentCluster()?.server ?? server,
+    transport: new KubeTransport(kc),
+    timeoutMs: requestTimeoutMs(),
+  };
   return {
     cluster,
-    api: kc.makeApiClient(KubeCoreClient),
-    workloads: kc.makeApiClient(KubeWorkloadsClient),
+    api: new KubeCoreClient(connection),
+    workloads: new KubeWorkloadsClient(connection),
     server,
     ...(source === undefined ? {} : { source }),
   };
@@ -135,46 +137,4 @@ export function kubeTargetFromToken(
     currentContext: cluster,
   });
   return targetFor(kc, cluster, server, source);
-}
-
-/**
- * Gives every request of this KubeConfig requestTimeoutMs(), connecting included: client-node sets
- * none, so an API server that accepts the connection and never answers would hang the run. Its
- * per-request hook (applySecurityAuthentication, which every generated API call awaits) is where
- * the request context can still take a signal.
- */
-function limitRequestTime(kc: KubeConfig, ms = requestTimeoutMs()): void {
-  const authenticate = kc.applySecurityAuthentication.bind(kc);
-  kc.applySecurityAuthentication = async (context: RequestContext) => {
-    await authenticate(context);
-    const own = context.getSignal();
-    const limit = AbortSignal.timeout(ms);
-    context.setSignal(own ? AbortSignal.any([own as AbortSignal, limit]) : limit);
-  };
-}
-
-/** The part of KubeConfig that poolConnections replaces: declared private, a method at run time. */
-interface DispatcherFactory {
-  createDispatcher?: (cluster: Cluster | null, agentOptions: AgentOptions) => unknown;
-}
-
-/**
- * Makes every request of this KubeConfig share one connection pool. client-node 2.0.1 builds a new
- * undici Agent for each request (KubeConfig.createDispatcher, called from
- * applySecurityAuthentication), so each request paid a TLS handshake and kept its own SecureContext
- * and socket alive: a 1,000-binding plan spent ~1.6 s of CPU in TLS set-up for its 1,334 GETs and
- * RSS grew with every one. Agents are cached by their TLS options (CA, client certificate and key,
- * verification, servername), so a credential that changes (an exec plugin's new client
- * certificate) still gets its own pool. If a later client-node drops the method, this does nothing.
- */
-function poolConnections(kc: KubeConfig): void {
-  const target = kc as unknown as DispatcherFactory;
-  const create = target.createDispatcher;
-  if (typeof create !== 'function') return;
-  const pools = new Map<string, unknown>();
-  target.createDispatcher = (cluster, agentOptions) => {
-    const key = JSON.stringify(kc.createDispatcherOptions(cluster, agentOptions));
-    if (!pools.has(key)) pools.set(key, create.call(kc, cluster, agentOptions));
-    return pools.get(key);
-  };
 }

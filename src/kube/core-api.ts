@@ -1,19 +1,18 @@
-// The Kubernetes calls the plan and apply make (ServiceAccounts and namespaces of core/v1), sent
-// through @kubernetes/client-node's own request pipeline — the KubeConfig's authentication (token,
-// client certificate, exec and OIDC plugins), TLS, proxies, its undici-based HTTP library and
-// middleware — without its generated API classes.
+// The Kubernetes calls the plan and apply make (ServiceAccounts and namespaces of core/v1), with
+// @kubernetes/client-node's request context and middleware, sent by KubeTransport (transport.ts:
+// Node's https with the KubeConfig's authentication, TLS and proxy applied by client-node), without
+// its generated API classes or its fetch pipeline.
 //
 // Why not `kc.makeApiClient(CoreV1Api)`: every generated API class deserialises through
 // ObjectSerializer, whose type map holds all ~2,700 generated model classes, so loading CoreV1Api
 // loads the whole generated client. Measured (Node 24, this machine): importing the package costs
 // ~129 MB RSS against ~81 MB for KubeConfig alone with the generated index left out, and the
 // bundled CLI's plan went from ~300 MB to the figures in bench/results/latest.md. For seven calls on
-// one kind of object, a method each over the same pipeline is the better trade. The answers are
+// one kind of object, a method each is the better trade. The answers are
 // returned in client-node's shapes (ListMeta `continue` as `_continue`, timestamps as Date), and
 // failures as its ApiException (code, body, headers), so callers cannot tell the difference; a
 // CoreV1Api can stand in for this class (tests do).
 import type {
-  Configuration,
   AuthenticationV1TokenRequest,
   CoreV1Api,
   CoreV1ApiCreateNamespacedServiceAccountTokenRequest,
@@ -30,7 +29,12 @@ import type {
   V1ServiceAccountList,
 } from '@kubernetes/client-node';
 import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
-import type { RequestContext, ResponseContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import {
+  RequestContext,
+  type HttpMethod,
+  type ResponseContext,
+} from '@kubernetes/client-node/dist/gen/http/http.js';
+import type { KubeTransport } from './transport.js';
 
 /** The part of CoreV1Api this project uses: add a method here (and below) for a new call. */
 export type KubeCoreApi = Pick<
@@ -67,16 +71,27 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export const path = (template: string, params: Record<string, string>): string =>
   template.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
 
+/** Where and how a client sends: the cluster's API server and the transport that carries the kubeconfig. */
+export interface KubeConnection {
+  /** The API server's base URL, e.g. `https://k8s.example:6443`. */
+  server: string;
+  transport: KubeTransport;
+  /** The limit on each request, connecting included (client-node sets none). */
+  timeoutMs: number;
+}
+
+/** Names this tool in the API server's audit log (client-node's pipeline sent its own name). */
+const USER_AGENT = 'workload-identity-bindings (kubernetes-client-javascript)';
+
 /**
- * One request through client-node's pipeline, answered in its shapes: the base of this project's
- * API clients (KubeCoreClient here, KubeWorkloadsClient in workloads-api.ts).
+ * One request, answered in client-node's shapes: the base of this project's API clients
+ * (KubeCoreClient here, KubeWorkloadsClient in workloads-api.ts).
  */
 export class KubeRequestClient {
-  private readonly configuration: Configuration;
+  private readonly connection: KubeConnection;
 
-  /** Built by `KubeConfig.makeApiClient(Class)`, like any client-node API class. */
-  constructor(configuration: Configuration) {
-    this.configuration = configuration;
+  constructor(connection: KubeConnection) {
+    this.connection = connection;
   }
 
   protected async send<T>(
@@ -86,19 +101,22 @@ export class KubeRequestClient {
     body?: { contentType: string; data: unknown },
     options?: CallOptions,
   ): Promise<T> {
-    const config = this.configuration;
-    let request = config.baseServer.makeRequestContext(resource, method as never);
+    const { server, transport, timeoutMs } = this.connection;
+    let request = new RequestContext(server.replace(/\/+$/, '') + resource, method as HttpMethod);
     request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+    request.setHeaderParam('User-Agent', USER_AGENT);
     for (const [key, value] of Object.entries(query))
       if (value !== undefined) request.setQueryParam(key, String(value));
     if (body) {
       request.setHeaderParam('Content-Type', body.contentType);
       request.setBody(JSON.stringify(body.data));
     }
-    await config.authMethods.default?.applySecurityAuthentication(request);
-    const middleware = merge(config.middleware as unknown as Middleware[], options);
+    const middleware = options?.middleware ?? [];
     for (const m of middleware) request = await settle(m.pre(request));
-    let response = await settle(config.httpApi.send(request) as unknown as Settleable<ResponseContext>);
+    const own = request.getSignal() as AbortSignal | undefined;
+    const limit = AbortSignal.timeout(timeoutMs);
+    request.setSignal(own ? AbortSignal.any([own, limit]) : limit);
+    let response = await transport.send(request);
     for (const m of [...middleware].reverse()) response = await settle(m.post(response));
     const status = response.httpStatusCode;
     if (status >= 200 && status <= 299) return revive(JSON.parse(await response.body.text())) as T;
@@ -208,19 +226,6 @@ export class KubeCoreClient extends KubeRequestClient implements KubeCoreApi {
       {},
       { contentType: 'application/json', data: param.body },
     );
-  }
-}
-
-function merge(base: Middleware[], options: CallOptions | undefined): Middleware[] {
-  const extra = options?.middleware;
-  if (!extra) return base;
-  switch (options.middlewareMergeStrategy ?? 'replace') {
-    case 'append':
-      return [...base, ...extra];
-    case 'prepend':
-      return [...extra, ...base];
-    default:
-      return extra;
   }
 }
 

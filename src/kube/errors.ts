@@ -1,7 +1,8 @@
 // Kubernetes API failures as messages that name the cluster, the server and the call, plus the
-// transient ones worth retrying. client-node throws ApiException (read by shape: the class name
-// changes inside the bundle) or, when the server cannot be reached, `TypeError: fetch failed` with
-// the socket error as `cause`. Messages never include credentials.
+// transient ones worth retrying. A call fails with client-node's ApiException (read by shape: the
+// class name changes inside the bundle) or, when the server cannot be reached, with the socket error
+// (its `code`: ECONNREFUSED, a TLS code; `TypeError: fetch failed` with it as `cause` from
+// client-node's own fetch pipeline). Messages never include credentials.
 import type { KubeTarget } from './client.js';
 import { formatDuration, requestTimeoutMs } from '../support/deadline.js';
 
@@ -31,6 +32,9 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
+
+/** A system error (ECONNREFUSED, EAI_AGAIN) or OpenSSL's verdict on a certificate: not a usage error. */
+const SOCKET_OR_TLS_CODE = /^(E[A-Z_]+|ERR_(TLS|SSL)_\w+|\w*(CERT|SELF_SIGNED|UNABLE_TO)\w*)$/;
 
 export function kubeFailure(error: unknown): KubeFailure {
   // First, and by name: the request limit's abort is a DOMException, whose numeric `code` (23)
@@ -65,12 +69,24 @@ export function kubeFailure(error: unknown): KubeFailure {
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     };
   }
-  if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const network = typeof cause?.code === 'string' ? cause.code : undefined;
-    if (network || error.message === 'fetch failed')
-      return { message: error.message, network: network ?? 'fetch failed' };
-    return { message: redact(error.message) };
+  // By shape, not instanceof: Node's own errors may come from another realm (the test runner's).
+  const e = (error && typeof error === 'object' ? error : {}) as {
+    message?: unknown;
+    code?: unknown;
+    cause?: { code?: unknown };
+  };
+  if (typeof e.message === 'string') {
+    // Node's http/https (src/kube/transport.ts) put the socket error's code on the error itself;
+    // undici's fetch (client-node's own pipeline) wraps it as `cause`.
+    const network =
+      typeof e.code === 'string' && SOCKET_OR_TLS_CODE.test(e.code)
+        ? e.code
+        : typeof e.cause?.code === 'string'
+          ? e.cause.code
+          : undefined;
+    if (network || e.message === 'fetch failed')
+      return { message: e.message, network: network ?? 'fetch failed' };
+    return { message: redact(e.message) };
   }
   return { message: redact(String(error)) };
 }

@@ -1,7 +1,7 @@
 // The Kubernetes calls for the workloads that run as a ServiceAccount: list Deployments,
 // StatefulSets, DaemonSets (apps/v1), Jobs and CronJobs (batch/v1) and Pods (core/v1), across all
-// namespaces or in one, and patch a pod template (the rollout restart). Sent through the same
-// client-node pipeline as KubeCoreClient (core-api.ts says why not the generated AppsV1Api /
+// namespaces or in one, and patch a pod template (the rollout restart). Sent the same way as
+// KubeCoreClient (core-api.ts says why not the generated AppsV1Api /
 // BatchV1Api: they would load the whole generated client, which the bundle refuses), answered in
 // client-node's shapes (`_continue`, Date timestamps, ApiException on failure).
 import type {

@@ -75,13 +75,18 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** hash.update(canonicalJson(value)), in pieces of about 64 KB. */
+/**
+ * hash.update(canonicalJson(value)), in pieces of about 4 K characters. Small on purpose: the
+ * pending text is a chain of small strings that lives until it is hashed, and at 64 K it outlived
+ * V8's young generation and was promoted — the plan id of 1,000 bindings put ~25 MB of garbage in
+ * old space, the top of that plan's peak RSS (bench/results/memory.md, fifth round).
+ */
 export function hashCanonicalJson(value: unknown, hash: Hash): Hash {
   if (skipped(value)) throw new TypeError('hashCanonicalJson: the value has no JSON text');
   let pending = '';
   write(value, (piece) => {
     pending += piece;
-    if (pending.length >= 65536) {
+    if (pending.length >= 4096) {
       hash.update(pending);
       pending = '';
     }

@@ -141,6 +141,11 @@ export function comparablePolicy(doc: PolicyDocument | string): PolicyDocument {
 }
 
 export function policiesEqual(a: PolicyDocument | string, b: PolicyDocument | string): boolean {
+  // The usual case costs one serialisation each: a document we wrote comes back from IAM as the
+  // text we sent, so the same text means the same document. Normalising every document of a
+  // 1,000-role plan made ~40 MB of short-lived objects, the largest burst of its peak RSS.
+  if (typeof a === typeof b && (typeof a === 'string' ? a === b : JSON.stringify(a) === JSON.stringify(b)))
+    return true;
   return canonicalPolicyJson(a) === canonicalPolicyJson(b);
 }
 

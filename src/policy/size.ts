@@ -11,8 +11,19 @@ import type { PolicyDocument } from './types.js';
 
 /** The number of characters IAM counts for `doc`: its minified JSON, in code points. */
 export function policySize(doc: PolicyDocument): number {
-  let count = 0;
-  // Iterating a string walks code points, so a surrogate pair counts once.
-  for (const _char of JSON.stringify(doc)) count++;
-  return count;
+  const text = JSON.stringify(doc);
+  // A surrogate pair is one code point. Counted by char code: iterating the string by code point
+  // made a string and an iterator result per character, ~45 MB of garbage in a 1,000-role plan.
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
