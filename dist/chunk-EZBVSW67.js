@@ -1,5 +1,5 @@
 import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-import{A as c,F as u,G as f,H as g,f as a,z as l}from"./chunk-PF747QPM.js";import{once as h}from"node:events";function p(r,t,s=1<<20){let e=0;for(;e<t.length;){let i=Math.min(e+s,t.length),o=t.charCodeAt(i-1);i<t.length&&o>=55296&&o<=56319&&i-e>1&&(i-=1),r.write(t.slice(e,i)),e=i}t.endsWith(`
+import{A as c,F as u,G as f,H as g,f as a,z as l}from"./chunk-TU42RCCU.js";import{once as h}from"node:events";function p(r,t,s=1<<20){let e=0;for(;e<t.length;){let i=Math.min(e+s,t.length),o=t.charCodeAt(i-1);i<t.length&&o>=55296&&o<=56319&&i-e>1&&(i-=1),r.write(t.slice(e,i)),e=i}t.endsWith(`
 `)||r.write(`
 `)}async function v(r,t,s=16384){let e=[],i=0,o=!1,d=async()=>{if(i===0)return;let n=e.join("");e=[],i=0,r.write(n)||await h(r,"drain")};for(let n of t)n.length!==0&&(e.push(n),i+=n.length,o=n.endsWith(`
 `),i>=s&&await d());o||(e.push(`

@@ -1,2 +1,0 @@
-import { createRequire as __wibRequire } from 'node:module'; const require = __wibRequire(import.meta.url);
-var n=class e{constructor(t){this.promise=t}toPromise(){return this.promise}pipe(t){return new e(this.promise.then(t))}};function p(e){return new n(e)}function o(e){return new n(Promise.resolve(e))}function d(e,t){return{pre:r=>(r.setHeaderParam(e,t),o(r)),post:r=>o(r)}}function m(e,t,r){let i=d(e,t),s=r?.middleware||[];return{...r,middleware:s.concat(i),middlewareMergeStrategy:"append"}}export{p as a,o as b,d as c,m as d};
