@@ -1,23 +1,29 @@
-// Everything the action needs once its inputs are valid: the mode handlers and the Runtime, which
-// pull in the AWS SDK, the Kubernetes client and Octokit. src/main.ts imports this module only when
-// a handler is about to run; scripts/bundle.mjs builds it into dist/handlers.js, its own minified
-// bundle beside dist/index.js, so the action's entry stays small and a run that fails on its inputs
-// never parses the heavy code.
-import { applyMode } from './action/apply-mode.js';
-import { discoverMode } from './action/discover-mode.js';
-import { driftMode } from './action/drift-mode.js';
+// Everything the action needs once its inputs are valid: the mode handlers and the Runtime. src/main.ts
+// imports this module only when a handler is about to run; scripts/bundle.mjs builds it into
+// dist/handlers.js, its own minified bundle beside dist/index.js, so the action's entry stays small
+// and a run that fails on its inputs never parses the heavy code.
+//
+// Each mode's module (the engine, the AWS SDK, the Kubernetes client) is imported when its handler
+// runs. The plan mode first starts reading the pull request's base bindings file (git, else the
+// GitHub contents API), so that read runs while the engine loads and the head file is validated,
+// instead of after them.
+import { readBaseBindings } from './action/base-file.js';
 import type { Mode } from './action/mode.js';
 import type { Outcome } from './action/outcome.js';
-import { planMode } from './action/plan-mode.js';
 import { Runtime } from './action/runtime.js';
 
 export type Handler = (rt: Runtime, outcome: Outcome) => Promise<void>;
 
 export const HANDLERS: Record<Mode, Handler> = {
-  plan: planMode,
-  apply: applyMode,
-  drift: driftMode,
-  discover: discoverMode,
+  plan: async (rt, outcome) => {
+    const baseSha = rt.context.pullRequest?.baseSha;
+    const base = baseSha ? readBaseBindings(rt, baseSha) : undefined;
+    const { planMode } = await import('./action/plan-mode.js');
+    await planMode(rt, outcome, base);
+  },
+  apply: async (rt, outcome) => (await import('./action/apply-mode.js')).applyMode(rt, outcome),
+  drift: async (rt, outcome) => (await import('./action/drift-mode.js')).driftMode(rt, outcome),
+  discover: async (rt, outcome) => (await import('./action/discover-mode.js')).discoverMode(rt, outcome),
 };
 
 export { Runtime };

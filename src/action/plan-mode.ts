@@ -50,7 +50,15 @@ async function pullRequestDrift(
   return undefined;
 }
 
-export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
+/**
+ * `baseRead`: the base branch's bindings file, when the caller started reading it already (handlers.ts
+ * does, so it overlaps loading the engine); read here otherwise.
+ */
+export async function planMode(
+  rt: Runtime,
+  outcome: Outcome,
+  baseRead?: Promise<BaseBindings | undefined>,
+): Promise<void> {
   const pull = rt.context.pullRequest;
   const file = rt.inputs.bindingsFile;
   const headSha = pull?.headSha || rt.context.sha || undefined;
@@ -75,7 +83,7 @@ export async function planMode(rt: Runtime, outcome: Outcome): Promise<void> {
         // A cluster key the base branch had, dropped without draining it first: refuse before
         // planning (so no plan id: nothing reviewable), never orphan its ServiceAccounts.
         beforePlan: async (bindings) => {
-          base = pull?.baseSha ? await readBaseBindings(rt, pull.baseSha) : undefined;
+          base = pull?.baseSha ? await (baseRead ?? readBaseBindings(rt, pull.baseSha)) : undefined;
           if (base) {
             const problem = refuseRemovedClusters(bindings, base);
             if (problem) core.warning(`${problem}.`);

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { safeOutput } from '../support/terminal.js';
 import type { BindingsFile } from '../bindings/types.js';
 import { PlanConflictError, runPlan, type PlanRun } from '../engine/plan.js';
-import type { Session } from '../engine/session.js';
+import { Session } from '../engine/session.js';
 import { renderConflictsMarkdown, renderValidationMarkdown } from '../render/markdown.js';
 import type { LoadedGuardrails } from '../guardrails/check.js';
 import { hasBlockingViolations, type GuardrailsReport } from '../guardrails/types.js';
@@ -113,7 +113,7 @@ export async function withFreshPlan(
     guardrails = await loadGuardrailsOrReport(rt, outcome, headSha, publish, options.guardrails);
     if (!guardrails) return;
   }
-  const session = rt.newSession();
+  const session = new Session(rt.sessionOptions());
   try {
     if ((await options.beforePlan?.(bindings)) === false) return;
     const run = await planOrReport(rt, session, bindings, outcome, headSha, publish, guardrails);

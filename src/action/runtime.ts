@@ -1,11 +1,11 @@
 // What every mode needs: the inputs, the run's context, a GitHub client and our comment author
-// (both made on first use, so runs that never talk to GitHub need no token), AWS/Kubernetes
-// sessions, and where the JSON plan goes.
+// (both made on first use, so runs that never talk to GitHub need no token), the AWS/Kubernetes
+// session's options, and where the JSON plan goes.
 import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from '../engine/session.js';
+import type { SessionOptions } from '../engine/session.js';
 import { resolveCommentAuthor } from '../github/author.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import type { GitHubRetryOptions } from '../github/retry.js';
@@ -57,12 +57,13 @@ export class Runtime {
     return this.author;
   }
 
-  newSession(): Session {
-    return new Session({
+  /** What a Session of this run connects with (plan-step.ts opens it: the engine loads only then). */
+  sessionOptions(): SessionOptions {
+    return {
       kubeconfigText: this.inputs.kubeconfig,
       controlPlaneToken: this.inputs.cplnToken ?? process.env.CPLN_TOKEN,
       controlPlaneEndpoint: process.env.CPLN_ENDPOINT,
-    });
+    };
   }
 
   /** Writes the plan as JSON under RUNNER_TEMP and returns the path. */
