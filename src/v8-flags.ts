@@ -16,10 +16,12 @@
 //   one, instead of V8's 1.1–4× chosen for throughput. Without it a plan's old space fills with
 //   promoted garbage and is collected once or twice in the whole run.
 // - `--no-wasm-tier-up --no-wasm-dynamic-tiering`: WebAssembly stays in Liftoff, V8's baseline
-//   compiler. The only WebAssembly a plan runs is undici's llhttp (client-node's HTTP parser), and
-//   once enough Kubernetes responses went through it V8 recompiled its 33 KB state-machine function
-//   with TurboFan on a worker thread: 110–170 ms of CPU and a 23 MB compile zone (malloc, kept by
-//   the thread's arena), the single biggest piece of a 1,000-binding plan's peak (heaptrack). Both
+//   compiler. The WebAssembly a run executes is undici's llhttp, the HTTP parser of fetch (Node's
+//   own, for Octokit in the action; client-node's copy sent the Kubernetes requests until
+//   src/kube/transport.ts replaced it). Once enough responses went through it, V8 recompiled its
+//   33 KB state-machine function with TurboFan on a worker thread: 110–170 ms of CPU and a 23 MB
+//   compile zone (malloc, kept by the thread's arena), then the single biggest piece of a
+//   1,000-binding plan's peak (heaptrack). Both
 //   flags are needed at run time: `--liftoff-only` and the tiering budget are not honoured once V8
 //   has started (traced with --trace-wasm-compilation-times), and `--no-wasm-dynamic-tiering` alone
 //   compiles every function with TurboFan up front.
