@@ -122,3 +122,12 @@ test('an API server whose certificate the kubeconfig does not trust is refused a
     expect(emulator.server.count(OPERATIONS.listNamespaces)).toBe(0);
   }
 });
+
+test('a context whose cluster the kubeconfig does not define is refused when the target is made', () => {
+  const kubeconfig = kubeconfigFor(emulator).replace(/(\n\s+cluster: )kube-emulator\n/, '$1gone\n');
+  expect(kubeconfig).toContain('cluster: gone');
+  expect(() => targetFor(kubeconfig)).toThrow(
+    'cluster "prod": kubeconfig context "kube-emulator" names cluster "gone", which the kubeconfig does not define',
+  );
+  expect(emulator.server.totalCalls()).toBe(0);
+});

@@ -100,13 +100,21 @@ export function kubeTargetFromConfig(cluster: string, base: KubeConfig, context?
     );
   }
   kc.setCurrentContext(name);
-  return targetFor(kc, cluster, kc.getCurrentCluster()?.server ?? '(unknown server)');
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) {
+    const named = kc.getContextObject(name)?.cluster;
+    throw new Error(
+      `cluster "${cluster}": kubeconfig context "${name}" names cluster "${named ?? ''}", which the kubeconfig does not define (or gives no server). Fix the context or add the cluster.`,
+    );
+  }
+  return targetFor(kc, cluster, server);
 }
 
 /** The clients of one cluster, with pooled connections and a time limit on every request. */
 function targetFor(kc: KubeConfig, cluster: string, server: string, source?: string): KubeTarget {
   const connection: KubeConnection = {
-    server: kc.getCurrentCluster()?.server ?? server,
+    // Resource paths are appended to it; a server URL may carry a path prefix (a proxy's).
+    server: server.replace(/\/+$/, ''),
     transport: new KubeTransport(kc),
     timeoutMs: requestTimeoutMs(),
   };

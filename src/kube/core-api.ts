@@ -73,7 +73,7 @@ export const path = (template: string, params: Record<string, string>): string =
 
 /** Where and how a client sends: the cluster's API server and the transport that carries the kubeconfig. */
 export interface KubeConnection {
-  /** The API server's base URL, e.g. `https://k8s.example:6443`. */
+  /** The API server's base URL without a trailing slash, e.g. `https://k8s.example:6443`. */
   server: string;
   transport: KubeTransport;
   /** The limit on each request, connecting included (client-node sets none). */
@@ -102,7 +102,7 @@ export class KubeRequestClient {
     options?: CallOptions,
   ): Promise<T> {
     const { server, transport, timeoutMs } = this.connection;
-    let request = new RequestContext(server.replace(/\/+$/, '') + resource, method as HttpMethod);
+    let request = new RequestContext(server + resource, method as HttpMethod);
     request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
     request.setHeaderParam('User-Agent', USER_AGENT);
     for (const [key, value] of Object.entries(query))
