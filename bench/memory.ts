@@ -11,16 +11,32 @@
 //   --runs K           plans per state (default 3)
 //   --node-flags "..." extra node flags for the measured child (e.g. "--max-old-space-size=64");
 //                      repeat the option to compare several settings on the same environment
-//   --bundle-dir DIR   the bundle to run (default dist/); --cli source runs the TypeScript sources
-import { join } from 'node:path';
+//   --bundle-dir DIR   the bundle to run (default dist/); repeat it to compare bundles (throw-away
+//                      builds of `node scripts/bundle.mjs --out DIR`); --cli source runs the
+//                      TypeScript sources
+//
+// Every variant (bundle × node flags) runs once per round, in turn, so a change in the machine's
+// load falls on all of them alike; each line reports peak RSS and wall time with their spread.
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cliArgs, ROOT, runNode, type CliTarget } from './child.js';
+import { cliArgs, median, ROOT, runNode, type CliTarget } from './child.js';
 import { startEnvironment, type BenchEnvironment } from './environment.js';
 import { measureApply, setLatency } from './scenarios.js';
 
 const TIMEOUT_MS = 30 * 60_000;
 
-async function plan(env: BenchEnvironment, cli: CliTarget, flags: string[]): Promise<number> {
+interface Variant {
+  label: string;
+  cli: CliTarget;
+  flags: string[];
+}
+
+interface Sample {
+  rssMb: number;
+  wallMs: number;
+}
+
+async function plan(env: BenchEnvironment, cli: CliTarget, flags: string[]): Promise<Sample> {
   setLatency(env, 0);
   const run = await runNode(
     [...flags, ...cliArgs(cli, ['plan', '--file', env.bindingsPath, '--format', 'json'])],
@@ -31,11 +47,11 @@ async function plan(env: BenchEnvironment, cli: CliTarget, flags: string[]): Pro
   );
   if (run.exitCode !== 0 || run.maxRssMb === undefined)
     throw new Error(`plan exited with ${run.exitCode}: ${(run.stderr || run.stdout).slice(-2000)}`);
-  return run.maxRssMb;
+  return { rssMb: run.maxRssMb, wallMs: run.wallMs };
 }
 
-const range = (values: number[]): string =>
-  `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)} MB (${values.map((v) => v.toFixed(0)).join(', ')})`;
+const spread = (values: number[], unit: string, digits: number): string =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} ${unit}, median ${median(values).toFixed(digits)}`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -43,28 +59,43 @@ async function main(): Promise<void> {
       n: { type: 'string', default: '1000' },
       runs: { type: 'string', default: '3' },
       'node-flags': { type: 'string', multiple: true, default: [''] },
-      'bundle-dir': { type: 'string' },
+      'bundle-dir': { type: 'string', multiple: true },
       cli: { type: 'string', default: 'bundle' },
     },
   });
   const n = Number(values.n);
   const runs = Number(values.runs);
-  const variants = values['node-flags'].map((f) => f.split(' ').filter(Boolean));
-  const cli: CliTarget =
+  const targets: CliTarget[] =
     values.cli === 'source'
-      ? { kind: 'source' }
-      : { kind: 'bundle', dir: values['bundle-dir'] ?? join(ROOT, 'dist') };
+      ? [{ kind: 'source' }]
+      : (values['bundle-dir'] ?? [join(ROOT, 'dist')]).map((dir) => ({ kind: 'bundle', dir }));
+  const variants: Variant[] = targets.flatMap((cli) =>
+    values['node-flags'].map((f) => {
+      const flags = f.split(' ').filter(Boolean);
+      const parts = [
+        targets.length > 1 && cli.kind === 'bundle' ? relative(ROOT, cli.dir) || '.' : '',
+        flags.join(' '),
+      ].filter(Boolean);
+      return { label: parts.length ? ` [${parts.join('; ')}]` : '', cli, flags };
+    }),
+  );
+  const cli = targets[0]!;
   const headroom = n > 1000;
   const env = headroom
     ? await startEnvironment(n, 0, { serviceAccountsPerBinding: 1 })
     : await startEnvironment(n, 2 * n);
   try {
     const measure = async (state: string): Promise<void> => {
-      for (const flags of variants) {
-        const peaks: number[] = [];
-        for (let i = 0; i < runs; i++) peaks.push(await plan(env, cli, flags));
+      const samples = variants.map((): Sample[] => []);
+      for (let i = 0; i < runs; i++)
+        for (const [v, variant] of variants.entries())
+          samples[v]!.push(await plan(env, variant.cli, variant.flags));
+      for (const [v, variant] of variants.entries()) {
+        const peaks = samples[v]!.map((s) => s.rssMb);
+        const walls = samples[v]!.map((s) => s.wallMs / 1000);
         process.stdout.write(
-          `N = ${n} ${state} plan${flags.length ? ` [${flags.join(' ')}]` : ''}: ${range(peaks)}\n`,
+          `N = ${n} ${state} plan${variant.label}: ${spread(peaks, 'MB', 0)} ` +
+            `(${peaks.map((p) => p.toFixed(0)).join(', ')}); wall ${spread(walls, 's', 2)}\n`,
         );
       }
     };
