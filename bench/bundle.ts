@@ -2,7 +2,7 @@
 // that loads the bundle and exits: the action with no inputs, the CLI with --help). Can also build
 // a fresh bundle into a temporary directory (never into dist/) so the figures match the sources.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,28 +50,36 @@ export async function measureBundle(dir: string, runs: number): Promise<BundleFi
   };
 }
 
-/** True when a file under src/ is newer than one of the bundle's files (or one is missing). */
-export async function bundleIsStale(dir: string): Promise<boolean> {
-  const built = Math.min(
-    ...(await Promise.all(
-      ['index.js', 'handlers.js', 'cli.js'].map((f) =>
-        stat(join(dir, f)).then(
-          (s) => s.mtimeMs,
-          () => 0,
-        ),
-      ),
-    )),
-  );
-  const newest = async (path: string): Promise<number> => {
-    const entries = await readdir(path, { withFileTypes: true });
-    const times = await Promise.all(
-      entries.map((e) =>
-        e.isDirectory() ? newest(join(path, e.name)) : stat(join(path, e.name)).then((s) => s.mtimeMs),
-      ),
-    );
-    return Math.max(0, ...times);
-  };
-  return (await newest(join(ROOT, 'src'))) > built;
+/**
+ * Whether DIR holds exactly what scripts/bundle.mjs builds from src/ now: a fresh build into a
+ * temporary directory, compared file by file. (File times say nothing after a git checkout.)
+ */
+export async function bundleMatchesSources(dir: string): Promise<boolean> {
+  const fresh = await buildFreshBundle();
+  try {
+    const [built, measured] = await Promise.all([readdir(fresh), readdir(dir)]);
+    if (built.length !== measured.length || built.some((f) => !measured.includes(f))) return false;
+    for (const f of built) {
+      const [a, b] = await Promise.all([readFile(join(fresh, f)), readFile(join(dir, f))]);
+      if (!a.equals(b)) return false;
+    }
+    return true;
+  } finally {
+    await rm(fresh, { recursive: true, force: true });
+  }
+}
+
+/** The commit measured, with "+ uncommitted changes" when the work tree differs from it. */
+export async function sourceRevision(): Promise<string | undefined> {
+  try {
+    const head = (await run('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT })).stdout.trim();
+    const dirty = (
+      await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT })
+    ).stdout.trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return undefined; // not a git checkout
+  }
 }
 
 /** Runs the project's own build (scripts/bundle.mjs) into a new temporary directory. */

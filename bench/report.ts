@@ -20,7 +20,7 @@ const rss = (mb: number | undefined): string => (mb === undefined ? '—' : `${m
 export function renderMarkdown(results: BenchResults): string {
   const m = results.machine;
   const lines: string[] = [
-    `Measured ${results.date} (${results.mode === 'quick' ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${fmtMs(results.durationMs)}) on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(0)} GiB, ${m.platform}, Node ${m.node}. CLI under test: ${results.cli}.`,
+    `Measured ${results.date} (${results.mode === 'quick' ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${fmtMs(results.durationMs)}) on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(0)} GiB, ${m.platform}, Node ${m.node}. CLI under test: ${results.cli}${bundleNote(results)}.`,
     '',
     `Machine load (1/5/15-minute load average, ${m.cores} cores): ${results.load.before.map((l) => l.toFixed(2)).join(' / ')} before, ${results.load.after.map((l) => l.toFixed(2)).join(' / ')} after${Math.max(...results.load.before, ...results.load.after) > m.cores ? ' — **the machine was loaded** (other processes competed for the cores): wall times are inflated; CPU times, ratios of alternating pairs and call counts are the steadier figures' : ''}.`,
     '',
@@ -208,4 +208,11 @@ function steadyRow(p: PlanRun): string {
     .join(' | ')
     .replace(/^/, '| ')
     .concat(' |');
+}
+
+function bundleNote(results: BenchResults): string {
+  const at = results.revision ? ` at ${results.revision}` : '';
+  if (results.bundleCurrent === true) return `, identical to a fresh build of src/${at}`;
+  if (results.bundleCurrent === false) return ` — **not what src/${at} builds now** (run \`npm run bundle\`)`;
+  return at ? `; sources${at}` : '';
 }

@@ -21,7 +21,13 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFreshBundle, bundleHasPlan, bundleIsStale, measureBundle } from './bundle.js';
+import {
+  buildFreshBundle,
+  bundleHasPlan,
+  bundleMatchesSources,
+  measureBundle,
+  sourceRevision,
+} from './bundle.js';
 import { medianRun, ROOT, type CliTarget } from './child.js';
 import { startEnvironment } from './environment.js';
 import { renderMarkdown } from './report.js';
@@ -131,12 +137,14 @@ async function main(): Promise<void> {
     }
 
     let bundle: BundleFigures | undefined;
+    let bundleCurrent: boolean | undefined;
     try {
       log(`Bundle: ${bundleDir}`);
       bundle = await measureBundle(bundleDir, values.quick ? COLD_START_RUNS.quick : COLD_START_RUNS.full);
-      if (!freshDir && (await bundleIsStale(bundleDir)))
+      bundleCurrent = freshDir !== undefined || (await bundleMatchesSources(bundleDir));
+      if (!bundleCurrent)
         log(
-          `  warning: ${bundleDir} is older than src/; run npm run bundle (or use --fresh-bundle) for current figures`,
+          `  warning: ${bundleDir} is not what src/ builds now; run npm run bundle (or use --fresh-bundle) for current figures`,
         );
     } catch (error) {
       log(`  bundle not measured: ${error instanceof Error ? error.message : String(error)}`);
@@ -153,6 +161,8 @@ async function main(): Promise<void> {
         node: process.version,
       },
       cli: cliLabel,
+      revision: await sourceRevision(),
+      bundleCurrent,
       cliStartupMs,
       plans,
       applies,

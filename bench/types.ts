@@ -168,6 +168,10 @@ export interface BenchResults {
   machine: Machine;
   /** What `plan` / `apply` ran: the bundle (`dist/cli.js`) or the TypeScript sources. */
   cli: string;
+  /** `git rev-parse --short HEAD` of the checkout measured (+ a note when the work tree differs). */
+  revision?: string;
+  /** Whether the bundle measured equals a fresh build of src/ (undefined: not checked). */
+  bundleCurrent?: boolean;
   /** Median wall time of `cli --help`, added to the baseline's reads. */
   cliStartupMs: number;
   plans: PlanRun[];

@@ -136,6 +136,29 @@ test('renderMarkdown shows every target with its result and the machine', () => 
   expect(markdown).toContain('the machine was loaded');
 });
 
+test('the report says which commit was measured and whether the bundle is what src/ builds', () => {
+  const plans = [plan({ baseline: baseline(20000) })];
+  const base: BenchResults = {
+    date: '2026-11-22T00:00:00.000Z',
+    mode: 'full',
+    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, platform: 'linux 6', node: 'v24.0.0' },
+    cli: '`dist/cli.js` (bundle)',
+    cliStartupMs: 150,
+    plans,
+    applies: [],
+    load: { before: [0.5, 0.4, 0.3], after: [0.5, 0.4, 0.3] },
+    targets: [],
+    durationMs: 1000,
+  };
+  expect(renderMarkdown({ ...base, revision: '0123456789ab', bundleCurrent: true })).toContain(
+    'CLI under test: `dist/cli.js` (bundle), identical to a fresh build of src/ at 0123456789ab.',
+  );
+  expect(
+    renderMarkdown({ ...base, revision: '0123456789ab + uncommitted changes', bundleCurrent: false }),
+  ).toContain('**not what src/ at 0123456789ab + uncommitted changes builds now**');
+  expect(renderMarkdown(base)).toContain('CLI under test: `dist/cli.js` (bundle).');
+});
+
 test('the speed-up is the median of the alternating pairs, shown with its range', () => {
   const p = plan({
     baseline: baseline(20000),
