@@ -113,32 +113,10 @@ describe('checkTargets', () => {
   });
 });
 
-test('renderMarkdown shows every target with its result and the machine', () => {
+/** A full bench's results around one 1,000-binding plan, with `overrides` on top. */
+function results(overrides: Partial<BenchResults> = {}): BenchResults {
   const plans = [plan({ baseline: baseline(20000) })];
-  const results: BenchResults = {
-    date: '2026-11-22T00:00:00.000Z',
-    mode: 'full',
-    machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, platform: 'linux 6', node: 'v24.0.0' },
-    cli: 'dist/cli.js',
-    cliStartupMs: 150,
-    plans,
-    applies: [],
-    load: { before: [0.5, 0.4, 0.3], after: [3.5, 1, 0.5] },
-    targets: checkTargets(plans, [], undefined),
-    durationMs: 1000,
-  };
-  const markdown = renderMarkdown(results);
-  expect(markdown).toContain('Test CPU, 2 cores');
-  for (const t of results.targets) expect(markdown).toContain(`| ${t.name} | ${t.goal} | ${t.measured} |`);
-  expect(markdown).toContain('20.0×');
-  // The load average is reported, and a load above the cores is called out.
-  expect(markdown).toContain('0.50 / 0.40 / 0.30 before, 3.50 / 1.00 / 0.50 after');
-  expect(markdown).toContain('the machine was loaded');
-});
-
-test('the report says which commit was measured and whether the bundle is what src/ builds', () => {
-  const plans = [plan({ baseline: baseline(20000) })];
-  const base: BenchResults = {
+  return {
     date: '2026-11-22T00:00:00.000Z',
     mode: 'full',
     machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 24, platform: 'linux 6', node: 'v24.0.0' },
@@ -147,16 +125,31 @@ test('the report says which commit was measured and whether the bundle is what s
     plans,
     applies: [],
     load: { before: [0.5, 0.4, 0.3], after: [0.5, 0.4, 0.3] },
-    targets: [],
+    targets: checkTargets(plans, [], undefined),
     durationMs: 1000,
+    ...overrides,
   };
-  expect(renderMarkdown({ ...base, revision: '0123456789ab', bundleCurrent: true })).toContain(
+}
+
+test('renderMarkdown shows every target with its result and the machine', () => {
+  const loaded = results({ load: { before: [0.5, 0.4, 0.3], after: [3.5, 1, 0.5] } });
+  const markdown = renderMarkdown(loaded);
+  expect(markdown).toContain('Test CPU, 2 cores');
+  for (const t of loaded.targets) expect(markdown).toContain(`| ${t.name} | ${t.goal} | ${t.measured} |`);
+  expect(markdown).toContain('20.0×');
+  // The load average is reported, and a load above the cores is called out.
+  expect(markdown).toContain('0.50 / 0.40 / 0.30 before, 3.50 / 1.00 / 0.50 after');
+  expect(markdown).toContain('the machine was loaded');
+});
+
+test('the report says which commit was measured and whether the bundle is what src/ builds', () => {
+  expect(renderMarkdown(results({ revision: '0123456789ab', bundleCurrent: true }))).toContain(
     'CLI under test: `dist/cli.js` (bundle), identical to a fresh build of src/ at 0123456789ab.',
   );
   expect(
-    renderMarkdown({ ...base, revision: '0123456789ab + uncommitted changes', bundleCurrent: false }),
+    renderMarkdown(results({ revision: '0123456789ab + uncommitted changes', bundleCurrent: false })),
   ).toContain('**not what src/ at 0123456789ab + uncommitted changes builds now**');
-  expect(renderMarkdown(base)).toContain('CLI under test: `dist/cli.js` (bundle).');
+  expect(renderMarkdown(results())).toContain('CLI under test: `dist/cli.js` (bundle).');
 });
 
 test('the speed-up is the median of the alternating pairs, shown with its range', () => {
