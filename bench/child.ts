@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Spread } from './types.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
@@ -91,6 +92,11 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median, lowest and highest of `values`, with every value. */
+export function spread(values: number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values };
 }
 
 /**

@@ -19,7 +19,7 @@
 // load falls on all of them alike; each line reports peak RSS and wall time with their spread.
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cliArgs, median, ROOT, runNode, type CliTarget } from './child.js';
+import { cliArgs, ROOT, runNode, spread, type CliTarget } from './child.js';
 import { startEnvironment, type BenchEnvironment } from './environment.js';
 import { measureApply, setLatency } from './scenarios.js';
 
@@ -50,8 +50,10 @@ async function plan(env: BenchEnvironment, cli: CliTarget, flags: string[]): Pro
   return { rssMb: run.maxRssMb, wallMs: run.wallMs };
 }
 
-const spread = (values: number[], unit: string, digits: number): string =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} ${unit}, median ${median(values).toFixed(digits)}`;
+const spreadText = (values: number[], unit: string, digits: number): string => {
+  const s = spread(values);
+  return `${s.min.toFixed(digits)}–${s.max.toFixed(digits)} ${unit}, median ${s.median.toFixed(digits)}`;
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -94,8 +96,8 @@ async function main(): Promise<void> {
         const peaks = samples[v]!.map((s) => s.rssMb);
         const walls = samples[v]!.map((s) => s.wallMs / 1000);
         process.stdout.write(
-          `N = ${n} ${state} plan${variant.label}: ${spread(peaks, 'MB', 0)} ` +
-            `(${peaks.map((p) => p.toFixed(0)).join(', ')}); wall ${spread(walls, 's', 2)}\n`,
+          `N = ${n} ${state} plan${variant.label}: ${spreadText(peaks, 'MB', 0)} ` +
+            `(${peaks.map((p) => p.toFixed(0)).join(', ')}); wall ${spreadText(walls, 's', 2)}\n`,
         );
       }
     };

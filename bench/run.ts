@@ -28,7 +28,7 @@ import {
   measureBundle,
   sourceRevision,
 } from './bundle.js';
-import { medianRun, ROOT, type CliTarget } from './child.js';
+import { medianRun, ROOT, spread, type CliTarget } from './child.js';
 import { startEnvironment } from './environment.js';
 import { renderMarkdown } from './report.js';
 import {
@@ -40,7 +40,7 @@ import {
 } from './scenarios.js';
 import { measureFleet } from './fleet.js';
 import { measureScaling, SCALING_ROUNDS, SCALING_SIZES } from './scaling.js';
-import { measureStartup, spread } from './startup.js';
+import { measureStartup } from './startup.js';
 import { checkTargets, fmtMs } from './targets.js';
 import type {
   ApplyRun,
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   if (values.cli !== undefined && values.cli !== 'bundle' && values.cli !== 'source')
     throw new Error(`--cli must be bundle or source (got "${values.cli}")`);
   const started = performance.now();
+  // Taken now: a commit made while the bench runs is not what it measured.
+  const revision = await sourceRevision();
   let freshDir: string | undefined;
   try {
     if (values['fresh-bundle']) {
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
         node: process.version,
       },
       cli: cliLabel,
-      revision: await sourceRevision(),
+      revision,
       bundleCurrent,
       cliStartupMs,
       plans,

@@ -12,18 +12,14 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { GITHUB_TOKENS, GitHubEmulator } from '../sandbox/github/emulator.js';
-import { cliArgs, median, ROOT, runNode, type ChildRun, type CliTarget, type ChildOptions } from './child.js';
+import { cliArgs, ROOT, runNode, spread, type ChildRun, type CliTarget, type ChildOptions } from './child.js';
 import type { BenchEnvironment } from './environment.js';
 import { setLatency } from './scenarios.js';
-import type { LoadedFiles, Spread, StartupFigures } from './types.js';
+import type { LoadedFiles, StartupFigures } from './types.js';
 
 const OWNER = 'acme';
 const REPO = 'infra';
 const PULL = 7;
-
-export function spread(values: number[]): Spread {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values };
-}
 
 /** The earliest request any emulator saw since the last reset, relative to the child's spawn. */
 function firstRequestMs(env: BenchEnvironment, github: GitHubEmulator, run: ChildRun): number {
